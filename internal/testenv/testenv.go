@@ -1,0 +1,74 @@
+// Package testenv gives tests the outside services they need (PostgreSQL,
+// Vault), as started by `make test` (scripts/test.sh) and announced through
+// environment variables. When a service is missing the test is skipped on a
+// developer's machine and fails when CI=true: CI must never pass by skipping.
+package testenv
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/wxlogin/wxlogin/internal/opaque"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+)
+
+// Environment variables set by scripts/test.sh.
+const (
+	PostgresURLEnv = "WXLOGIN_TEST_POSTGRES_URL"
+	VaultAddrEnv   = "WXLOGIN_TEST_VAULT_ADDR"
+	VaultTokenEnv  = "WXLOGIN_TEST_VAULT_TOKEN"
+)
+
+func missing(t testing.TB, what, env string) {
+	t.Helper()
+	msg := fmt.Sprintf("%s not available: %s is not set (run `make test`)", what, env)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// PostgresURL returns the URL of a new, empty database on the test server,
+// dropped when the test ends.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	admin := os.Getenv(PostgresURLEnv)
+	if admin == "" {
+		missing(t, "PostgreSQL", PostgresURLEnv)
+	}
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	name := "wxtest_" + strings.ToLower(opaque.Hex(8))
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("parse %s: %v", PostgresURLEnv, err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// Vault returns the address and a root token of the test Vault dev server.
+func Vault(t testing.TB) (addr, token string) {
+	t.Helper()
+	addr, token = os.Getenv(VaultAddrEnv), os.Getenv(VaultTokenEnv)
+	if addr == "" || token == "" {
+		missing(t, "Vault", VaultAddrEnv+" and "+VaultTokenEnv)
+	}
+	return addr, token
+}

@@ -1,0 +1,62 @@
+package tenants
+
+import "time"
+
+// Identity is one WeChat user as seen by one official account: unique on
+// (tenant, account, openid). UnionID is set when the account is bound to an
+// Open Platform and WeChat returned it; it is the same for one person across
+// the tenant's accounts bound to that platform.
+type Identity struct {
+	ID           string
+	TenantID     string
+	AppID        string
+	OpenID       string
+	UnionID      string
+	Nickname     string
+	AvatarURL    string
+	FirstLoginAt time.Time
+	LastLoginAt  time.Time
+	LoginCount   int64
+}
+
+// IdentityLogin is what one successful WeChat login says about a user. It is
+// upserted into an Identity: created on the first login, updated after.
+// Empty UnionID, Nickname or AvatarURL never overwrite known values (an
+// snsapi_base login carries none of them).
+type IdentityLogin struct {
+	TenantID  string
+	AppID     string
+	OpenID    string
+	UnionID   string
+	Nickname  string
+	AvatarURL string
+	Scope     string
+	At        time.Time
+	IP        string
+	UserAgent string
+}
+
+// LoginEvent records one successful login.
+type LoginEvent struct {
+	ID         string
+	TenantID   string
+	AppID      string
+	IdentityID string
+	OpenID     string
+	UnionID    string
+	Scope      string
+	At         time.Time
+	IP         string
+	UserAgent  string
+}
+
+// IdentityFilter narrows ListIdentities. Zero fields do not filter.
+type IdentityFilter struct {
+	AppID   string
+	OpenID  string
+	UnionID string
+	// After is an opaque cursor: the ID of the last identity of the
+	// previous page.
+	After string
+	Limit int
+}
