@@ -1,0 +1,14 @@
+# wxlogin developer commands. `make test` is what CI runs.
+.PHONY: demo test bench build
+
+demo:
+	go run ./cmd/wxlogin demo
+
+build:
+	CGO_ENABLED=0 go build -trimpath -o bin/wxlogin ./cmd/wxlogin
+
+test:
+	scripts/test.sh
+
+bench:
+	scripts/bench.sh

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wxlogin/wxlogin/internal/login"
+	"github.com/wxlogin/wxlogin/internal/token"
+)
+
+// loginHandler serves the hosted login, token and JWKS endpoints.
+type loginHandler struct {
+	login  *login.Service
+	tokens *token.Manager
+	logger *slog.Logger
+}
+
+func (h *loginHandler) start(c *gin.Context) {
+	q := c.Request.URL.Query()
+	to, err := h.login.Start(c.Request.Context(), login.StartRequest{
+		TenantID:            c.Param("tenant"),
+		AppID:               c.Param("appid"),
+		RedirectURI:         q.Get("redirect_uri"),
+		State:               q.Get("state"),
+		Scope:               q.Get("scope"),
+		CodeChallenge:       q.Get("code_challenge"),
+		CodeChallengeMethod: q.Get("code_challenge_method"),
+	})
+	if err != nil {
+		h.logFailure(c, "login start", err)
+		writePage(c, err)
+		return
+	}
+	c.Redirect(http.StatusFound, to)
+}
+
+func (h *loginHandler) callback(c *gin.Context) {
+	q := c.Request.URL.Query()
+	attempt, _ := strconv.Atoi(q.Get("attempt"))
+	to, err := h.login.Callback(c.Request.Context(), login.CallbackRequest{
+		TenantID:  c.Param("tenant"),
+		AppID:     c.Param("appid"),
+		Code:      q.Get("code"),
+		State:     q.Get("state"),
+		IP:        c.ClientIP(),
+		UserAgent: c.Request.UserAgent(),
+		Attempt:   attempt,
+	})
+	if err != nil {
+		h.logFailure(c, "login callback", err)
+		writePage(c, err)
+		return
+	}
+	c.Redirect(http.StatusFound, to)
+}
+
+func (h *loginHandler) token(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		writeTokenError(c, &login.OAuthError{Code: login.OAuthInvalidRequest, Description: "the body must be application/x-www-form-urlencoded"})
+		return
+	}
+	f := c.Request.PostForm
+	req := login.TokenRequest{
+		TenantID:     c.Param("tenant"),
+		GrantType:    f.Get("grant_type"),
+		Code:         f.Get("code"),
+		RedirectURI:  f.Get("redirect_uri"),
+		CodeVerifier: f.Get("code_verifier"),
+		ClientID:     f.Get("client_id"),
+		ClientSecret: f.Get("client_secret"),
+	}
+	if id, secret, ok := c.Request.BasicAuth(); ok {
+		req.ClientID, req.ClientSecret = id, secret
+	}
+	resp, err := h.login.Token(c.Request.Context(), req)
+	if err != nil {
+		h.logFailure(c, "token", err)
+		writeTokenError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, resp)
+}
+
+func (h *loginHandler) jwks(c *gin.Context) {
+	set, err := h.tokens.JWKS(c.Request.Context(), c.Param("tenant"))
+	if err != nil {
+		h.logFailure(c, "jwks", err)
+		writeJSONError(c, err)
+		return
+	}
+	if len(set.Keys) == 0 {
+		writeJSONError(c, errNoSuchTenant)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=300")
+	c.JSON(http.StatusOK, set)
+}
+
+// logFailure records a failed request without its query (which may carry
+// codes) or any credential.
+func (h *loginHandler) logFailure(c *gin.Context, what string, err error) {
+	h.logger.LogAttrs(c.Request.Context(), slog.LevelWarn, what+" failed",
+		slog.String("request_id", c.GetString(requestIDKey)),
+		slog.String("tenant", c.Param("tenant")),
+		slog.String("appid", c.Param("appid")),
+		slog.String("error", err.Error()))
+}

@@ -1,0 +1,36 @@
+package api
+
+import (
+	"embed"
+	"html/template"
+
+	"github.com/gin-gonic/gin"
+)
+
+//go:embed pages/*.html
+var pageFS embed.FS
+
+var pageTemplate = template.Must(template.ParseFS(pageFS, "pages/page.html"))
+
+// page is what a person sees when the hosted login cannot go on: a title and
+// a sentence in Chinese and English, and a way forward.
+type page struct {
+	Title, TitleEN string
+	Text, TextEN   string
+	// Retry is a link that starts the login again.
+	Retry string
+	// Refresh reloads the given URL after a second.
+	Refresh string
+}
+
+func renderPage(c *gin.Context, status int, p page) {
+	c.Header("Cache-Control", "no-store")
+	if p.Refresh != "" {
+		c.Header("Refresh", "1; url="+p.Refresh)
+	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(status)
+	if err := pageTemplate.Execute(c.Writer, p); err != nil {
+		_ = c.Error(err)
+	}
+}

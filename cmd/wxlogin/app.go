@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/wxlogin/wxlogin/internal/config"
+	"github.com/wxlogin/wxlogin/internal/login"
+	"github.com/wxlogin/wxlogin/internal/secrets"
+	"github.com/wxlogin/wxlogin/internal/store"
+	"github.com/wxlogin/wxlogin/internal/token"
+	"github.com/wxlogin/wxlogin/internal/wechat"
+	"github.com/wxlogin/wxlogin/tenants"
+)
+
+// app is wxlogin wired from its configuration: the one place that builds
+// the services from settings.
+type app struct {
+	cfg     config.Config
+	db      *store.DB
+	secrets secrets.Store
+	tokens  *token.Manager
+	tenants *tenants.Service
+	login   *login.Service
+	logger  *slog.Logger
+}
+
+func openApp(ctx context.Context, env *environment) (*app, error) {
+	cfg, err := config.Load(env.getenv)
+	if err != nil {
+		return nil, err
+	}
+	logger := slog.New(slog.NewJSONHandler(env.stderr, nil))
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	sec, err := openSecrets(cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	now := func() time.Time { return time.Now().UTC() }
+	tokens := token.NewManager(db, sec, token.Config{Now: now})
+	ts := &tenants.Service{Store: db, Secrets: sec, Keys: tokens, Now: now}
+	live := wechat.Config{APIURL: cfg.WeChatAPIURL, OpenURL: cfg.WeChatOpenURL, HTTP: &http.Client{Timeout: 5 * time.Second}}
+	ls := &login.Service{
+		Store: db, Tenants: ts, Signer: tokens, WeChat: login.Clients(live, cfg.PublicURL),
+		PublicURL: cfg.PublicURL, Now: now,
+	}
+	return &app{cfg: cfg, db: db, secrets: sec, tokens: tokens, tenants: ts, login: ls, logger: logger}, nil
+}
+
+// openSecrets picks Vault when it is configured, the local encrypted store
+// under the data directory otherwise, and caches reads for SecretCacheTTL.
+func openSecrets(cfg config.Config) (secrets.Store, error) {
+	var (
+		s   secrets.Store
+		err error
+	)
+	if cfg.VaultAddr != "" {
+		s, err = secrets.NewVault(secrets.VaultConfig{
+			Address: cfg.VaultAddr, Token: cfg.VaultToken, Mount: cfg.VaultMount, Prefix: cfg.VaultPrefix,
+		})
+	} else {
+		s, err = secrets.OpenLocal(filepath.Join(cfg.DataDir, "secrets"))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open secret store: %w", err)
+	}
+	if cfg.SecretCacheTTL > 0 {
+		s = secrets.Cached(s, cfg.SecretCacheTTL)
+	}
+	return s, nil
+}
+
+func (a *app) Close() { a.db.Close() }

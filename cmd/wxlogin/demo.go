@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/wxlogin/wxlogin/internal/demo"
+	"github.com/wxlogin/wxlogin/internal/opaque"
+	"github.com/wxlogin/wxlogin/tenants"
+)
+
+// The demo tenant and its two sandbox accounts, bound to one Open Platform
+// so that one person gets two openids and one unionid.
+const (
+	demoTenant   = "demo"
+	demoPlatform = "demo-platform"
+)
+
+var demoAccounts = []struct{ appID, name string }{
+	{"wxdemo000000000001", "示例服务号 A · Demo account A"},
+	{"wxdemo000000000002", "示例服务号 B · Demo account B"},
+}
+
+func runDemo(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.db.Migrate(ctx, "up", env.stderr); err != nil {
+		return err
+	}
+	app := &demo.App{PublicURL: a.cfg.PublicURL, TenantID: demoTenant, AppID: demoAccounts[0].appID, HTTP: &http.Client{Timeout: 10 * time.Second}}
+	if err := a.ensureDemo(ctx, app.RedirectURI()); err != nil {
+		return err
+	}
+	extra := map[string]http.Handler{demo.Prefix: app.Handler()}
+	return a.serve(ctx, extra, func(string) {
+		fmt.Fprintf(env.stdout, `
+wxlogin is running on its embedded defaults (SQLite and local secrets in %s, WeChat sandbox).
+
+  1. Open %s/demo/ in a browser.
+  2. Click "Log in" and pick a test user on the sandbox WeChat page (choose snsapi_userinfo to see a unionid).
+  3. You land back on the demo page, which shows the verified JWT's openid and unionid.
+
+Hosted login URL of the demo account: %s
+Stop with Ctrl-C.
+`, a.cfg.DataDir, a.cfg.PublicURL, a.login.LoginURL(demoTenant, demoAccounts[0].appID))
+	})
+}
+
+// ensureDemo creates the demo tenant and accounts unless they exist.
+func (a *app) ensureDemo(ctx context.Context, redirectURI string) error {
+	_, err := a.tenants.CreateTenant(ctx, tenants.Tenant{ID: demoTenant, Name: "wxlogin demo"})
+	if err != nil && !errors.Is(err, tenants.ErrConflict) {
+		return err
+	}
+	for _, d := range demoAccounts {
+		_, err := a.tenants.CreateAccount(ctx, tenants.Account{
+			TenantID: demoTenant, AppID: d.appID, Name: d.name, Mode: tenants.ModeSandbox,
+			DefaultScope: tenants.ScopeBase, RedirectURIs: []string{redirectURI}, OpenPlatformID: demoPlatform,
+		}, opaque.Hex(16))
+		if err != nil && !errors.Is(err, tenants.ErrConflict) {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wxlogin/wxlogin/api"
+	"github.com/wxlogin/wxlogin/internal/wechatsim"
+)
+
+func runServe(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.serve(ctx, nil, nil)
+}
+
+// serve runs the HTTP server until ctx ends, then drains in-flight requests
+// for up to ShutdownTimeout. ready, when set, is called once it listens.
+func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready func(addr string)) error {
+	gin.SetMode(gin.ReleaseMode)
+	deps := api.Deps{Login: a.login, Tokens: a.tokens, Extra: extra, Logger: a.logger}
+	if a.cfg.Sandbox {
+		deps.Sandbox = wechatsim.New(wechatsim.Config{})
+	}
+	srv := &http.Server{
+		Handler:           api.New(deps),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	a.logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("public_url", a.cfg.PublicURL))
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.logger.Info("shutting down", slog.Duration("timeout", a.cfg.ShutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,147 @@
+// Package demo is a tiny tenant front end served by `wxlogin demo` at
+// /demo/: it starts a hosted login with PKCE, redeems the code at the token
+// endpoint over HTTP like a tenant's backend would, verifies the JWT against
+// the tenant's JWKS URL alone, and shows its claims.
+package demo
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/wxlogin/wxlogin/internal/login"
+	"github.com/wxlogin/wxlogin/internal/opaque"
+	"github.com/wxlogin/wxlogin/internal/token"
+)
+
+// Prefix is where the demo is mounted.
+const Prefix = "/demo"
+
+const cookieName = "wxlogin_demo"
+
+//go:embed demo.html
+var pageFS embed.FS
+
+var pageTemplate = template.Must(template.ParseFS(pageFS, "demo.html"))
+
+// App is the demo front end of one sandbox account.
+type App struct {
+	PublicURL string
+	TenantID  string
+	AppID     string
+	HTTP      *http.Client
+}
+
+// RedirectURI is the demo's callback, which the demo account must allowlist.
+func (a *App) RedirectURI() string { return a.PublicURL + Prefix + "/callback" }
+
+// Handler serves the demo's pages.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+Prefix+"/{$}", a.index)
+	mux.HandleFunc("GET "+Prefix+"/start", a.start)
+	mux.HandleFunc("GET "+Prefix+"/callback", a.callback)
+	return mux
+}
+
+type view struct {
+	LoginPath string
+	Error     string
+	Claims    *token.Claims
+	ClaimsRaw string
+	Issuer    string
+	JWKSURL   string
+}
+
+func (a *App) issuer() string { return a.PublicURL + "/t/" + a.TenantID }
+
+func (a *App) render(w http.ResponseWriter, status int, v view) {
+	v.LoginPath, v.Issuer, v.JWKSURL = Prefix+"/start", a.issuer(), a.issuer()+"/.well-known/jwks.json"
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = pageTemplate.Execute(w, v)
+}
+
+func (a *App) index(w http.ResponseWriter, _ *http.Request) { a.render(w, http.StatusOK, view{}) }
+
+// start begins a login: a fresh state and PKCE verifier kept in a cookie,
+// the challenge sent to wxlogin's hosted login.
+func (a *App) start(w http.ResponseWriter, r *http.Request) {
+	state, verifier := opaque.Hex(16), opaque.New("", 32)
+	http.SetCookie(w, &http.Cookie{
+		Name: cookieName, Value: state + "." + verifier, Path: Prefix, MaxAge: 600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	})
+	q := url.Values{
+		"redirect_uri": {a.RedirectURI()}, "state": {state}, "scope": {r.URL.Query().Get("scope")},
+		"code_challenge": {login.S256(verifier)}, "code_challenge_method": {"S256"},
+	}
+	if q.Get("scope") == "" {
+		q.Del("scope")
+	}
+	http.Redirect(w, r, a.issuer()+"/wechat/"+a.AppID+"/login?"+q.Encode(), http.StatusFound)
+}
+
+// callback finishes the login: check state, redeem the code, verify the JWT.
+func (a *App) callback(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	c, err := r.Cookie(cookieName)
+	state, verifier, ok := "", "", false
+	if err == nil {
+		state, verifier, ok = strings.Cut(c.Value, ".")
+	}
+	switch {
+	case q.Get("error") != "":
+		a.render(w, http.StatusOK, view{Error: q.Get("error") + ": " + q.Get("error_description")})
+		return
+	case !ok || q.Get("state") != state:
+		a.render(w, http.StatusBadRequest, view{Error: "state does not match this browser's login; start again"})
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Path: Prefix, MaxAge: -1})
+	claims, err := a.redeem(r.Context(), q.Get("code"), verifier)
+	if err != nil {
+		a.render(w, http.StatusBadGateway, view{Error: err.Error()})
+		return
+	}
+	raw, _ := json.MarshalIndent(claims, "", "  ")
+	a.render(w, http.StatusOK, view{Claims: &claims, ClaimsRaw: string(raw)})
+}
+
+func (a *App) redeem(ctx context.Context, code, verifier string) (token.Claims, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	form := url.Values{
+		"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {a.RedirectURI()},
+		"code_verifier": {verifier}, "client_id": {a.AppID},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.issuer()+"/oauth/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		return token.Claims{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := a.HTTP.Do(req)
+	if err != nil {
+		return token.Claims{}, fmt.Errorf("token endpoint: %w", err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		AccessToken string `json:"access_token"`
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return token.Claims{}, fmt.Errorf("token endpoint: %w", err)
+	}
+	if body.AccessToken == "" {
+		return token.Claims{}, fmt.Errorf("token endpoint: %s: %s", body.Error, body.Description)
+	}
+	return token.VerifyWithJWKS(ctx, a.HTTP, a.issuer()+"/.well-known/jwks.json", a.issuer(), a.AppID, body.AccessToken)
+}

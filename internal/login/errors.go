@@ -1,0 +1,84 @@
+package login
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kinds of login failure shown to the person in the browser.
+var (
+	// ErrUnknownAccount: no such tenant, or no such account in it.
+	ErrUnknownAccount = errors.New("unknown tenant or account")
+	// ErrRedirectNotAllowed: redirect_uri is not on the account's allowlist.
+	ErrRedirectNotAllowed = errors.New("redirect_uri not allowed")
+	// ErrBadRequest: a malformed hosted-login request that cannot be sent
+	// back to the tenant.
+	ErrBadRequest = errors.New("bad login request")
+	// ErrUnknownState: the callback's state names no transaction of this
+	// account (forged, or from another account).
+	ErrUnknownState = errors.New("unknown login state")
+	// ErrExpired: the transaction outlived its ten minutes.
+	ErrExpired = errors.New("login expired")
+	// ErrAlreadyUsed: the transaction was completed with another code, or
+	// longer ago than the replay window.
+	ErrAlreadyUsed = errors.New("login already completed")
+	// ErrInProgress: the same callback is being completed right now by
+	// another request; the person's browser should retry in a moment.
+	ErrInProgress = errors.New("login in progress")
+	// ErrSnapshotUser: WeChat opened the page in snapshot mode (快照页); the
+	// person must tap "使用完整服务" to log in for real.
+	ErrSnapshotUser = errors.New("wechat snapshot page")
+	// ErrCodeRejected: WeChat refused the code (invalid, expired or used).
+	ErrCodeRejected = errors.New("wechat rejected the code")
+	// ErrWeChatUnavailable: WeChat was busy, slow or answered garbage.
+	ErrWeChatUnavailable = errors.New("wechat unavailable")
+	// ErrMisconfigured: the account cannot log anyone in (no AppSecret, or
+	// WeChat rejected the AppId or AppSecret).
+	ErrMisconfigured = errors.New("account misconfigured")
+)
+
+// Error is a failed hosted-login step. RetryURL, when set, starts the same
+// login again.
+type Error struct {
+	Kind     error
+	Detail   string
+	RetryURL string
+	Err      error
+}
+
+func (e *Error) Error() string {
+	msg := e.Kind.Error()
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrExpired) and friends hold.
+func (e *Error) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// OAuth 2.0 token endpoint error codes (RFC 6749 §5.2).
+const (
+	OAuthInvalidRequest       = "invalid_request"
+	OAuthInvalidClient        = "invalid_client"
+	OAuthInvalidGrant         = "invalid_grant"
+	OAuthUnsupportedGrantType = "unsupported_grant_type"
+)
+
+// OAuthError is a token endpoint failure, answered as RFC 6749 JSON.
+type OAuthError struct {
+	Code        string
+	Description string
+}
+
+func (e *OAuthError) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Description) }
+
+func oauthErr(code, format string, args ...any) error {
+	return &OAuthError{Code: code, Description: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what wxlogin's tests need on a Debian machine when it is missing:
+# PostgreSQL's server binaries (initdb, pg_ctl). Go comes with the machine;
+# the Vault dev binary is built from Go modules by scripts/vault-bin.sh.
+set -euo pipefail
+need=()
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  need+=(postgresql)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then echo "missing packages ${need[*]}; install them as root" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # Debian starts a cluster on install; the tests make their own.
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    for c in /etc/postgresql/*/main; do
+      [ -d "$c" ] && pg_ctlcluster "$(basename "$(dirname "$c")")" main stop 2>/dev/null || true
+    done
+  fi
+fi
+command -v go >/dev/null 2>&1 || { echo "Go is not installed" >&2; exit 1; }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test of wxlogin against real services: starts PostgreSQL and a
+# Vault dev server (scripts/services.sh), runs the checks and the Go tests
+# with the race detector, and stops the services again, whatever happens.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+svc=$(mktemp -d /tmp/wxlogin-test.XXXXXX)
+trap 'scripts/services.sh stop "$svc"' EXIT
+scripts/services.sh start "$svc"
+# shellcheck disable=SC1091
+. "$svc/env"
+export WXLOGIN_TEST_POSTGRES_URL WXLOGIN_TEST_VAULT_ADDR WXLOGIN_TEST_VAULT_TOKEN
+
+unformatted=$(gofmt -l $(git ls-files '*.go' | grep -v '^tools/vault/'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+go vet ./...
+go test -race -count=1 -timeout 20m "$@" ./...
