@@ -1,7 +1,3 @@
-// Package secrets keeps the values wxlogin must never put in its database:
-// AppSecrets and private signing keys. Store has two implementations:
-// HashiCorp Vault KV v2 for production and an AES-GCM encrypted local store
-// for the embedded default.
 package secrets
 
 import (
@@ -10,8 +6,17 @@ import (
 	"time"
 )
 
-// ErrNotFound is returned when a path (or a version of it) holds no secret.
-var ErrNotFound = errors.New("secret not found")
+// Error kinds. Every Store error that has one of these causes wraps it, so
+// callers can tell them apart with errors.Is whichever backend is in use.
+var (
+	// ErrNotFound: the path (or that version of it) holds no secret.
+	ErrNotFound = errors.New("secret not found")
+	// ErrInvalidPath: the path breaks the rules of ValidatePath.
+	ErrInvalidPath = errors.New("invalid secret path")
+	// ErrUnavailable: the backend could not be reached or is not serving
+	// (a sealed or standby Vault). Callers answer 503 and may retry.
+	ErrUnavailable = errors.New("secret store unavailable")
+)
 
 // Secret is one version of the key/value data stored at a path.
 type Secret struct {

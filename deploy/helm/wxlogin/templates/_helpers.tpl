@@ -28,7 +28,4 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   value: {{ .Values.sandbox | quote }}
 - name: WXLOGIN_DATA_DIR
   value: /tmp/wxlogin
-envFrom:
-  - secretRef:
-      name: {{ .Values.existingSecret }}
 {{- end -}}
