@@ -28,6 +28,7 @@ type Browser struct {
 type Page struct {
 	URL    *url.URL
 	Status int
+	Header http.Header
 	Body   []byte
 }
 
@@ -73,7 +74,7 @@ func (b *Browser) do(req *http.Request) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{URL: resp.Request.URL, Status: resp.StatusCode, Body: body}
+	p := Page{URL: resp.Request.URL, Status: resp.StatusCode, Header: resp.Header, Body: body}
 	if loc, err := resp.Location(); err == nil && resp.StatusCode/100 == 3 {
 		p.URL = loc // stopped before a redirect: the page is where it points
 	}
