@@ -35,7 +35,7 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 		return nil, err
 	}
 	logger := slog.New(slog.NewJSONHandler(env.stderr, nil))
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func get(t *testing.T, u string) (int, http.Header, string) {
 // identities counts the tenant's stored identities.
 func (s *stack) identities() int {
 	s.t.Helper()
-	db, err := store.Open(context.Background(), s.dbURL)
+	db, err := store.Open(context.Background(), s.dbURL, store.Options{})
 	if err != nil {
 		s.t.Fatalf("open store: %v", err)
 	}
@@ -43,16 +43,16 @@ func (s *stack) identities() int {
 	return len(ids)
 }
 
-// fault injects a WeChat fault into the emulator until cleared.
-func (s *stack) fault(f map[string]any) {
-	s.t.Helper()
+// fault injects a WeChat fault into the emulator until t ends.
+func (s *stack) fault(t *testing.T, f map[string]any) {
+	t.Helper()
 	body, _ := json.Marshal(f)
 	resp, err := http.Post(s.sim+"/__sim/faults", "application/json", bytes.NewReader(body))
 	if err != nil || resp.StatusCode != http.StatusNoContent {
-		s.t.Fatalf("inject fault %s: %v %v", body, err, resp)
+		t.Fatalf("inject fault %s: %v %v", body, err, resp)
 	}
 	resp.Body.Close()
-	s.t.Cleanup(func() {
+	t.Cleanup(func() {
 		req, _ := http.NewRequest(http.MethodDelete, s.sim+"/__sim/faults", nil)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
 			resp.Body.Close()
@@ -142,7 +142,7 @@ func TestHostedLoginRejectsBadInput(t *testing.T) {
 	}
 	for _, c := range wechatFaults {
 		t.Run(c.name, func(t *testing.T) {
-			s.fault(c.fault)
+			s.fault(t, c.fault)
 			br := newBrowser()
 			p, err := br.Get(ctx, s.loginURL(appA, "snsapi_userinfo", "s5", opaque.New("", 32)))
 			if err == nil {

@@ -36,7 +36,7 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.Close()
-	if err := a.db.Migrate(ctx, "up", env.stderr); err != nil {
+	if err := a.db.MigrateUp(ctx, env.stderr); err != nil {
 		return err
 	}
 	app := &demo.App{PublicURL: a.cfg.PublicURL, TenantID: demoTenant, AppID: demoAccounts[0].appID, HTTP: &http.Client{Timeout: 10 * time.Second}}

@@ -16,10 +16,16 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return db.Migrate(ctx, args[0], env.stdout)
+	switch args[0] {
+	case "up":
+		return db.MigrateUp(ctx, env.stdout)
+	case "down":
+		return db.MigrateDown(ctx, env.stdout)
+	}
+	return db.MigrationStatus(ctx, env.stdout)
 }

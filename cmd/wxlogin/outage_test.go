@@ -28,7 +28,7 @@ func TestDependencyOutages(t *testing.T) {
 
 	t.Run("vault down at the callback", func(t *testing.T) {
 		br := newBrowser()
-		p, err := br.Get(ctx, s.loginURL(appA, "", "v1", opaque.New("", 32)))
+		p, err := br.Get(ctx, s.loginURL(appA, "snsapi_base", "v1", opaque.New("", 32)))
 		if err != nil {
 			t.Fatal(err)
 		}
