@@ -1,0 +1,160 @@
+package secrets
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// countingStore counts the reads that reach a real Local store, and can hold
+// them at a gate.
+type countingStore struct {
+	Store
+	reads atomic.Int64
+	gate  chan struct{} // when set, reads wait for it to close
+}
+
+func (c *countingStore) Get(ctx context.Context, path string) (Secret, error) {
+	c.reads.Add(1)
+	if c.gate != nil {
+		<-c.gate
+	}
+	return c.Store.Get(ctx, path)
+}
+
+func (c *countingStore) GetVersion(ctx context.Context, path string, version int) (Secret, error) {
+	c.reads.Add(1)
+	return c.Store.GetVersion(ctx, path, version)
+}
+
+// clock is a settable time source.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+func newCounting(t *testing.T) *countingStore {
+	t.Helper()
+	l, err := OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &countingStore{Store: l}
+}
+
+func mustPut(t *testing.T, s Store, path, v string) {
+	t.Helper()
+	if _, err := s.Put(context.Background(), path, map[string]string{"v": v}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustGet(t *testing.T, s Store, path string) string {
+	t.Helper()
+	got, err := s.Get(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Get(%s): %v", path, err)
+	}
+	return got.Data["v"]
+}
+
+func TestCachedHonorsTTL(t *testing.T) {
+	backend := newCounting(t)
+	clk := &clock{t: time.Unix(1_700_000_000, 0)}
+	c := newCached(backend, time.Minute, clk.now)
+	mustPut(t, c, "p", "one")
+	mustGet(t, c, "p")
+	mustPut(t, backend, "p", "two") // as another replica would, bypassing this cache
+
+	clk.advance(time.Minute - time.Nanosecond)
+	if got := mustGet(t, c, "p"); got != "one" || backend.reads.Load() != 1 {
+		t.Errorf("within ttl: Get = %q after %d reads, want the cached %q after 1", got, backend.reads.Load(), "one")
+	}
+	clk.advance(time.Nanosecond)
+	if got := mustGet(t, c, "p"); got != "two" || backend.reads.Load() != 2 {
+		t.Errorf("at ttl: Get = %q after %d reads, want %q read afresh", got, backend.reads.Load(), "two")
+	}
+}
+
+func TestCachedCachesVersions(t *testing.T) {
+	backend := newCounting(t)
+	c := newCached(backend, time.Minute, time.Now)
+	mustPut(t, c, "p", "one")
+	for range 3 {
+		if _, err := c.GetVersion(context.Background(), "p", 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := backend.reads.Load(); n != 1 {
+		t.Errorf("3 GetVersion calls made %d backend reads, want 1", n)
+	}
+}
+
+func TestCachedInvalidatesOnWrite(t *testing.T) {
+	backend := newCounting(t)
+	c := newCached(backend, time.Hour, time.Now)
+	mustPut(t, c, "p", "one")
+	mustGet(t, c, "p")
+	mustPut(t, c, "p", "two")
+	if got := mustGet(t, c, "p"); got != "two" {
+		t.Errorf("Get after Put = %q, want %q", got, "two")
+	}
+	if err := c.Delete(context.Background(), "p"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Get(context.Background(), "p"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Get after Delete = %v, want ErrNotFound", err)
+	}
+	if _, err := c.GetVersion(context.Background(), "p", 1); !errors.Is(err, ErrNotFound) {
+		t.Errorf("GetVersion after Delete = %v, want ErrNotFound", err)
+	}
+}
+
+func TestCachedDoesNotCacheErrors(t *testing.T) {
+	backend := newCounting(t)
+	c := newCached(backend, time.Hour, time.Now)
+	for range 2 {
+		if _, err := c.Get(context.Background(), "missing"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("Get = %v, want ErrNotFound", err)
+		}
+	}
+	if n := backend.reads.Load(); n != 2 {
+		t.Errorf("2 failing Gets made %d backend reads, want 2", n)
+	}
+}
+
+func TestCachedCoalescesBurst(t *testing.T) {
+	backend := newCounting(t)
+	mustPut(t, backend, "p", "one")
+	backend.gate = make(chan struct{})
+	c := newCached(backend, time.Minute, time.Now)
+	const n = 50
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			if got := mustGet(t, c, "p"); got != "one" {
+				t.Errorf("Get = %q", got)
+			}
+		})
+	}
+	time.Sleep(20 * time.Millisecond) // let the burst pile up behind the first read
+	close(backend.gate)
+	wg.Wait()
+	if got := backend.reads.Load(); got != 1 {
+		t.Errorf("%d concurrent Gets made %d backend reads, want 1", n, got)
+	}
+}
+
+func TestCachedZeroTTLIsNoCache(t *testing.T) {
+	backend := newCounting(t)
+	if got := Cached(backend, 0); got != Store(backend) {
+		t.Errorf("Cached(store, 0) = %T, want the store itself", got)
+	}
+}

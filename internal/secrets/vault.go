@@ -1,0 +1,147 @@
+package secrets
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/vault/api"
+)
+
+// Vault is the production Store: HashiCorp Vault's KV v2 engine, one Vault
+// secret per path at Mount/data/Prefix/path. Vault keeps the versions (up to
+// the mount's max_versions); a version deleted or destroyed in Vault reads
+// as ErrNotFound. Safe for concurrent use.
+type Vault struct {
+	client *api.Client
+	kv     *api.KVv2
+	mount  string
+	prefix string
+}
+
+// NewVault returns a Vault store for cfg. It does not contact Vault; call
+// Ping to check the address, the token and the mount.
+//
+// The Vault client also honours the standard VAULT_* environment variables
+// for what cfg does not set (TLS files, namespace); cfg's address and token
+// always win.
+func NewVault(cfg VaultConfig) (*Vault, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	apiCfg := api.DefaultConfig()
+	if apiCfg.Error != nil {
+		return nil, fmt.Errorf("vault config: %w", apiCfg.Error)
+	}
+	apiCfg.Address = cfg.Address
+	if cfg.HTTP != nil {
+		apiCfg.HttpClient = cfg.HTTP
+	}
+	if cfg.Timeout > 0 {
+		apiCfg.Timeout = cfg.Timeout
+	}
+	client, err := api.NewClient(apiCfg)
+	if err != nil {
+		return nil, fmt.Errorf("vault client: %w", err)
+	}
+	authenticate(client, cfg)
+	return &Vault{client: client, kv: client.KVv2(cfg.Mount), mount: cfg.Mount, prefix: cfg.Prefix}, nil
+}
+
+// authenticate gives client its credentials. Only token auth exists today;
+// AppRole and Kubernetes logins (and the renewal they need) belong here.
+func authenticate(client *api.Client, cfg VaultConfig) {
+	client.SetToken(cfg.Token)
+}
+
+// Put implements Store.
+func (v *Vault) Put(ctx context.Context, path string, data map[string]string) (int, error) {
+	const op = "vault put"
+	full, err := v.fullPath(op, path)
+	if err != nil {
+		return 0, err
+	}
+	values := make(map[string]any, len(data))
+	for k, val := range data {
+		values[k] = val
+	}
+	s, err := v.kv.Put(ctx, full, values)
+	if err != nil {
+		return 0, vaultError(op+" "+path, err)
+	}
+	if s.VersionMetadata == nil {
+		return 0, fmt.Errorf("%s %s: vault returned no version", op, path)
+	}
+	return s.VersionMetadata.Version, nil
+}
+
+// Get implements Store.
+func (v *Vault) Get(ctx context.Context, path string) (Secret, error) {
+	const op = "vault get"
+	full, err := v.fullPath(op, path)
+	if err != nil {
+		return Secret{}, err
+	}
+	s, err := v.kv.Get(ctx, full)
+	if err != nil {
+		return Secret{}, vaultError(op+" "+path, err)
+	}
+	return kvSecret(op, path, s)
+}
+
+// GetVersion implements Store. Versions start at 1; any other number is
+// ErrNotFound (Vault itself would read 0 as "latest").
+func (v *Vault) GetVersion(ctx context.Context, path string, version int) (Secret, error) {
+	const op = "vault get version"
+	full, err := v.fullPath(op, path)
+	if err != nil {
+		return Secret{}, err
+	}
+	if version < 1 {
+		return Secret{}, fmt.Errorf("%s %s version %d: %w", op, path, version, ErrNotFound)
+	}
+	s, err := v.kv.GetVersion(ctx, full, version)
+	if err != nil {
+		return Secret{}, vaultError(op+" "+path, err)
+	}
+	return kvSecret(op, path, s)
+}
+
+// Delete implements Store: it deletes the path's metadata, which destroys
+// every version.
+func (v *Vault) Delete(ctx context.Context, path string) error {
+	const op = "vault delete"
+	full, err := v.fullPath(op, path)
+	if err != nil {
+		return err
+	}
+	if err := v.kv.DeleteMetadata(ctx, full); err != nil {
+		return vaultError(op+" "+path, err)
+	}
+	return nil
+}
+
+// fullPath validates path and puts the prefix before it.
+func (v *Vault) fullPath(op, path string) (string, error) {
+	if err := ValidatePath(path); err != nil {
+		return "", fmt.Errorf("%s: %w", op, err)
+	}
+	return v.prefix + "/" + path, nil
+}
+
+// kvSecret converts what Vault returned. Data is nil when the version was
+// deleted or destroyed.
+func kvSecret(op, path string, s *api.KVSecret) (Secret, error) {
+	if s == nil || s.Data == nil || s.VersionMetadata == nil || s.VersionMetadata.Destroyed {
+		return Secret{}, fmt.Errorf("%s %s: %w", op, path, ErrNotFound)
+	}
+	data := make(map[string]string, len(s.Data))
+	for k, val := range s.Data {
+		str, ok := val.(string)
+		if !ok {
+			return Secret{}, fmt.Errorf("%s %s: value of key %q is a %T, not a string", op, path, k, val)
+		}
+		data[k] = str
+	}
+	return Secret{Data: data, Version: s.VersionMetadata.Version, CreatedAt: s.VersionMetadata.CreatedTime}, nil
+}

@@ -1,0 +1,102 @@
+package wechat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// maxBody bounds how much of an answer is read; WeChat's are a few hundred
+// bytes.
+const maxBody = 1 << 20
+
+// get calls GET {APIURL}{path}?{query} and decodes the JSON answer into out,
+// retrying errcode -1 and transport failures with exponential backoff.
+func (c *Client) get(ctx context.Context, path string, query url.Values, out any) error {
+	wait := c.backoff
+	for attempt := 0; ; attempt++ {
+		err := c.getOnce(ctx, path, query, out)
+		if attempt >= c.retries || !retryable(ctx, err) {
+			return err
+		}
+		if werr := sleep(ctx, wait); werr != nil {
+			return fmt.Errorf("wechat: GET %s: %w (last error: %v)", path, werr, err)
+		}
+		wait *= 2
+	}
+}
+
+func retryable(ctx context.Context, err error) bool {
+	var te *transportError
+	return ctx.Err() == nil && (IsCode(err, CodeSystemBusy) || errors.As(err, &te))
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *Client) getOnce(ctx context.Context, path string, query url.Values, out any) error {
+	// The request is built without the query so that no error from building
+	// it can quote the secret; the query is attached afterwards.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.apiURL+path, nil)
+	if err != nil {
+		return fmt.Errorf("wechat: GET %s: %w", path, err)
+	}
+	req.URL.RawQuery = query.Encode()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return &transportError{path: path, err: withoutURL(err)}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return &transportError{path: path, err: withoutURL(err)}
+	}
+	return decode(resp, path, body, out)
+}
+
+// withoutURL drops the *url.Error layer, whose message quotes the full
+// request URL and with it the secret.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// decode reads a WeChat answer: a non-zero errcode wins whatever the HTTP
+// status; otherwise a 2xx JSON body is decoded into out.
+func decode(resp *http.Response, path string, body []byte, out any) error {
+	var status struct {
+		ErrCode int    `json:"errcode"`
+		ErrMsg  string `json:"errmsg"`
+	}
+	if err := json.Unmarshal(body, &status); err != nil {
+		return badResponse(resp, path)
+	}
+	if status.ErrCode != 0 {
+		return &Error{Code: status.ErrCode, Message: status.ErrMsg}
+	}
+	if resp.StatusCode/100 != 2 || json.Unmarshal(body, out) != nil {
+		return badResponse(resp, path)
+	}
+	return nil
+}
+
+func badResponse(resp *http.Response, path string) error {
+	return fmt.Errorf("%w: GET %s: HTTP %d, Content-Type %q",
+		ErrBadResponse, path, resp.StatusCode, resp.Header.Get("Content-Type"))
+}

@@ -1,0 +1,94 @@
+package tenantstest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/wxlogin/wxlogin/internal/opaque"
+	"github.com/wxlogin/wxlogin/tenants"
+)
+
+// Run runs the suite. newStore returns a new, empty store for each test.
+func Run(t *testing.T, newStore func(t *testing.T) tenants.Store) {
+	for _, test := range []struct {
+		name string
+		run  func(t *testing.T, s tenants.Store)
+	}{
+		{"Tenants", testTenants},
+		{"Accounts", testAccounts},
+		{"SecretVersion", testSecretVersion},
+		{"APIKeys", testAPIKeys},
+		{"ClientSecrets", testClientSecrets},
+	} {
+		t.Run(test.name, func(t *testing.T) { test.run(t, newStore(t)) })
+	}
+}
+
+// Now returns the current time as stores keep it: UTC, whole microseconds.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// NewTenant creates a tenant with a random ID.
+func NewTenant(t testing.TB, s tenants.Store) tenants.Tenant {
+	t.Helper()
+	now := Now()
+	tn := tenants.Tenant{ID: "t-" + opaque.Hex(6), Name: "Tenant", CreatedAt: now, UpdatedAt: now}
+	if err := s.CreateTenant(context.Background(), tn); err != nil {
+		t.Fatalf("CreateTenant: %v", err)
+	}
+	return tn
+}
+
+// NewAccount creates an account of the tenant with a random AppID.
+func NewAccount(t testing.TB, s tenants.Store, tenantID string) tenants.Account {
+	t.Helper()
+	a := account(tenantID, "wx"+opaque.Hex(8))
+	if err := s.CreateAccount(context.Background(), a); err != nil {
+		t.Fatalf("CreateAccount: %v", err)
+	}
+	return a
+}
+
+func account(tenantID, appID string) tenants.Account {
+	now := Now()
+	return tenants.Account{
+		TenantID:     tenantID,
+		AppID:        appID,
+		Name:         "Account " + appID,
+		Mode:         tenants.ModeSandbox,
+		DefaultScope: tenants.ScopeBase,
+		RedirectURIs: []string{"https://example.com/cb", "http://localhost:3000/cb?x=1"},
+		TokenTTL:     tenants.DefaultTokenTTL,
+		CreatedAt:    now,
+		UpdatedAt:    now,
+	}
+}
+
+// Equal fails t unless got and want are deeply equal.
+func Equal[T any](t testing.TB, what string, got, want T) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got %+v\nwant %+v", what, got, want)
+	}
+}
+
+// EqualList is Equal for lists, where nil and empty are the same.
+func EqualList[T any](t testing.TB, what string, got, want []T) {
+	t.Helper()
+	if len(got) != 0 || len(want) != 0 {
+		Equal(t, what, got, want)
+	}
+}
+
+// IsErr fails t unless errors.Is(err, want); a nil want expects no error.
+func IsErr(t testing.TB, what string, err, want error) {
+	t.Helper()
+	switch {
+	case want == nil && err != nil:
+		t.Fatalf("%s: %v", what, err)
+	case want != nil && !errors.Is(err, want):
+		t.Fatalf("%s: got error %v, want %v", what, err, want)
+	}
+}
