@@ -46,7 +46,7 @@ func accessLog(logger *slog.Logger) gin.HandlerFunc {
 			slog.String("method", c.Request.Method),
 			slog.String("route", c.FullPath()),
 			slog.Int("status", c.Writer.Status()),
-			slog.Duration("latency", time.Since(start)))
+			slog.Float64("latency_ms", float64(time.Since(start).Microseconds())/1000))
 	}
 }
 

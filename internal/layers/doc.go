@@ -1,0 +1,5 @@
+// Package layers holds the test that keeps wxlogin's imports going one way:
+// cmd → api → domain (tenants, internal/login) → adapters (wechat,
+// wechatsim, secrets, token) → leaf helpers, with internal/store importing
+// the domain and never imported by it.
+package layers
