@@ -20,9 +20,9 @@ const (
 	demoPlatform = "demo-platform"
 )
 
-var demoAccounts = []struct{ appID, name string }{
-	{"wxdemo000000000001", "示例服务号 A · Demo account A"},
-	{"wxdemo000000000002", "示例服务号 B · Demo account B"},
+var demoAccounts = []demo.Account{
+	{AppID: "wxdemo000000000001", Name: "示例服务号 A · Demo account A"},
+	{AppID: "wxdemo000000000002", Name: "示例服务号 B · Demo account B"},
 }
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
@@ -39,7 +39,7 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	if err := a.db.MigrateUp(ctx, env.stderr); err != nil {
 		return err
 	}
-	app := &demo.App{PublicURL: a.cfg.PublicURL, TenantID: demoTenant, AppID: demoAccounts[0].appID, HTTP: &http.Client{Timeout: 10 * time.Second}}
+	app := &demo.App{PublicURL: a.cfg.PublicURL, TenantID: demoTenant, Accounts: demoAccounts, HTTP: &http.Client{Timeout: 10 * time.Second}}
 	if err := a.ensureDemo(ctx, app.RedirectURI()); err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ wxlogin is running on its embedded defaults (SQLite and local secrets in %s, WeC
 
 Hosted login URL of the demo account: %s
 Stop with Ctrl-C.
-`, a.cfg.DataDir, a.cfg.PublicURL, a.login.LoginURL(demoTenant, demoAccounts[0].appID))
+`, a.cfg.DataDir, a.cfg.PublicURL, a.login.LoginURL(demoTenant, demoAccounts[0].AppID))
 	})
 }
 
@@ -66,7 +66,7 @@ func (a *app) ensureDemo(ctx context.Context, redirectURI string) error {
 	}
 	for _, d := range demoAccounts {
 		_, err := a.tenants.CreateAccount(ctx, tenants.Account{
-			TenantID: demoTenant, AppID: d.appID, Name: d.name, Mode: tenants.ModeSandbox,
+			TenantID: demoTenant, AppID: d.AppID, Name: d.Name, Mode: tenants.ModeSandbox,
 			DefaultScope: tenants.ScopeBase, RedirectURIs: []string{redirectURI}, OpenPlatformID: demoPlatform,
 		}, opaque.Hex(16))
 		if err != nil && !errors.Is(err, tenants.ErrConflict) {

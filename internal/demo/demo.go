@@ -30,11 +30,14 @@ var pageFS embed.FS
 
 var pageTemplate = template.Must(template.ParseFS(pageFS, "demo.html"))
 
-// App is the demo front end of one sandbox account.
+// Account is an official account the demo can log in to.
+type Account struct{ AppID, Name string }
+
+// App is the demo front end of a tenant's sandbox accounts.
 type App struct {
 	PublicURL string
 	TenantID  string
-	AppID     string
+	Accounts  []Account
 	HTTP      *http.Client
 }
 
@@ -52,6 +55,7 @@ func (a *App) Handler() http.Handler {
 
 type view struct {
 	LoginPath string
+	Accounts  []Account
 	Error     string
 	Claims    *token.Claims
 	ClaimsRaw string
@@ -62,7 +66,7 @@ type view struct {
 func (a *App) issuer() string { return a.PublicURL + "/t/" + a.TenantID }
 
 func (a *App) render(w http.ResponseWriter, status int, v view) {
-	v.LoginPath, v.Issuer, v.JWKSURL = Prefix+"/start", a.issuer(), a.issuer()+"/.well-known/jwks.json"
+	v.LoginPath, v.Accounts, v.Issuer, v.JWKSURL = Prefix+"/start", a.Accounts, a.issuer(), a.issuer()+"/.well-known/jwks.json"
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -74,9 +78,14 @@ func (a *App) index(w http.ResponseWriter, _ *http.Request) { a.render(w, http.S
 // start begins a login: a fresh state and PKCE verifier kept in a cookie,
 // the challenge sent to wxlogin's hosted login.
 func (a *App) start(w http.ResponseWriter, r *http.Request) {
+	appID := r.URL.Query().Get("app")
+	if !a.known(appID) {
+		a.render(w, http.StatusBadRequest, view{Error: "unknown account " + appID})
+		return
+	}
 	state, verifier := opaque.Hex(16), opaque.New("", 32)
 	http.SetCookie(w, &http.Cookie{
-		Name: cookieName, Value: state + "." + verifier, Path: Prefix, MaxAge: 600,
+		Name: cookieName, Value: state + "." + verifier + "." + appID, Path: Prefix, MaxAge: 600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
 	})
 	q := url.Values{
@@ -86,27 +95,38 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	if q.Get("scope") == "" {
 		q.Del("scope")
 	}
-	http.Redirect(w, r, a.issuer()+"/wechat/"+a.AppID+"/login?"+q.Encode(), http.StatusFound)
+	http.Redirect(w, r, a.issuer()+"/wechat/"+appID+"/login?"+q.Encode(), http.StatusFound)
+}
+
+func (a *App) known(appID string) bool {
+	for _, acct := range a.Accounts {
+		if acct.AppID == appID {
+			return true
+		}
+	}
+	return false
 }
 
 // callback finishes the login: check state, redeem the code, verify the JWT.
 func (a *App) callback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	c, err := r.Cookie(cookieName)
-	state, verifier, ok := "", "", false
-	if err == nil {
-		state, verifier, ok = strings.Cut(c.Value, ".")
+	var state, verifier, appID string
+	if c, err := r.Cookie(cookieName); err == nil {
+		parts := strings.Split(c.Value, ".")
+		if len(parts) == 3 {
+			state, verifier, appID = parts[0], parts[1], parts[2]
+		}
 	}
 	switch {
 	case q.Get("error") != "":
 		a.render(w, http.StatusOK, view{Error: q.Get("error") + ": " + q.Get("error_description")})
 		return
-	case !ok || q.Get("state") != state:
+	case state == "" || q.Get("state") != state:
 		a.render(w, http.StatusBadRequest, view{Error: "state does not match this browser's login; start again"})
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Path: Prefix, MaxAge: -1})
-	claims, err := a.redeem(r.Context(), q.Get("code"), verifier)
+	claims, err := a.redeem(r.Context(), appID, q.Get("code"), verifier)
 	if err != nil {
 		a.render(w, http.StatusBadGateway, view{Error: err.Error()})
 		return
@@ -115,12 +135,12 @@ func (a *App) callback(w http.ResponseWriter, r *http.Request) {
 	a.render(w, http.StatusOK, view{Claims: &claims, ClaimsRaw: string(raw)})
 }
 
-func (a *App) redeem(ctx context.Context, code, verifier string) (token.Claims, error) {
+func (a *App) redeem(ctx context.Context, appID, code, verifier string) (token.Claims, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	form := url.Values{
 		"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {a.RedirectURI()},
-		"code_verifier": {verifier}, "client_id": {a.AppID},
+		"code_verifier": {verifier}, "client_id": {appID},
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.issuer()+"/oauth/token", strings.NewReader(form.Encode()))
 	if err != nil {
@@ -143,5 +163,5 @@ func (a *App) redeem(ctx context.Context, code, verifier string) (token.Claims, 
 	if body.AccessToken == "" {
 		return token.Claims{}, fmt.Errorf("token endpoint: %s: %s", body.Error, body.Description)
 	}
-	return token.VerifyWithJWKS(ctx, a.HTTP, a.issuer()+"/.well-known/jwks.json", a.issuer(), a.AppID, body.AccessToken)
+	return token.VerifyWithJWKS(ctx, a.HTTP, a.issuer()+"/.well-known/jwks.json", a.issuer(), appID, body.AccessToken)
 }

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/wxlogin/wxlogin/internal/browser"
+)
+
+var cellPattern = regexp.MustCompile(`id="(openid|unionid|nickname)">([^<]*)<`)
+
+// TestDemo runs `wxlogin demo` (the README's first command) and logs in as a
+// person would: the demo page shows the verified openid and unionid, one
+// unionid across both demo accounts.
+func TestDemo(t *testing.T) {
+	port := freePort(t)
+	s := &stack{t: t, public: "http://127.0.0.1:" + port}
+	s.env = []string{"WXLOGIN_HTTP_ADDR=127.0.0.1:" + port, "WXLOGIN_PUBLIC_URL=" + s.public, "WXLOGIN_DATA_DIR=" + t.TempDir()}
+	p := s.start([]string{"demo"}, "Stop with Ctrl-C.")
+	if out := p.output(); !strings.Contains(out, "Open "+s.public+"/demo/ in a browser") {
+		t.Fatalf("demo did not say where to go:\n%s", out)
+	}
+	ctx := context.Background()
+	br := browser.New(http.DefaultTransport, nil)
+	claims := func(account string) map[string]string {
+		t.Helper()
+		page, err := br.Get(ctx, s.public+"/demo/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := regexp.MustCompile(`id="login-userinfo-` + account + `" href="([^"]+)"`).FindSubmatch(page.Body)
+		if link == nil {
+			t.Fatalf("no log-in link for account %s on the demo page:\n%s", account, page.Body)
+		}
+		href, _ := url.Parse(strings.ReplaceAll(string(link[1]), "&amp;", "&"))
+		page, err = br.Get(ctx, page.URL.ResolveReference(href).String())
+		for step := 0; err == nil && page.URL.Path != "/demo/callback" && step < 3; step++ {
+			if strings.Contains(string(page.Body), `name="decision"`) {
+				page, err = br.Submit(ctx, page, "decision", "allow", nil)
+			} else {
+				page, err = br.Submit(ctx, page, "user", "alice", nil)
+			}
+		}
+		if err != nil || page.Status != http.StatusOK || !strings.Contains(string(page.Body), `id="verified"`) {
+			t.Fatalf("demo login ended at %v (%d, %v):\n%s", page.URL, page.Status, err, page.Body)
+		}
+		got := map[string]string{}
+		for _, m := range cellPattern.FindAllSubmatch(page.Body, -1) {
+			got[string(m[1])] = string(m[2])
+		}
+		return got
+	}
+	a, b := claims("0"), claims("1")
+	t.Logf("account A %v, account B %v", a, b)
+	if a["openid"] == "" || a["openid"] == b["openid"] || !strings.HasPrefix(a["unionid"], "o") || a["unionid"] != b["unionid"] || a["nickname"] == "" {
+		t.Errorf("demo claims: account A %v, account B %v; want two openids and one unionid", a, b)
+	}
+}
