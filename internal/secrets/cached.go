@@ -2,9 +2,10 @@ package secrets
 
 import (
 	"context"
+	"maps"
 	"time"
 
-	"github.com/wxlogin/wxlogin/internal/secrets/memo"
+	"github.com/wxlogin/wxlogin/internal/memo"
 )
 
 // Cached wraps store with a read-through cache for Get and GetVersion. A
@@ -67,7 +68,7 @@ func (c *cached) get(ctx context.Context, key cacheKey, load func(context.Contex
 	if err != nil {
 		return Secret{}, err
 	}
-	s.Data = cloneData(s.Data)
+	s.Data = maps.Clone(s.Data) // callers may change theirs; the cached one stays
 	return s, nil
 }
 

@@ -71,7 +71,7 @@ func (l *Local) Put(_ context.Context, path string, data map[string]string) (int
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return 0, fmt.Errorf("local put %s: %w", path, err)
 	}
-	next := localVersion{Version: 1, CreatedAt: time.Now().UTC(), Data: cloneData(data)}
+	next := localVersion{Version: 1, CreatedAt: time.Now().UTC(), Data: data}
 	if n := len(versions); n > 0 {
 		next.Version = versions[n-1].Version + 1
 	}
@@ -161,12 +161,4 @@ func (l *Local) file(path string) string {
 
 func (v localVersion) secret() Secret {
 	return Secret{Data: v.Data, Version: v.Version, CreatedAt: v.CreatedAt}
-}
-
-func cloneData(data map[string]string) map[string]string {
-	out := make(map[string]string, len(data))
-	for k, v := range data {
-		out[k] = v
-	}
-	return out
 }

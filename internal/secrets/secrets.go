@@ -3,6 +3,9 @@ package secrets
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -23,6 +26,13 @@ type Secret struct {
 	Data      map[string]string
 	Version   int
 	CreatedAt time.Time
+}
+
+// Format prints s for any verb with the data's keys but not its values, so
+// that a Secret logged by mistake leaks nothing.
+func (s Secret) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprintf(f, "Secret{Version:%d CreatedAt:%s Keys:%v}",
+		s.Version, s.CreatedAt.Format(time.RFC3339), slices.Sorted(maps.Keys(s.Data)))
 }
 
 // Store is a versioned secret store. Paths are slash-separated

@@ -45,14 +45,14 @@ func newAccountRow(a tenants.Account) *accountRow {
 
 func (r *accountRow) account() tenants.Account {
 	return tenants.Account{
-		TenantID:       r.TenantID,
-		AppID:          r.AppID,
-		Name:           r.Name,
-		Mode:           tenants.Mode(r.Mode),
-		DefaultScope:   r.DefaultScope,
-		RedirectURIs:   r.RedirectURIs,
-		TokenTTL:       time.Duration(r.TokenTTLSeconds) * time.Second,
-		OpenPlatformID: r.OpenPlatformID,
+		TenantID:        r.TenantID,
+		AppID:           r.AppID,
+		Name:            r.Name,
+		Mode:            tenants.Mode(r.Mode),
+		DefaultScope:    r.DefaultScope,
+		RedirectURIs:    r.RedirectURIs,
+		TokenTTL:        time.Duration(r.TokenTTLSeconds) * time.Second,
+		OpenPlatformID:  r.OpenPlatformID,
 		SecretVersion:   r.SecretVersion,
 		SecretUpdatedAt: r.SecretUpdatedAt.UTC(),
 		CreatedAt:       r.CreatedAt.UTC(),

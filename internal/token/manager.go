@@ -12,7 +12,7 @@ import (
 
 	"github.com/wxlogin/wxlogin/internal/opaque"
 	"github.com/wxlogin/wxlogin/internal/secrets"
-	"github.com/wxlogin/wxlogin/internal/secrets/memo"
+	"github.com/wxlogin/wxlogin/internal/memo"
 )
 
 // DefaultCacheTTL is how long a tenant's key set is cached when

@@ -228,3 +228,26 @@ func decodeSegment(t *testing.T, raw string, i int) map[string]any {
 	}
 	return m
 }
+
+func TestSignFailsWithoutItsPrivateKey(t *testing.T) {
+	e := newEnv(t)
+	k := e.rotate(t, tenantA)
+	kb := e.rotate(t, tenantB)
+	path := token.PrivateKeyPath(tenantA, k.KID)
+	other, err := e.secrets.Get(context.Background(), token.PrivateKeyPath(tenantB, kb.KID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.secrets.Put(context.Background(), path, other.Data); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.manager().Sign(context.Background(), tenantA, e.claims()); err == nil || !strings.Contains(err.Error(), "does not match") {
+		t.Errorf("Sign with a mismatched private key = %v", err)
+	}
+	if err := e.secrets.Delete(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.manager().Sign(context.Background(), tenantA, e.claims()); !errors.Is(err, secrets.ErrNotFound) {
+		t.Errorf("Sign with the private key gone = %v, want ErrNotFound", err)
+	}
+}

@@ -38,7 +38,7 @@ func TestAuthorizeURLStrictEmulator(t *testing.T) {
 	f := newFixture(t, wechatsim.Config{StrictOrder: true, StrictState: true})
 	c := f.client(wechat.Config{})
 	link, _, _ := strings.Cut(c.AuthorizeURL(boundApp, callback, "snsapi_base", "abc123"), "#")
-	loc := f.follow(http.MethodGet, link, "alice", nil)
+	loc := f.follow(t, http.MethodGet, link, "alice", nil)
 	if loc == nil || loc.Query().Get("code") == "" || loc.Query().Get("state") != "abc123" {
 		t.Fatalf("strict emulator did not redirect with a code: %v", loc)
 	}

@@ -47,7 +47,6 @@ func (c *clock) Advance(d time.Duration) {
 
 // fixture is an emulated WeChat over real HTTP.
 type fixture struct {
-	t     *testing.T
 	sim   *wechatsim.Sim
 	url   string
 	clock *clock
@@ -60,7 +59,7 @@ func newFixture(t *testing.T, cfg wechatsim.Config) *fixture {
 	sim := wechatsim.New(cfg)
 	srv := httptest.NewServer(sim.Handler(registry))
 	t.Cleanup(srv.Close)
-	return &fixture{t: t, sim: sim, url: srv.URL, clock: clk}
+	return &fixture{sim: sim, url: srv.URL, clock: clk}
 }
 
 // client returns a Client for the emulator; tests wait 1 ms between retries
@@ -76,36 +75,36 @@ func (f *fixture) client(cfg wechat.Config) *wechat.Client {
 // code has user authorize appID the way a phone would: follow the
 // AuthorizeURL, consent to snsapi_userinfo unless in snapshot mode, and
 // read the code from WeChat's redirect to the callback.
-func (f *fixture) code(c *wechat.Client, appID, scope, user string, snapshot bool) string {
-	f.t.Helper()
+func (f *fixture) code(t *testing.T, c *wechat.Client, appID, scope, user string, snapshot bool) string {
+	t.Helper()
 	link, _, _ := strings.Cut(c.AuthorizeURL(appID, callback, scope, "st8"), "#")
 	if snapshot {
 		link += "&forceSnapShot=1"
 	}
-	loc := f.follow(http.MethodGet, link, user, nil)
+	loc := f.follow(t, http.MethodGet, link, user, nil)
 	if loc == nil {
-		loc = f.follow(http.MethodPost, link, user, url.Values{"user": {user}, "decision": {"allow"}})
+		loc = f.follow(t, http.MethodPost, link, user, url.Values{"user": {user}, "decision": {"allow"}})
 	}
 	if loc == nil || !strings.HasPrefix(loc.String(), callback+"&code=") || loc.Query().Get("state") != "st8" {
-		f.t.Fatalf("authorize %s for %s: redirect %v, want the callback with a code and state", appID, user, loc)
+		t.Fatalf("authorize %s for %s: redirect %v, want the callback with a code and state", appID, user, loc)
 	}
 	return loc.Query().Get("code")
 }
 
 // follow requests an authorize page as user's phone and returns WeChat's
 // redirect, or nil when it showed a page.
-func (f *fixture) follow(method, link, user string, form url.Values) *url.URL {
-	f.t.Helper()
+func (f *fixture) follow(t *testing.T, method, link, user string, form url.Values) *url.URL {
+	t.Helper()
 	req, err := http.NewRequest(method, link, strings.NewReader(form.Encode()))
 	if err != nil {
-		f.t.Fatal(err)
+		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: "wxsim_user", Value: user})
+	req.AddCookie(&http.Cookie{Name: "wxsim_user", Value: url.QueryEscape(user)})
 	phone := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := phone.Do(req)
 	if err != nil {
-		f.t.Fatal(err)
+		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusFound {
@@ -113,7 +112,7 @@ func (f *fixture) follow(method, link, user string, form url.Values) *url.URL {
 	}
 	loc, err := resp.Location()
 	if err != nil {
-		f.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return loc
 }

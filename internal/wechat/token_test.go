@@ -27,7 +27,7 @@ func TestExchange(t *testing.T) {
 		c := f.client(wechat.Config{})
 		for _, tt := range tests {
 			t.Run(ct+"/"+tt.name, func(t *testing.T) {
-				tok, err := c.Exchange(context.Background(), tt.appID, secret, f.code(c, tt.appID, tt.scope, "alice", false))
+				tok, err := c.Exchange(context.Background(), tt.appID, secret, f.code(t, c, tt.appID, tt.scope, "alice", false))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -45,12 +45,12 @@ func TestExchangeErrors(t *testing.T) {
 	f := newFixture(t, wechatsim.Config{})
 	c := f.client(wechat.Config{})
 	ctx := context.Background()
-	used := f.code(c, boundApp, "snsapi_base", "alice", false)
+	expired := f.code(t, c, boundApp, "snsapi_base", "alice", false)
+	f.clock.Advance(5 * time.Minute)
+	used := f.code(t, c, boundApp, "snsapi_base", "alice", false)
 	if _, err := c.Exchange(ctx, boundApp, secret, used); err != nil {
 		t.Fatal(err)
 	}
-	expired := f.code(c, boundApp, "snsapi_base", "alice", false)
-	f.clock.Advance(5 * time.Minute)
 	tests := []struct {
 		name                string
 		appID, secret, code string
@@ -61,7 +61,7 @@ func TestExchangeErrors(t *testing.T) {
 		{"forged code", boundApp, secret, "021wn10w3otnc23Qtt0w3QFXD62wn10D", wechat.CodeInvalidCode},
 		{"code used", boundApp, secret, used, wechat.CodeCodeUsed},
 		{"code expired", boundApp, secret, expired, wechat.CodeInvalidCode},
-		{"code of another app", unboundApp, secret, f.code(c, boundApp, "snsapi_base", "bob", false), wechat.CodeInvalidCode},
+		{"code of another app", unboundApp, secret, f.code(t, c, boundApp, "snsapi_base", "bob", false), wechat.CodeInvalidCode},
 		{"no code", boundApp, secret, "", wechat.CodeMissingCode},
 		{"no secret", boundApp, "", "any", wechat.CodeMissingSecret},
 		{"no appid", "", secret, "any", wechat.CodeMissingAppID},
@@ -85,7 +85,7 @@ func TestExchangeErrors(t *testing.T) {
 func TestExchangeSnapshotUser(t *testing.T) {
 	f := newFixture(t, wechatsim.Config{})
 	c := f.client(wechat.Config{})
-	tok, err := c.Exchange(context.Background(), boundApp, secret, f.code(c, boundApp, "snsapi_userinfo", "alice", true))
+	tok, err := c.Exchange(context.Background(), boundApp, secret, f.code(t, c, boundApp, "snsapi_userinfo", "alice", true))
 	if !errors.Is(err, wechat.ErrSnapshotUser) {
 		t.Fatalf("got %v, want ErrSnapshotUser", err)
 	}
@@ -98,7 +98,7 @@ func TestRefresh(t *testing.T) {
 	f := newFixture(t, wechatsim.Config{})
 	c := f.client(wechat.Config{})
 	ctx := context.Background()
-	first, err := c.Exchange(ctx, boundApp, secret, f.code(c, boundApp, "snsapi_userinfo", "alice", false))
+	first, err := c.Exchange(ctx, boundApp, secret, f.code(t, c, boundApp, "snsapi_userinfo", "alice", false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func TestUserInfo(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(ct+"/"+tt.appID, func(t *testing.T) {
 				ctx := context.Background()
-				tok, err := c.Exchange(ctx, tt.appID, secret, f.code(c, tt.appID, "snsapi_userinfo", tt.user, false))
+				tok, err := c.Exchange(ctx, tt.appID, secret, f.code(t, c, tt.appID, "snsapi_userinfo", tt.user, false))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -46,7 +46,7 @@ func TestUserInfoErrors(t *testing.T) {
 	c := f.client(wechat.Config{})
 	ctx := context.Background()
 	exchange := func(scope, user string) wechat.Token {
-		tok, err := c.Exchange(ctx, boundApp, secret, f.code(c, boundApp, scope, user, false))
+		tok, err := c.Exchange(ctx, boundApp, secret, f.code(t, c, boundApp, scope, user, false))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,7 +45,7 @@ func TestAuthorizePageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, tt.cfg)
-			r := fetch(t, e.browser("alice"), http.MethodGet, e.link(path, tt.kv...), nil)
+			r := fetch(t, e.browser(t, "alice"), http.MethodGet, e.link(path, tt.kv...), nil)
 			if r.status != http.StatusOK || !strings.HasPrefix(r.contentType, "text/html") || r.location != "" {
 				t.Fatalf("want a 200 HTML page without redirect, got %d %q Location %q", r.status, r.contentType, r.location)
 			}
@@ -74,7 +74,7 @@ func TestAuthorizeLenientByDefault(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q := redirected(t, fetch(t, e.browser("alice"), http.MethodGet, e.link("/connect/oauth2/authorize", tt.kv...), nil))
+			q := redirected(t, fetch(t, e.browser(t, "alice"), http.MethodGet, e.link("/connect/oauth2/authorize", tt.kv...), nil))
 			if q.Get("code") == "" || q.Get("state") != tt.wantState || !q.Has("state") {
 				t.Errorf("got code %q state %q, want a code and state %q", q.Get("code"), q.Get("state"), tt.wantState)
 			}
@@ -96,7 +96,7 @@ func TestChooseUser(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, wechatsim.Config{})
-			b := e.browser("")
+			b := e.browser(t, "")
 			link := e.oaLink(oaApp, "snsapi_base")
 			page := fetch(t, b, http.MethodGet, link, nil)
 			f := parseForm(t, page.body)
@@ -115,7 +115,7 @@ func TestChooseUser(t *testing.T) {
 				t.Error("snapshot checkbox offered for snsapi_base")
 			}
 			code := redirected(t, fetch(t, b, http.MethodPost, link, tt.choice)).Get("code")
-			a := e.exchange(oaApp, code)
+			a := e.exchange(t, oaApp, code)
 			if a.str("openid") != wechatsim.OpenID(seed, oaApp, tt.user) {
 				t.Errorf("openid %q is not %s's", a.str("openid"), tt.user)
 			}
@@ -130,7 +130,7 @@ func TestChooseUser(t *testing.T) {
 func TestChooseUserRejectsBadNames(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
 	for _, name := range []string{"", "   ", "alice#snapshot", strings.Repeat("x", 65), "a\nb"} {
-		r := fetch(t, e.browser(""), http.MethodPost, e.oaLink(oaApp, "snsapi_base"), url.Values{"custom": {name}})
+		r := fetch(t, e.browser(t, ""), http.MethodPost, e.oaLink(oaApp, "snsapi_base"), url.Values{"custom": {name}})
 		if r.status != http.StatusOK || r.location != "" || !strings.Contains(r.body, "选择测试用户") {
 			t.Errorf("user %q: want the chooser again, got %d Location %q", name, r.status, r.location)
 		}
@@ -148,7 +148,7 @@ func TestUserinfoConsent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.decision, func(t *testing.T) {
 			e := newEnv(t, wechatsim.Config{})
-			b := e.browser("carol")
+			b := e.browser(t, "carol")
 			link := e.oaLink(oaApp, "snsapi_userinfo")
 			page := fetch(t, b, http.MethodGet, link, nil)
 			f := parseForm(t, page.body)
@@ -182,7 +182,7 @@ func TestRedirectKeepsQueryAndFragment(t *testing.T) {
 		t.Run(tt.redirect, func(t *testing.T) {
 			link := e.link("/connect/oauth2/authorize", "appid", oaApp, "redirect_uri", tt.redirect,
 				"response_type", "code", "scope", "snsapi_base", "state", tt.state)
-			r := fetch(t, e.browser("alice"), http.MethodGet, link, nil)
+			r := fetch(t, e.browser(t, "alice"), http.MethodGet, link, nil)
 			u, err := url.Parse(r.location)
 			if r.status != http.StatusFound || err != nil {
 				t.Fatalf("want a redirect, got %d %q", r.status, r.location)
@@ -203,7 +203,7 @@ func TestHandlerUnderPrefix(t *testing.T) {
 	mux.Handle("/sandbox/", http.StripPrefix("/sandbox", e.sim.Handler(registry)))
 	srv := newServer(t, mux)
 	link := strings.Replace(e.oaLink(oaApp, "snsapi_userinfo"), e.url, srv+"/sandbox", 1)
-	b := e.browser("")
+	b := e.browser(t, "")
 	if f := parseForm(t, fetch(t, b, http.MethodGet, link, nil).body); f.hasAction {
 		t.Fatal("form has an action: it would not post back under the prefix")
 	}
@@ -212,7 +212,7 @@ func TestHandlerUnderPrefix(t *testing.T) {
 		t.Fatalf("want dave's consent page, got %d %s", consent.status, consent.body)
 	}
 	q := redirected(t, fetch(t, b, http.MethodPost, link, url.Values{"user": {"dave"}, "decision": {"allow"}}))
-	if a := e.exchange(oaApp, q.Get("code")); a.str("openid") != wechatsim.OpenID(seed, oaApp, "dave") {
+	if a := e.exchange(t, oaApp, q.Get("code")); a.str("openid") != wechatsim.OpenID(seed, oaApp, "dave") {
 		t.Errorf("code from the mounted handler does not redeem on the shared Sim: %s", a.body)
 	}
 }

@@ -12,16 +12,22 @@ import (
 
 func TestExchangeErrors(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
-	used := e.code(oaApp, "snsapi_base", "alice")
-	wantOK(t, e.exchange(oaApp, used))
+	used := e.code(t, oaApp, "snsapi_base", "alice")
+	wantOK(t, e.exchange(t, oaApp, used))
 	tests := []struct {
 		name     string
 		kv       func(code string) []string
 		wantCode int
 	}{
-		{"appid missing", func(c string) []string { return []string{"secret", secret, "code", c, "grant_type", "authorization_code"} }, 41002},
-		{"secret missing", func(c string) []string { return []string{"appid", oaApp, "code", c, "grant_type", "authorization_code"} }, 41004},
-		{"code missing", func(string) []string { return []string{"appid", oaApp, "secret", secret, "grant_type", "authorization_code"} }, 41008},
+		{"appid missing", func(c string) []string {
+			return []string{"secret", secret, "code", c, "grant_type", "authorization_code"}
+		}, 41002},
+		{"secret missing", func(c string) []string {
+			return []string{"appid", oaApp, "code", c, "grant_type", "authorization_code"}
+		}, 41004},
+		{"code missing", func(string) []string {
+			return []string{"appid", oaApp, "secret", secret, "grant_type", "authorization_code"}
+		}, 41008},
 		{"grant_type missing", func(c string) []string { return []string{"appid", oaApp, "secret", secret, "code", c} }, 40002},
 		{"grant_type wrong", func(c string) []string {
 			return []string{"appid", oaApp, "secret", secret, "code", c, "grant_type", "refresh_token"}
@@ -44,11 +50,11 @@ func TestExchangeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code := e.code(oaApp, "snsapi_base", "bob")
-			wantErr(t, e.api("/sns/oauth2/access_token", tt.kv(code)...), tt.wantCode)
+			code := e.code(t, oaApp, "snsapi_base", "bob")
+			wantErr(t, e.api(t, "/sns/oauth2/access_token", tt.kv(code)...), tt.wantCode)
 			// A failed exchange does not spend the code (unless the code was the problem).
 			if tt.wantCode != 40163 {
-				wantOK(t, e.exchange(oaApp, code))
+				wantOK(t, e.exchange(t, oaApp, code))
 			}
 		})
 	}
@@ -66,8 +72,8 @@ func TestExchange(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code := e.code(tt.appID, tt.scope, "alice")
-			a := e.exchange(tt.appID, code)
+			code := e.code(t, tt.appID, tt.scope, "alice")
+			a := e.exchange(t, tt.appID, code)
 			wantOK(t, a)
 			want := map[string]any{
 				"expires_in": float64(7200),
@@ -102,10 +108,10 @@ func TestIdentitiesAcrossApps(t *testing.T) {
 	openids := map[string]string{}
 	unionids := map[string]bool{}
 	for _, app := range []string{oaApp, oaApp2} {
-		a := e.exchange(app, e.code(app, "snsapi_userinfo", "alice"))
+		a := e.exchange(t, app, e.code(t, app, "snsapi_userinfo", "alice"))
 		openids[app] = a.str("openid")
 		unionids[a.str("unionid")] = true
-		if again := e.exchange(app, e.code(app, "snsapi_base", "alice")); again.str("openid") != openids[app] {
+		if again := e.exchange(t, app, e.code(t, app, "snsapi_base", "alice")); again.str("openid") != openids[app] {
 			t.Errorf("%s: openid changed between logins: %s, %s", app, openids[app], again.str("openid"))
 		}
 	}
@@ -115,7 +121,7 @@ func TestIdentitiesAcrossApps(t *testing.T) {
 	if len(unionids) != 1 {
 		t.Errorf("apps of one Open Platform account gave unionids %v, want one", unionids)
 	}
-	if bob := e.exchange(oaApp, e.code(oaApp, "snsapi_userinfo", "bob")); unionids[bob.str("unionid")] {
+	if bob := e.exchange(t, oaApp, e.code(t, oaApp, "snsapi_userinfo", "bob")); unionids[bob.str("unionid")] {
 		t.Error("bob has alice's unionid")
 	}
 }
@@ -138,13 +144,13 @@ func TestCodeLifetime(t *testing.T) {
 			app, code := oaApp, ""
 			if tt.website {
 				app = webApp
-				code = redirected(t, fetch(t, e.browser("alice"), http.MethodPost, e.qrLink(webApp, "snsapi_login"),
+				code = redirected(t, fetch(t, e.browser(t, "alice"), http.MethodPost, e.qrLink(webApp, "snsapi_login"),
 					url.Values{"user": {"alice"}, "decision": {"allow"}})).Get("code")
 			} else {
-				code = e.code(app, "snsapi_base", "alice")
+				code = e.code(t, app, "snsapi_base", "alice")
 			}
 			e.clock.Advance(tt.wait)
-			if a := e.exchange(app, code); tt.wantCode == 0 {
+			if a := e.exchange(t, app, code); tt.wantCode == 0 {
 				wantOK(t, a)
 			} else {
 				wantErr(t, a, tt.wantCode)
@@ -155,11 +161,11 @@ func TestCodeLifetime(t *testing.T) {
 
 func TestUsedCodeAfterExpiry(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
-	code := e.code(oaApp, "snsapi_base", "alice")
-	wantOK(t, e.exchange(oaApp, code))
-	wantErr(t, e.exchange(oaApp, code), 40163)
+	code := e.code(t, oaApp, "snsapi_base", "alice")
+	wantOK(t, e.exchange(t, oaApp, code))
+	wantErr(t, e.exchange(t, oaApp, code), 40163)
 	e.clock.Advance(5 * time.Minute)
-	wantErr(t, e.exchange(oaApp, code), 40029)
+	wantErr(t, e.exchange(t, oaApp, code), 40029)
 }
 
 func TestContentType(t *testing.T) {
@@ -173,8 +179,8 @@ func TestContentType(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
 			e := newEnv(t, wechatsim.Config{ContentType: tt.cfg})
-			ok := e.exchange(oaApp, e.code(oaApp, "snsapi_base", "alice"))
-			bad := e.exchange(oaApp, "nope")
+			ok := e.exchange(t, oaApp, e.code(t, oaApp, "snsapi_base", "alice"))
+			bad := e.exchange(t, oaApp, "nope")
 			for _, a := range []answer{ok, bad} {
 				if a.contentType != tt.want || a.status != http.StatusOK {
 					t.Errorf("got %d %q, want 200 %q", a.status, a.contentType, tt.want)

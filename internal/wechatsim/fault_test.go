@@ -29,11 +29,11 @@ func TestFaultErrcodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, wechatsim.Config{})
-			tok := e.exchange(oaApp, e.code(oaApp, "snsapi_base", "alice"))
+			tok := e.exchange(t, oaApp, e.code(t, oaApp, "snsapi_base", "alice"))
 			e.sim.InjectFault(tt.fault)
 			var got []int
 			for range tt.want {
-				a := e.api("/sns/auth", "access_token", tok.str("access_token"), "openid", tok.str("openid"))
+				a := e.api(t, "/sns/auth", "access_token", tok.str("access_token"), "openid", tok.str("openid"))
 				if a.errcode() != 0 {
 					wantErr(t, a, a.errcode())
 				}
@@ -43,7 +43,7 @@ func TestFaultErrcodes(t *testing.T) {
 				t.Errorf("errcodes %v, want %v", got, tt.want)
 			}
 			e.sim.ClearFaults()
-			wantOK(t, e.api("/sns/auth", "access_token", tok.str("access_token"), "openid", tok.str("openid")))
+			wantOK(t, e.api(t, "/sns/auth", "access_token", tok.str("access_token"), "openid", tok.str("openid")))
 		})
 	}
 }
@@ -126,9 +126,9 @@ func TestControlEndpoint(t *testing.T) {
 			if resp.StatusCode != tt.wantStatus {
 				t.Fatalf("status %d, want %d", resp.StatusCode, tt.wantStatus)
 			}
-			wantErr(t, e.api("/sns/auth"), tt.wantErr)
+			wantErr(t, e.api(t, "/sns/auth"), tt.wantErr)
 			if tt.method == http.MethodDelete {
-				wantErr(t, e.api("/sns/userinfo"), 41001)
+				wantErr(t, e.api(t, "/sns/userinfo"), 41001)
 			}
 		})
 	}

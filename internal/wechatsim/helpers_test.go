@@ -61,7 +61,6 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is one emulator served over real HTTP.
 type env struct {
-	t     *testing.T
 	sim   *wechatsim.Sim
 	url   string
 	clock *clock
@@ -72,9 +71,7 @@ func newEnv(t *testing.T, cfg wechatsim.Config) *env {
 	clk := &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
 	cfg.Seed, cfg.Now = seed, clk.Now
 	sim := wechatsim.New(cfg)
-	srv := httptest.NewServer(sim.Handler(registry))
-	t.Cleanup(srv.Close)
-	return &env{t: t, sim: sim, url: srv.URL, clock: clk}
+	return &env{sim: sim, url: newServer(t, sim.Handler(registry)), clock: clk}
 }
 
 // link builds a page URL with parameters in the given order.
@@ -101,11 +98,11 @@ func (e *env) qrLink(appID, scope string) string {
 // browser is a person's browser: it keeps cookies and does not follow
 // redirects, so that tests can read WeChat's Location. A non-empty user is
 // already known to the emulator.
-func (e *env) browser(user string) *http.Client {
-	e.t.Helper()
+func (e *env) browser(t *testing.T, user string) *http.Client {
+	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if user != "" {
 		u, _ := url.Parse(e.url)
@@ -165,14 +162,14 @@ func redirected(t *testing.T, r response) url.Values {
 
 // code runs the authorization flow of an official account for a known user
 // and returns the code.
-func (e *env) code(appID, scope, user string) string {
-	e.t.Helper()
-	c := e.browser(user)
-	r := fetch(e.t, c, http.MethodGet, e.oaLink(appID, scope), nil)
+func (e *env) code(t *testing.T, appID, scope, user string) string {
+	t.Helper()
+	c := e.browser(t, user)
+	r := fetch(t, c, http.MethodGet, e.oaLink(appID, scope), nil)
 	if scope == "snsapi_userinfo" {
-		r = fetch(e.t, c, http.MethodPost, e.oaLink(appID, scope), url.Values{"user": {user}, "decision": {"allow"}})
+		r = fetch(t, c, http.MethodPost, e.oaLink(appID, scope), url.Values{"user": {user}, "decision": {"allow"}})
 	}
-	return redirected(e.t, r).Get("code")
+	return redirected(t, r).Get("code")
 }
 
 // answer is a decoded API answer.
@@ -181,23 +178,23 @@ type answer struct {
 	json map[string]any
 }
 
-func (e *env) api(path string, kv ...string) answer {
-	e.t.Helper()
+func (e *env) api(t *testing.T, path string, kv ...string) answer {
+	t.Helper()
 	q := url.Values{}
 	for i := 0; i+1 < len(kv); i += 2 {
 		q.Set(kv[i], kv[i+1])
 	}
-	r := fetch(e.t, http.DefaultClient, http.MethodGet, e.url+path+"?"+q.Encode(), nil)
+	r := fetch(t, http.DefaultClient, http.MethodGet, e.url+path+"?"+q.Encode(), nil)
 	a := answer{response: r}
 	if err := json.Unmarshal([]byte(r.body), &a.json); err != nil {
-		e.t.Fatalf("GET %s: not JSON (%v): %q", path, err, r.body)
+		t.Fatalf("GET %s: not JSON (%v): %q", path, err, r.body)
 	}
 	return a
 }
 
-func (e *env) exchange(appID, code string) answer {
-	e.t.Helper()
-	return e.api("/sns/oauth2/access_token", "appid", appID, "secret", secret, "code", code, "grant_type", "authorization_code")
+func (e *env) exchange(t *testing.T, appID, code string) answer {
+	t.Helper()
+	return e.api(t, "/sns/oauth2/access_token", "appid", appID, "secret", secret, "code", code, "grant_type", "authorization_code")
 }
 
 func (a answer) str(key string) string {

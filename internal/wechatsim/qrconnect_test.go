@@ -25,7 +25,7 @@ func TestQRConnectPageErrors(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := fetch(t, e.browser("alice"), http.MethodGet, tt.link(e), nil)
+			r := fetch(t, e.browser(t, "alice"), http.MethodGet, tt.link(e), nil)
 			if r.status != http.StatusOK || r.location != "" || !strings.Contains(r.body, tt.wantMsg) {
 				t.Errorf("want a page saying %q, got %d Location %q: %s", tt.wantMsg, r.status, r.location, r.body)
 			}
@@ -35,7 +35,7 @@ func TestQRConnectPageErrors(t *testing.T) {
 
 func TestQRConnectFlow(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
-	b := e.browser("")
+	b := e.browser(t, "")
 	link := e.qrLink(webApp, "snsapi_login")
 	scan := fetch(t, b, http.MethodGet, link, nil)
 	if f := parseForm(t, scan.body); !strings.Contains(scan.body, "扫码登录") || len(f.buttons["user"]) < 4 {
@@ -52,13 +52,13 @@ func TestQRConnectFlow(t *testing.T) {
 	}
 
 	q := redirected(t, fetch(t, b, http.MethodPost, link, url.Values{"user": {"bob"}, "decision": {"allow"}}))
-	a := e.exchange(webApp, q.Get("code"))
+	a := e.exchange(t, webApp, q.Get("code"))
 	wantOK(t, a)
 	if a.str("scope") != "snsapi_login" || a.str("unionid") != wechatsim.UnionID(seed, openPlat, "bob") ||
 		a.str("openid") != wechatsim.OpenID(seed, webApp, "bob") || q.Get("state") != "st4te" {
 		t.Errorf("website login answer %s (state %q)", a.body, q.Get("state"))
 	}
-	info := e.api("/sns/userinfo", "access_token", a.str("access_token"), "openid", a.str("openid"))
+	info := e.api(t, "/sns/userinfo", "access_token", a.str("access_token"), "openid", a.str("openid"))
 	if info.str("nickname") != "鲍勃" {
 		t.Errorf("snsapi_login userinfo = %s", info.body)
 	}

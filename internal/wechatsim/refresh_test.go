@@ -7,19 +7,19 @@ import (
 	"github.com/wxlogin/wxlogin/internal/wechatsim"
 )
 
-func (e *env) refresh(appID, refreshToken string) answer {
-	e.t.Helper()
-	return e.api("/sns/oauth2/refresh_token", "appid", appID, "grant_type", "refresh_token", "refresh_token", refreshToken)
+func (e *env) refresh(t *testing.T, appID, refreshToken string) answer {
+	t.Helper()
+	return e.api(t, "/sns/oauth2/refresh_token", "appid", appID, "grant_type", "refresh_token", "refresh_token", refreshToken)
 }
 
-func (e *env) userInfo(a answer) answer {
-	e.t.Helper()
-	return e.api("/sns/userinfo", "access_token", a.str("access_token"), "openid", a.str("openid"))
+func (e *env) userInfo(t *testing.T, a answer) answer {
+	t.Helper()
+	return e.api(t, "/sns/userinfo", "access_token", a.str("access_token"), "openid", a.str("openid"))
 }
 
 func TestRefreshErrors(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
-	rt := e.exchange(oaApp, e.code(oaApp, "snsapi_userinfo", "alice")).str("refresh_token")
+	rt := e.exchange(t, oaApp, e.code(t, oaApp, "snsapi_userinfo", "alice")).str("refresh_token")
 	tests := []struct {
 		name     string
 		kv       []string
@@ -34,7 +34,7 @@ func TestRefreshErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantErr(t, e.api("/sns/oauth2/refresh_token", tt.kv...), tt.wantCode)
+			wantErr(t, e.api(t, "/sns/oauth2/refresh_token", tt.kv...), tt.wantCode)
 		})
 	}
 }
@@ -43,11 +43,11 @@ func TestRefreshErrors(t *testing.T) {
 // access token, replacement of an expired one, and the 30-day end.
 func TestRefreshLifecycle(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
-	first := e.exchange(oaApp, e.code(oaApp, "snsapi_userinfo", "alice"))
+	first := e.exchange(t, oaApp, e.code(t, oaApp, "snsapi_userinfo", "alice"))
 	rt := first.str("refresh_token")
 
 	e.clock.Advance(time.Hour + 59*time.Minute)
-	extended := e.refresh(oaApp, rt)
+	extended := e.refresh(t, oaApp, rt)
 	wantOK(t, extended)
 	if extended.str("access_token") != first.str("access_token") || extended.str("refresh_token") != rt ||
 		extended.json["expires_in"] != float64(7200) || extended.str("openid") != first.str("openid") {
@@ -57,20 +57,20 @@ func TestRefreshLifecycle(t *testing.T) {
 		t.Error("refresh answer carries a unionid")
 	}
 	e.clock.Advance(time.Hour + 30*time.Minute) // past the first 2 h, within the extension
-	wantOK(t, e.userInfo(first))
+	wantOK(t, e.userInfo(t, first))
 
 	e.clock.Advance(time.Hour)
-	wantErr(t, e.userInfo(first), 42001)
-	renewed := e.refresh(oaApp, rt)
+	wantErr(t, e.userInfo(t, first), 42001)
+	renewed := e.refresh(t, oaApp, rt)
 	wantOK(t, renewed)
 	if renewed.str("access_token") == first.str("access_token") || renewed.str("refresh_token") != rt {
 		t.Fatalf("refresh of an expired token: want a new access token, the same refresh token; got %s", renewed.body)
 	}
-	wantOK(t, e.userInfo(renewed))
-	wantErr(t, e.userInfo(first), 42001)
+	wantOK(t, e.userInfo(t, renewed))
+	wantErr(t, e.userInfo(t, first), 42001)
 
 	e.clock.Advance(30*24*time.Hour - 4*time.Hour - 29*time.Minute - time.Second)
-	wantOK(t, e.refresh(oaApp, rt))
+	wantOK(t, e.refresh(t, oaApp, rt))
 	e.clock.Advance(time.Second)
-	wantErr(t, e.refresh(oaApp, rt), 42002)
+	wantErr(t, e.refresh(t, oaApp, rt), 42002)
 }

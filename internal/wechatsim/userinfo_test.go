@@ -19,8 +19,8 @@ func TestUserInfo(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tok := e.exchange(tt.appID, e.code(tt.appID, "snsapi_userinfo", tt.user))
-			a := e.userInfo(tok)
+			tok := e.exchange(t, tt.appID, e.code(t, tt.appID, "snsapi_userinfo", tt.user))
+			a := e.userInfo(t, tok)
 			wantOK(t, a)
 			want := map[string]any{
 				"openid": tok.str("openid"), "nickname": tt.wantNickname, "sex": float64(0),
@@ -48,12 +48,12 @@ func TestUserInfo(t *testing.T) {
 // the one (48001) only userinfo has.
 func TestBearerErrors(t *testing.T) {
 	e := newEnv(t, wechatsim.Config{})
-	info := e.exchange(oaApp, e.code(oaApp, "snsapi_userinfo", "alice"))
-	base := e.exchange(oaApp, e.code(oaApp, "snsapi_base", "alice"))
-	old := e.exchange(oaApp, e.code(oaApp, "snsapi_userinfo", "bob"))
+	info := e.exchange(t, oaApp, e.code(t, oaApp, "snsapi_userinfo", "alice"))
+	base := e.exchange(t, oaApp, e.code(t, oaApp, "snsapi_base", "alice"))
+	old := e.exchange(t, oaApp, e.code(t, oaApp, "snsapi_userinfo", "bob"))
 	e.clock.Advance(2 * time.Hour)
-	info = e.refresh(oaApp, info.str("refresh_token"))
-	base = e.refresh(oaApp, base.str("refresh_token"))
+	info = e.refresh(t, oaApp, info.str("refresh_token"))
+	base = e.refresh(t, oaApp, base.str("refresh_token"))
 	tests := []struct {
 		name         string
 		kv           []string
@@ -71,7 +71,7 @@ func TestBearerErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for path, want := range map[string]int{"/sns/userinfo": tt.wantUserinfo, "/sns/auth": tt.wantAuth} {
-				a := e.api(path, tt.kv...)
+				a := e.api(t, path, tt.kv...)
 				switch {
 				case want != 0:
 					wantErr(t, a, want)

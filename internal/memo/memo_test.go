@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wxlogin/wxlogin/internal/secrets/memo"
+	"github.com/wxlogin/wxlogin/internal/memo"
 )
 
 func TestLoadCancelledByLeaderIsRetriedByWaiter(t *testing.T) {
