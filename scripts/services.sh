@@ -7,8 +7,10 @@
 #
 # PostgreSQL: a server already answering on 127.0.0.1:5432 as user postgres
 # without a password is used as it is; otherwise a throwaway cluster is made
-# with the installed initdb/pg_ctl on a free port. Vault: the dev binary from
-# scripts/vault-bin.sh (built once, cached).
+# with the installed initdb/pg_ctl on a free port, with fsync off (tests need
+# no durability) unless WXLOGIN_PG_DURABLE=1: then it is always a throwaway
+# cluster, with PostgreSQL's default durability (for benchmarks). Vault: the
+# dev binary from scripts/vault-bin.sh (built once, cached).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cmd=${1:?usage: services.sh start|stop DIR}
@@ -34,12 +36,13 @@ as_pg() {
 }
 
 start_postgres() {
-  if command -v psql >/dev/null 2>&1 &&
+  if [ "${WXLOGIN_PG_DURABLE:-}" != 1 ] && command -v psql >/dev/null 2>&1 &&
      PGCONNECT_TIMEOUT=2 psql -w -h 127.0.0.1 -p 5432 -U postgres -d postgres -Atc 'select 1' >/dev/null 2>&1; then
     echo "export WXLOGIN_TEST_POSTGRES_URL='postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable'" >>"$dir/env"
     return
   fi
-  local bin port
+  local bin port durability="-c fsync=off -c full_page_writes=off"
+  [ "${WXLOGIN_PG_DURABLE:-}" = 1 ] && durability=""
   bin=$(pg_bindir)
   [ -x "$bin/initdb" ] || { echo "PostgreSQL is not installed (scripts/install-deps.sh installs it)" >&2; return 1; }
   port=$(free_port)
@@ -48,7 +51,7 @@ start_postgres() {
   as_pg "$bin/initdb" -D "$dir/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/pg/initdb.log" 2>&1 ||
     { cat "$dir/pg/initdb.log" >&2; return 1; }
   as_pg "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/pg -c max_connections=300 -c fsync=off -c full_page_writes=off" start >/dev/null ||
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/pg -c max_connections=300 $durability" start >/dev/null ||
     { cat "$dir/pg/server.log" >&2; return 1; }
   echo "$bin" >"$dir/pg/bindir"
   echo "export WXLOGIN_TEST_POSTGRES_URL='postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable'" >>"$dir/env"

@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/wxlogin/wxlogin/internal/memo"
 	"github.com/wxlogin/wxlogin/internal/opaque"
 	"github.com/wxlogin/wxlogin/internal/secrets"
-	"github.com/wxlogin/wxlogin/internal/memo"
 )
 
 // DefaultCacheTTL is how long a tenant's key set is cached when

@@ -15,7 +15,7 @@ import (
 func testCompleteLogin(t *testing.T, f *fixture) {
 	ctx := context.Background()
 	tx := f.openTransaction(t)
-	c := completion(tx, "o-first")
+	c := Completion(tx, "o-first")
 	c.Login.UnionID, c.Login.Nickname, c.Login.AvatarURL = "u-first", "小明", "https://thirdwx.qlogo.cn/a/132"
 
 	ident, err := f.login.CompleteLogin(ctx, c)
@@ -67,7 +67,7 @@ func testCompleteLogin(t *testing.T, f *fixture) {
 func testCompleteLoginRefused(t *testing.T, f *fixture) {
 	ctx := context.Background()
 	used := f.openTransaction(t)
-	first := completion(used, "o-used")
+	first := Completion(used, "o-used")
 	_, err := f.login.CompleteLogin(ctx, first)
 	tenantstest.IsErr(t, "CompleteLogin", err, nil)
 	otherApp := tenantstest.NewAccount(t, f.tenants, f.account.TenantID)
@@ -127,7 +127,7 @@ func testCompleteLoginRefused(t *testing.T, f *fixture) {
 		t.Run(tc.name, func(t *testing.T) {
 			tx := tc.tx(t)
 			before, beforeErr := f.login.GetTransaction(ctx, tx.TenantID, tx.ID)
-			c := completion(tx, "o-refused-"+opaque.Hex(4))
+			c := Completion(tx, "o-refused-"+opaque.Hex(4))
 			if tc.edit != nil {
 				tc.edit(&c)
 			}
@@ -206,7 +206,7 @@ func testCompleteLoginConcurrent(t *testing.T, f *fixture) {
 	const n = 100
 	completions := make([]login.Completion, n)
 	for i := range completions {
-		completions[i] = completion(f.openTransaction(t), "o-concurrent")
+		completions[i] = Completion(f.openTransaction(t), "o-concurrent")
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, n)

@@ -63,10 +63,9 @@ func newFixture(t *testing.T, ts tenants.Store, ls login.Store) *fixture {
 	return f
 }
 
-// transaction creates a login transaction of a that expires at expires.
-func (f *fixture) transaction(t *testing.T, a tenants.Account, expires time.Time) login.Transaction {
-	t.Helper()
-	tx := login.Transaction{
+// Transaction is a new login transaction of a that expires at expires.
+func Transaction(a tenants.Account, expires time.Time) login.Transaction {
+	return login.Transaction{
 		ID:          opaque.Hex(16),
 		TenantID:    a.TenantID,
 		AppID:       a.AppID,
@@ -76,6 +75,12 @@ func (f *fixture) transaction(t *testing.T, a tenants.Account, expires time.Time
 		CreatedAt:   expires.Add(-txLifetime),
 		ExpiresAt:   expires,
 	}
+}
+
+// transaction creates a login transaction of a that expires at expires.
+func (f *fixture) transaction(t *testing.T, a tenants.Account, expires time.Time) login.Transaction {
+	t.Helper()
+	tx := Transaction(a, expires)
 	tenantstest.IsErr(t, "CreateTransaction", f.login.CreateTransaction(context.Background(), tx), nil)
 	return tx
 }
@@ -87,8 +92,8 @@ func (f *fixture) openTransaction(t *testing.T) login.Transaction {
 	return f.transaction(t, f.account, tenantstest.Now().Add(txLifetime))
 }
 
-// completion completes tx for openid now, with a code valid for a minute.
-func completion(tx login.Transaction, openid string) login.Completion {
+// Completion completes tx for openid now, with a code valid for a minute.
+func Completion(tx login.Transaction, openid string) login.Completion {
 	now := tenantstest.Now()
 	return login.Completion{
 		TransactionID:  tx.ID,
@@ -124,7 +129,7 @@ func code(tx login.Transaction, expires time.Time) login.Code {
 // completion and the identity.
 func (f *fixture) loginAs(t *testing.T, a tenants.Account, openid string, edit func(*tenants.IdentityLogin)) (login.Completion, tenants.Identity) {
 	t.Helper()
-	c := completion(f.transaction(t, a, tenantstest.Now().Add(txLifetime)), openid)
+	c := Completion(f.transaction(t, a, tenantstest.Now().Add(txLifetime)), openid)
 	if edit != nil {
 		edit(&c.Login)
 	}

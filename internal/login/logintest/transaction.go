@@ -74,7 +74,7 @@ func testDeleteExpired(t *testing.T, f *fixture) {
 	expired := f.transaction(t, f.account, now.Add(-time.Second))
 	// A completed, unexpired transaction whose code expired.
 	stale := f.openTransaction(t)
-	c := completion(stale, "o-stale")
+	c := Completion(stale, "o-stale")
 	c.Code.ExpiresAt = now.Add(-time.Second)
 	_, err := f.login.CompleteLogin(ctx, c)
 	tenantstest.IsErr(t, "CompleteLogin", err, nil)
