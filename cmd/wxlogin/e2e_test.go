@@ -56,6 +56,7 @@ func TestLoginEndToEnd(t *testing.T) {
 			if sb.UnionID == "" {
 				t.Errorf("sandbox login bound to an Open Platform has no unionid: %+v", sb)
 			}
+			s.assertNoSecrets(secretA, secretB, "sandbox-secret")
 		})
 	}
 }

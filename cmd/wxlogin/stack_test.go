@@ -357,3 +357,28 @@ func (s *stack) verify(ctx context.Context, appID, raw string) token.Claims {
 	}
 	return c
 }
+
+// assertNoSecrets checks that no secret value reached wxlogin's logs or, for
+// SQLite, the database files.
+func (s *stack) assertNoSecrets(values ...string) {
+	s.t.Helper()
+	logs := s.process.output()
+	var files []string
+	if path, ok := strings.CutPrefix(s.dbURL, "sqlite:"); ok {
+		files = []string{path, path + "-wal"}
+	}
+	for _, v := range values {
+		if strings.Contains(logs, v) {
+			s.t.Errorf("secret %q appears in wxlogin's log", v)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil && !os.IsNotExist(err) {
+				s.t.Fatal(err)
+			}
+			if strings.Contains(string(b), v) {
+				s.t.Errorf("secret %q appears in %s", v, f)
+			}
+		}
+	}
+}
