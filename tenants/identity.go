@@ -58,5 +58,6 @@ type IdentityFilter struct {
 	// After is an opaque cursor: the ID of the last identity of the
 	// previous page.
 	After string
+	// Limit is the page size: 50 when zero or negative, at most 500.
 	Limit int
 }

@@ -34,7 +34,8 @@ type Store interface {
 
 	// CreateClientSecret inserts s.
 	CreateClientSecret(ctx context.Context, s ClientSecret) error
-	// ActiveClientSecrets returns the account's unrevoked client secrets.
+	// ActiveClientSecrets returns the account's unrevoked client secrets,
+	// oldest first.
 	ActiveClientSecrets(ctx context.Context, tenantID, appID string) ([]ClientSecret, error)
 
 	// GetIdentity returns the tenant's identity with that ID.
