@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -21,7 +22,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, out any
 	wait := c.backoff
 	for attempt := 0; ; attempt++ {
 		err := c.getOnce(ctx, path, query, out)
-		if attempt >= c.retries || !retryable(ctx, err) {
+		if attempt >= c.retries || !retryable(ctx, path, err) {
 			return err
 		}
 		if werr := sleep(ctx, wait); werr != nil {
@@ -31,9 +32,29 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, out any
 	}
 }
 
-func retryable(ctx context.Context, err error) bool {
+// singleUse are the calls that spend what they send (the code): retrying one
+// after the request may have reached WeChat would only earn 40163.
+var singleUse = map[string]bool{"/sns/oauth2/access_token": true}
+
+// retryable reports whether a failed call may be tried again: on errcode -1,
+// and on transport failures unless the call is single-use and the request
+// may have been sent.
+func retryable(ctx context.Context, path string, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if IsCode(err, CodeSystemBusy) {
+		return true
+	}
 	var te *transportError
-	return ctx.Err() == nil && (IsCode(err, CodeSystemBusy) || errors.As(err, &te))
+	return errors.As(err, &te) && (!singleUse[path] || notSent(te.err))
+}
+
+// notSent reports whether a transport failure happened before the request
+// was written: the connection could not be made.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

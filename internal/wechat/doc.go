@@ -12,9 +12,10 @@
 //   - Only errcode -1 (system busy) and transport failures are retried, with
 //     exponential backoff bounded by Config.Retries and the context. Nothing
 //     else is retried: a code is single use, so a second try could only turn
-//     40029 into 40163. A retried exchange whose first attempt did reach
-//     WeChat can come back 40163; callers already treat that like a repeated
-//     callback.
+//     40029 into 40163. For the same reason the code exchange is retried
+//     after a transport failure only when the connection could not be made
+//     at all; once the request may have reached WeChat, a timeout or reset is
+//     returned as it is.
 //   - A snapshot-mode user (is_snapshotuser=1) is a virtual account: Exchange
 //     returns its Token together with ErrSnapshotUser so that it cannot be
 //     stored as a real identity by accident.
