@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -79,3 +80,17 @@ func openSecrets(cfg config.Config) (secrets.Store, error) {
 }
 
 func (a *app) Close() { a.db.Close() }
+
+// withApp parses fs, opens the app and runs f with it.
+func withApp(ctx context.Context, env *environment, fs *flag.FlagSet, args []string, f func(*app) error) error {
+	fs.SetOutput(env.stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return f(a)
+}

@@ -26,16 +26,12 @@ var demoAccounts = []demo.Account{
 }
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	a, err := openApp(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
+	return withApp(ctx, env, flag.NewFlagSet("demo", flag.ContinueOnError), args, func(a *app) error {
+		return a.runDemo(ctx, env)
+	})
+}
+
+func (a *app) runDemo(ctx context.Context, env *environment) error {
 	if err := a.db.MigrateUp(ctx, env.stderr); err != nil {
 		return err
 	}

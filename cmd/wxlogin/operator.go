@@ -20,20 +20,6 @@ func subcommand(name string, args []string) ([]string, error) {
 	return args[1:], nil
 }
 
-// withApp parses fs, opens the app and runs f with it.
-func withApp(ctx context.Context, env *environment, fs *flag.FlagSet, args []string, f func(*app) error) error {
-	fs.SetOutput(env.stderr)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	a, err := openApp(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	return f(a)
-}
-
 func runTenant(ctx context.Context, env *environment, args []string) error {
 	args, err := subcommand("tenant", args)
 	if err != nil {

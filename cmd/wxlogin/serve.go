@@ -16,17 +16,9 @@ import (
 )
 
 func runServe(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	a, err := openApp(ctx, env)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	return a.serve(ctx, nil, nil)
+	return withApp(ctx, env, flag.NewFlagSet("serve", flag.ContinueOnError), args, func(a *app) error {
+		return a.serve(ctx, nil, nil)
+	})
 }
 
 // serve runs the HTTP server until ctx ends, then drains in-flight requests

@@ -3,6 +3,7 @@ package login_test
 import (
 	"context"
 	"errors"
+	"github.com/wxlogin/wxlogin/internal/clock"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -32,32 +33,19 @@ const (
 	publicURL   = "https://login.example"
 )
 
-// clock is a settable time shared by wxlogin and the emulated WeChat.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // fixture is the login service on SQLite and the local secret store, talking
 // HTTP to the emulator.
 type fixture struct {
 	t     *testing.T
 	svc   *login.Service
 	db    *store.DB
-	clock *clock
+	clock *clock.Settable
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	clk := &clock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	clk := clock.New(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "wx.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package secrets
 import (
 	"context"
 	"errors"
+	"github.com/wxlogin/wxlogin/internal/clock"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -29,16 +30,6 @@ func (c *countingStore) GetVersion(ctx context.Context, path string, version int
 	c.reads.Add(1)
 	return c.Store.GetVersion(ctx, path, version)
 }
-
-// clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 
 func newCounting(t *testing.T) *countingStore {
 	t.Helper()
@@ -67,17 +58,17 @@ func mustGet(t *testing.T, s Store, path string) string {
 
 func TestCachedHonorsTTL(t *testing.T) {
 	backend := newCounting(t)
-	clk := &clock{t: time.Unix(1_700_000_000, 0)}
-	c := newCached(backend, time.Minute, clk.now)
+	clk := clock.New(time.Unix(1_700_000_000, 0))
+	c := newCached(backend, time.Minute, clk.Now)
 	mustPut(t, c, "p", "one")
 	mustGet(t, c, "p")
 	mustPut(t, backend, "p", "two") // as another replica would, bypassing this cache
 
-	clk.advance(time.Minute - time.Nanosecond)
+	clk.Advance(time.Minute - time.Nanosecond)
 	if got := mustGet(t, c, "p"); got != "one" || backend.reads.Load() != 1 {
 		t.Errorf("within ttl: Get = %q after %d reads, want the cached %q after 1", got, backend.reads.Load(), "one")
 	}
-	clk.advance(time.Nanosecond)
+	clk.Advance(time.Nanosecond)
 	if got := mustGet(t, c, "p"); got != "two" || backend.reads.Load() != 2 {
 		t.Errorf("at ttl: Get = %q after %d reads, want %q read afresh", got, backend.reads.Load(), "two")
 	}

@@ -2,9 +2,9 @@ package token_test
 
 import (
 	"context"
+	"github.com/wxlogin/wxlogin/internal/clock"
 	"io"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,7 +31,7 @@ type env struct {
 	m       *token.Manager
 	keys    *countingKeys
 	secrets *countingSecrets
-	clock   *clock
+	clock   *clock.Settable
 }
 
 func newEnv(t testing.TB) *env {
@@ -55,14 +55,14 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{keys: &countingKeys{KeyStore: db}, secrets: &countingSecrets{Store: local}, clock: &clock{t: time.Now().Truncate(time.Second)}}
+	e := &env{keys: &countingKeys{KeyStore: db}, secrets: &countingSecrets{Store: local}, clock: clock.New(time.Now().Truncate(time.Second))}
 	e.m = e.manager()
 	return e
 }
 
 // manager returns another Manager on e's stores, as another replica has.
 func (e *env) manager() *token.Manager {
-	return token.NewManager(e.keys, e.secrets, token.Config{Now: e.clock.now, CacheTTL: cacheTTL})
+	return token.NewManager(e.keys, e.secrets, token.Config{Now: e.clock.Now, CacheTTL: cacheTTL})
 }
 
 func (e *env) rotate(t testing.TB, tenantID string) token.Key {
@@ -85,7 +85,7 @@ func (e *env) sign(t testing.TB, tenantID string, c token.Claims) string {
 
 // claims returns valid claims for tenant A issued now.
 func (e *env) claims() token.Claims {
-	now := e.clock.now()
+	now := e.clock.Now()
 	return token.Claims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    issuerA,
@@ -99,15 +99,6 @@ func (e *env) claims() token.Claims {
 		Tenant: tenantA, Scope: "snsapi_userinfo", Nickname: "小明 🐼", Picture: "https://thirdwx.qlogo.cn/x.png",
 	}
 }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 
 // countingKeys counts Keys calls reaching the database.
 type countingKeys struct {

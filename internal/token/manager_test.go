@@ -110,7 +110,7 @@ func TestRotationKeepsOldKeyVerifying(t *testing.T) {
 	ctx := context.Background()
 	k1 := e.rotate(t, tenantA)
 	old := e.sign(t, tenantA, e.claims())
-	e.clock.advance(cacheTTL)
+	e.clock.Advance(cacheTTL)
 	k2 := e.rotate(t, tenantA)
 
 	set, err := e.m.JWKS(ctx, tenantA)
@@ -123,7 +123,7 @@ func TestRotationKeepsOldKeyVerifying(t *testing.T) {
 	if kid := decodeSegment(t, e.sign(t, tenantA, e.claims()), 0)["kid"]; kid != k1.KID {
 		t.Errorf("right after rotation Sign used %v, want the passive %s until every replica publishes %s", kid, k1.KID, k2.KID)
 	}
-	e.clock.advance(cacheTTL)
+	e.clock.Advance(cacheTTL)
 	fresh := e.sign(t, tenantA, e.claims())
 	if kid := decodeSegment(t, fresh, 0)["kid"]; kid != k2.KID {
 		t.Errorf("a CacheTTL after rotation Sign used %v, want %s", kid, k2.KID)
@@ -184,7 +184,7 @@ func TestKeySetLoadedOncePerTTL(t *testing.T) {
 	if k, s := e.keys.reads.Load(), e.secrets.reads.Load(); k != 1 || s != 1 {
 		t.Errorf("50 concurrent Signs read keys %d and secrets %d times, want once each", k, s)
 	}
-	e.clock.advance(cacheTTL)
+	e.clock.Advance(cacheTTL)
 	e.sign(t, tenantA, e.claims())
 	if k := e.keys.reads.Load(); k != 2 {
 		t.Errorf("Sign after CacheTTL: %d key reads, want a second one", k)
@@ -199,12 +199,12 @@ func TestRotationReachesOtherReplicaWithinTTL(t *testing.T) {
 	if set, _ := replica.JWKS(ctx, tenantA); len(set.Keys) != 1 {
 		t.Fatalf("replica JWKS has %d keys", len(set.Keys))
 	}
-	e.clock.advance(time.Second)
+	e.clock.Advance(time.Second)
 	k2 := e.rotate(t, tenantA)
 	if set, _ := replica.JWKS(ctx, tenantA); len(set.Keys) != 1 {
 		t.Errorf("replica JWKS changed before its cache expired")
 	}
-	e.clock.advance(cacheTTL)
+	e.clock.Advance(cacheTTL)
 	if set, _ := replica.JWKS(ctx, tenantA); len(set.Keys) != 2 || set.Keys[0].KID != k2.KID {
 		t.Errorf("replica JWKS a CacheTTL after rotation = %+v, want %s first", set, k2.KID)
 	}

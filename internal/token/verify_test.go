@@ -22,7 +22,7 @@ func TestVerifyRejects(t *testing.T) {
 	k := e.rotate(t, tenantA)
 	e.rotate(t, tenantB)
 	priv := privateKey(t, e, tenantA, k.KID)
-	now := e.clock.now()
+	now := e.clock.Now()
 	with := func(edit func(*token.Claims)) token.Claims {
 		c := e.claims()
 		edit(&c)

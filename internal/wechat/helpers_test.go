@@ -1,11 +1,11 @@
 package wechat_test
 
 import (
+	"github.com/wxlogin/wxlogin/internal/clock"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,33 +28,16 @@ var registry = wechatsim.StaticRegistry{
 	unboundApp: {AppID: unboundApp, Secret: secret, Domains: []string{"login.example"}},
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // fixture is an emulated WeChat over real HTTP.
 type fixture struct {
 	sim   *wechatsim.Sim
 	url   string
-	clock *clock
+	clock *clock.Settable
 }
 
 func newFixture(t *testing.T, cfg wechatsim.Config) *fixture {
 	t.Helper()
-	clk := &clock{t: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}
+	clk := clock.New(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
 	cfg.Seed, cfg.Now = seed, clk.Now
 	sim := wechatsim.New(cfg)
 	srv := httptest.NewServer(sim.Handler(registry))

@@ -2,6 +2,7 @@ package wechatsim_test
 
 import (
 	"encoding/json"
+	"github.com/wxlogin/wxlogin/internal/clock"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,7 +10,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,34 +41,16 @@ var registry = wechatsim.StaticRegistry{
 	bannedApp:  {AppID: bannedApp, Secret: secret, Domains: []string{"app.example"}, Banned: true},
 }
 
-// clock is an injectable, advanceable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is one emulator served over real HTTP.
 type env struct {
 	sim   *wechatsim.Sim
 	url   string
-	clock *clock
+	clock *clock.Settable
 }
 
 func newEnv(t *testing.T, cfg wechatsim.Config) *env {
 	t.Helper()
-	clk := &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
+	clk := clock.New(time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC))
 	cfg.Seed, cfg.Now = seed, clk.Now
 	sim := wechatsim.New(cfg)
 	return &env{sim: sim, url: newServer(t, sim.Handler(registry)), clock: clk}
