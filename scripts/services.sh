@@ -19,7 +19,9 @@ dir=${2:?usage: services.sh start|stop DIR}
 free_port() {
   local p
   for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 40000))
+    # below Linux's ephemeral range (32768+), where outgoing connections
+    # could already hold the port
+    p=$((10000 + RANDOM % 22000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done
   echo "no free port found" >&2; return 1

@@ -48,10 +48,17 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 	now := func() time.Time { return time.Now().UTC() }
 	tokens := token.NewManager(db, sec, token.Config{Now: now})
 	ts := &tenants.Service{Store: db, Secrets: sec, Keys: tokens, Now: now}
-	live := wechat.Config{APIURL: cfg.WeChatAPIURL, OpenURL: cfg.WeChatOpenURL, HTTP: &http.Client{Timeout: 5 * time.Second}}
+	// Keep connections to WeChat open: every login calls it, and each new
+	// connection to api.weixin.qq.com is a TLS handshake.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 128
+	live := wechat.Config{APIURL: cfg.WeChatAPIURL, OpenURL: cfg.WeChatOpenURL, HTTP: &http.Client{Timeout: 5 * time.Second, Transport: transport}}
 	ls := &login.Service{
 		Store: db, Tenants: ts, Signer: tokens, WeChat: login.Clients(live, cfg.PublicURL),
 		PublicURL: cfg.PublicURL, Now: now,
+	}
+	if cfg.AccountCacheTTL > 0 {
+		ls.CacheAccounts(cfg.AccountCacheTTL)
 	}
 	return &app{cfg: cfg, db: db, secrets: sec, tokens: tokens, tenants: ts, login: ls, logger: logger}, nil
 }

@@ -46,6 +46,7 @@ func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready fu
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.sweep(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -61,4 +62,28 @@ func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready fu
 		return err
 	}
 	return nil
+}
+
+// sweepInterval is how often expired login transactions and codes are
+// deleted.
+const sweepInterval = time.Minute
+
+// sweep deletes expired logins until ctx ends. Every replica sweeps; the
+// deletes are idempotent.
+func (a *app) sweep(ctx context.Context) {
+	t := time.NewTicker(sweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := a.login.Sweep(ctx)
+		if err != nil {
+			a.logger.Warn("sweep expired logins", slog.String("error", err.Error()))
+			continue
+		}
+		a.logger.Debug("swept expired logins", slog.Int64("rows", n))
+	}
 }

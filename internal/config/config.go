@@ -32,6 +32,7 @@ type Config struct {
 	Sandbox bool
 
 	SecretCacheTTL  time.Duration
+	AccountCacheTTL time.Duration
 	ShutdownTimeout time.Duration
 }
 
@@ -77,6 +78,7 @@ func Settings() []Setting {
 			return nil
 		}},
 		{"WXLOGIN_SECRET_CACHE_TTL", "60s", "how long AppSecrets and keys read from the secret store are cached", dur(func(c *Config) *time.Duration { return &c.SecretCacheTTL })},
+		{"WXLOGIN_ACCOUNT_CACHE_TTL", "5s", "how long a replica reuses an account it read for logins; changes reach it within this time", dur(func(c *Config) *time.Duration { return &c.AccountCacheTTL })},
 		{"WXLOGIN_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGTERM", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	}
 }
@@ -125,6 +127,7 @@ func (c Config) Validate() error {
 		{!absoluteHTTP(c.WeChatAPIURL), "WXLOGIN_WECHAT_API_URL must be an absolute http(s) URL"},
 		{!absoluteHTTP(c.WeChatOpenURL), "WXLOGIN_WECHAT_OPEN_URL must be an absolute http(s) URL"},
 		{c.SecretCacheTTL < 0 || c.SecretCacheTTL > time.Hour, "WXLOGIN_SECRET_CACHE_TTL must be between 0 and 1h"},
+		{c.AccountCacheTTL < 0 || c.AccountCacheTTL > time.Minute, "WXLOGIN_ACCOUNT_CACHE_TTL must be between 0 and 1m"},
 		{c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute, "WXLOGIN_SHUTDOWN_TIMEOUT must be between 0 and 10m"},
 	}
 	for _, ch := range checks {

@@ -18,7 +18,7 @@ func TestDefaults(t *testing.T) {
 	want := Config{
 		HTTPAddr: ":8080", PublicURL: "http://localhost:8080", DataDir: "./data", DatabaseURL: "sqlite:data/wxlogin.db",
 		VaultMount: "secret", VaultPrefix: "wxlogin", WeChatAPIURL: "https://api.weixin.qq.com",
-		WeChatOpenURL: "https://open.weixin.qq.com", Sandbox: true, SecretCacheTTL: time.Minute, ShutdownTimeout: 20 * time.Second,
+		WeChatOpenURL: "https://open.weixin.qq.com", Sandbox: true, SecretCacheTTL: time.Minute, AccountCacheTTL: 5 * time.Second, ShutdownTimeout: 20 * time.Second,
 	}
 	if c != want {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)

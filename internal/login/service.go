@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/wxlogin/wxlogin/internal/memo"
 	"github.com/wxlogin/wxlogin/internal/opaque"
 	"github.com/wxlogin/wxlogin/internal/token"
 	"github.com/wxlogin/wxlogin/internal/wechat"
@@ -36,6 +37,17 @@ type Service struct {
 	WeChat    func(tenantID string, mode tenants.Mode) *wechat.Client
 	PublicURL string
 	Now       func() time.Time
+
+	accounts *memo.Cache[accountKey, tenants.Account]
+}
+
+type accountKey struct{ tenantID, appID string }
+
+// CacheAccounts keeps the accounts (and their tenant's enabled state) that
+// logins read for ttl, saving two database reads on each login step. A
+// change to an account reaches this replica within ttl.
+func (s *Service) CacheAccounts(ttl time.Duration) {
+	s.accounts = memo.New[accountKey, tenants.Account](ttl, s.Now)
 }
 
 // StartRequest is the query of GET /t/{tenant}/wechat/{appid}/login.
@@ -47,6 +59,12 @@ type StartRequest struct {
 	Scope               string
 	CodeChallenge       string
 	CodeChallengeMethod string
+}
+
+// Sweep deletes login transactions and codes that expired, keeping them a
+// replay window longer so a late duplicate callback still finds its login.
+func (s *Service) Sweep(ctx context.Context) (int64, error) {
+	return s.Store.DeleteExpired(ctx, s.Now().Add(-ReplayWindow))
 }
 
 // Issuer is the JWT issuer of a tenant.
@@ -123,6 +141,15 @@ func (s *Service) retryURL(tx Transaction) string {
 
 // account returns an enabled tenant's account, or ErrUnknownAccount.
 func (s *Service) account(ctx context.Context, tenantID, appID string) (tenants.Account, error) {
+	if s.accounts == nil {
+		return s.loadAccount(ctx, tenantID, appID)
+	}
+	return s.accounts.Get(ctx, accountKey{tenantID, appID}, func(ctx context.Context) (tenants.Account, error) {
+		return s.loadAccount(ctx, tenantID, appID)
+	})
+}
+
+func (s *Service) loadAccount(ctx context.Context, tenantID, appID string) (tenants.Account, error) {
 	t, err := s.Tenants.Store.GetTenant(ctx, tenantID)
 	if err == nil && t.Disabled {
 		err = tenants.ErrNotFound

@@ -254,3 +254,29 @@ func isOAuth(err error, code string) bool {
 	var oe *login.OAuthError
 	return errors.As(err, &oe) && oe.Code == code
 }
+
+func TestSweepKeepsLoginsThroughTheReplayWindow(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cb := f.wechatCallback("snsapi_base", "gina", opaque.New("", 32), nil)
+	if _, err := f.svc.Callback(ctx, cb); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(login.TransactionTTL)
+	if n, err := f.svc.Sweep(ctx); err != nil || n != 1 { // the unredeemed code
+		t.Fatalf("sweep at expiry removed %d rows (%v), want the expired code only", n, err)
+	}
+	if _, err := f.svc.Callback(ctx, cb); !errors.Is(err, login.ErrAlreadyUsed) {
+		t.Fatalf("callback after the first sweep: %v, want ErrAlreadyUsed (the transaction is kept)", err)
+	}
+	f.clock.Advance(login.ReplayWindow)
+	if n, err := f.svc.Sweep(ctx); err != nil || n != 1 {
+		t.Fatalf("sweep after the replay window removed %d rows (%v), want the transaction", n, err)
+	}
+	if _, err := f.svc.Callback(ctx, cb); !errors.Is(err, login.ErrUnknownState) {
+		t.Errorf("callback of a swept login: %v, want ErrUnknownState", err)
+	}
+	if ids, _ := f.counts(); ids != 1 {
+		t.Errorf("sweeping removed identities: %d left", ids)
+	}
+}

@@ -90,7 +90,7 @@ func checkGrant(code Code, r TokenRequest, authenticated bool) error {
 }
 
 func (s *Service) issue(ctx context.Context, code Code, ident tenants.Identity) (TokenResponse, error) {
-	acct, err := s.Tenants.Store.GetAccount(ctx, code.TenantID, code.AppID)
+	acct, err := s.account(ctx, code.TenantID, code.AppID)
 	if err != nil {
 		return TokenResponse{}, fmt.Errorf("issue token: %w", err)
 	}

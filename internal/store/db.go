@@ -15,7 +15,8 @@ import (
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/driver/sqliteshim"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // Dialect names, as bun and package migrations spell them.
@@ -80,12 +81,17 @@ func openPostgres(databaseURL string, opts Options) (*bun.DB, error) {
 	case maxConns < 2:
 		return nil, fmt.Errorf("store: open: MaxConns is %d, want at least 2", maxConns)
 	}
-	sqldb, err := sql.Open("pgx", databaseURL)
+	cfg, err := pgx.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
+	// bun writes values into the SQL text, so no two statements repeat:
+	// pgx's per-connection statement cache would only hold memory (hundreds
+	// of MiB across the pool) and cost a round trip to prepare each one.
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	sqldb := stdlib.OpenDB(*cfg)
 	sqldb.SetMaxOpenConns(maxConns)
-	sqldb.SetMaxIdleConns(maxConns / 2)
+	sqldb.SetMaxIdleConns(maxConns) // an idle limit below the pool size churns sessions under load
 	sqldb.SetConnMaxLifetime(30 * time.Minute)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	return bun.NewDB(sqldb, pgdialect.New()), nil
