@@ -50,11 +50,17 @@ type Account struct {
 	// OpenPlatformID names the WeChat Open Platform account the official
 	// account is bound to; empty when it is not bound, in which case WeChat
 	// never returns a unionid for it.
-	OpenPlatformID  string
-	SecretVersion   int
-	SecretUpdatedAt time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	OpenPlatformID string
+	// SecretVersion is the AppSecret's current version in the secret store.
+	SecretVersion int
+	// SecretConfirmedVersion is the last version WeChat accepted (0 when
+	// none was confirmed yet). While it is below SecretVersion, the new
+	// secret has not worked once and the confirmed one stays a candidate
+	// (see Service.AppSecretCandidates).
+	SecretConfirmedVersion int
+	SecretUpdatedAt        time.Time
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
 }
 
 var (
@@ -121,4 +127,12 @@ func (a Account) AllowsRedirect(uri string) bool { return slices.Contains(a.Redi
 // AppSecretPath is where the account's AppSecret lives in the secret store.
 func AppSecretPath(tenantID, appID string) string {
 	return "tenants/" + tenantID + "/accounts/" + appID + "/appsecret"
+}
+
+// withDefaults returns a with its zero token lifetime set to the default.
+func (a Account) withDefaults() Account {
+	if a.TokenTTL == 0 {
+		a.TokenTTL = DefaultTokenTTL
+	}
+	return a
 }

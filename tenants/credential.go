@@ -30,6 +30,11 @@ type APIKey struct {
 	RevokedAt  *time.Time
 }
 
+// LastUsedResolution is how precisely an API key's LastUsedAt is kept: a
+// use less than this after the recorded one is not written, so that
+// authenticated requests do not each write their key's row.
+const LastUsedResolution = time.Minute
+
 // ClientSecret is a credential a tenant's backend presents at the token
 // endpoint for logins started without PKCE. The client_id is the account's
 // AppID; only the secret's SHA-256 hash is stored.

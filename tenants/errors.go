@@ -12,6 +12,16 @@ var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("already exists")
 	ErrInvalid  = errors.New("invalid")
+	// ErrUnauthenticated: the credential presented proves nobody. The
+	// reasons below wrap it, so callers can answer 401 and say why.
+	ErrUnauthenticated = errors.New("unauthenticated")
+)
+
+// Reasons Authenticate refuses an API key.
+var (
+	ErrKeyUnknown = fmt.Errorf("%w: unknown api key", ErrUnauthenticated)
+	ErrKeyRevoked = fmt.Errorf("%w: api key revoked", ErrUnauthenticated)
+	ErrKeyExpired = fmt.Errorf("%w: api key expired", ErrUnauthenticated)
 )
 
 // InvalidError names the field that failed validation and why. It unwraps

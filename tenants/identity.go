@@ -50,14 +50,26 @@ type LoginEvent struct {
 	UserAgent  string
 }
 
-// IdentityFilter narrows ListIdentities. Zero fields do not filter.
+// IdentityFilter narrows ListIdentities. Zero fields do not filter;
+// LastLoginAfter and LastLoginBefore are exclusive bounds on LastLoginAt.
 type IdentityFilter struct {
-	AppID   string
-	OpenID  string
-	UnionID string
-	// After is an opaque cursor: the ID of the last identity of the
-	// previous page.
+	AppID           string
+	OpenID          string
+	UnionID         string
+	LastLoginAfter  time.Time
+	LastLoginBefore time.Time
+	// After is the cursor: the ID of the last identity of the previous
+	// page.
 	After string
-	// Limit is the page size: 50 when zero or negative, at most 500.
+	// Limit is the page size, as in Page.
 	Limit int
+}
+
+// Page is the page of the list f asks for.
+func (f IdentityFilter) Page() Page { return Page{After: f.After, Limit: f.Limit} }
+
+// Erasure counts what erasing a person deleted.
+type Erasure struct {
+	Identities  int64
+	LoginEvents int64
 }

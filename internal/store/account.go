@@ -12,51 +12,54 @@ import (
 type accountRow struct {
 	bun.BaseModel `bun:"table:accounts,alias:a"`
 
-	TenantID        string    `bun:"tenant_id,pk"`
-	AppID           string    `bun:"app_id,pk"`
-	Name            string    `bun:"name"`
-	Mode            string    `bun:"mode"`
-	DefaultScope    string    `bun:"default_scope"`
-	RedirectURIs    []string  `bun:"redirect_uris,type:jsonb"`
-	TokenTTLSeconds int64     `bun:"token_ttl_seconds"`
-	OpenPlatformID  string    `bun:"open_platform_id"`
-	SecretVersion   int       `bun:"secret_version"`
-	SecretUpdatedAt time.Time `bun:"secret_updated_at,nullzero"`
-	CreatedAt       time.Time `bun:"created_at"`
-	UpdatedAt       time.Time `bun:"updated_at"`
+	TenantID               string    `bun:"tenant_id,pk"`
+	AppID                  string    `bun:"app_id,pk"`
+	Name                   string    `bun:"name"`
+	Mode                   string    `bun:"mode"`
+	DefaultScope           string    `bun:"default_scope"`
+	RedirectURIs           []string  `bun:"redirect_uris,type:jsonb"`
+	TokenTTLSeconds        int64     `bun:"token_ttl_seconds"`
+	OpenPlatformID         string    `bun:"open_platform_id"`
+	SecretVersion          int       `bun:"secret_version"`
+	SecretConfirmedVersion int       `bun:"secret_confirmed_version"`
+	SecretUpdatedAt        time.Time `bun:"secret_updated_at,nullzero"`
+	CreatedAt              time.Time `bun:"created_at"`
+	UpdatedAt              time.Time `bun:"updated_at"`
 }
 
 func newAccountRow(a tenants.Account) *accountRow {
 	return &accountRow{
-		TenantID:        a.TenantID,
-		AppID:           a.AppID,
-		Name:            a.Name,
-		Mode:            string(a.Mode),
-		DefaultScope:    a.DefaultScope,
-		RedirectURIs:    a.RedirectURIs,
-		TokenTTLSeconds: int64(a.TokenTTL / time.Second),
-		OpenPlatformID:  a.OpenPlatformID,
-		SecretVersion:   a.SecretVersion,
-		SecretUpdatedAt: a.SecretUpdatedAt,
-		CreatedAt:       a.CreatedAt,
-		UpdatedAt:       a.UpdatedAt,
+		TenantID:               a.TenantID,
+		AppID:                  a.AppID,
+		Name:                   a.Name,
+		Mode:                   string(a.Mode),
+		DefaultScope:           a.DefaultScope,
+		RedirectURIs:           a.RedirectURIs,
+		TokenTTLSeconds:        int64(a.TokenTTL / time.Second),
+		OpenPlatformID:         a.OpenPlatformID,
+		SecretVersion:          a.SecretVersion,
+		SecretConfirmedVersion: a.SecretConfirmedVersion,
+		SecretUpdatedAt:        a.SecretUpdatedAt,
+		CreatedAt:              a.CreatedAt,
+		UpdatedAt:              a.UpdatedAt,
 	}
 }
 
 func (r *accountRow) account() tenants.Account {
 	return tenants.Account{
-		TenantID:        r.TenantID,
-		AppID:           r.AppID,
-		Name:            r.Name,
-		Mode:            tenants.Mode(r.Mode),
-		DefaultScope:    r.DefaultScope,
-		RedirectURIs:    r.RedirectURIs,
-		TokenTTL:        time.Duration(r.TokenTTLSeconds) * time.Second,
-		OpenPlatformID:  r.OpenPlatformID,
-		SecretVersion:   r.SecretVersion,
-		SecretUpdatedAt: r.SecretUpdatedAt.UTC(),
-		CreatedAt:       r.CreatedAt.UTC(),
-		UpdatedAt:       r.UpdatedAt.UTC(),
+		TenantID:               r.TenantID,
+		AppID:                  r.AppID,
+		Name:                   r.Name,
+		Mode:                   tenants.Mode(r.Mode),
+		DefaultScope:           r.DefaultScope,
+		RedirectURIs:           r.RedirectURIs,
+		TokenTTL:               time.Duration(r.TokenTTLSeconds) * time.Second,
+		OpenPlatformID:         r.OpenPlatformID,
+		SecretVersion:          r.SecretVersion,
+		SecretConfirmedVersion: r.SecretConfirmedVersion,
+		SecretUpdatedAt:        r.SecretUpdatedAt.UTC(),
+		CreatedAt:              r.CreatedAt.UTC(),
+		UpdatedAt:              r.UpdatedAt.UTC(),
 	}
 }
 
@@ -83,25 +86,31 @@ func (db *DB) GetAccount(ctx context.Context, tenantID, appID string) (tenants.A
 }
 
 // ListAccounts implements tenants.Store.
-func (db *DB) ListAccounts(ctx context.Context, tenantID string) ([]tenants.Account, error) {
+func (db *DB) ListAccounts(ctx context.Context, tenantID string, p tenants.Page) ([]tenants.Account, error) {
 	var rows []accountRow
-	err := db.bun.NewSelect().Model(&rows).
-		Where("tenant_id = ?", tenantID).
-		Order("app_id").
-		Scan(ctx)
-	if err != nil {
+	q := db.bun.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID)
+	if err := paged(q, "app_id", ascending, p).Scan(ctx); err != nil {
 		return nil, wrap("list accounts", err)
 	}
 	return convert(rows, (*accountRow).account), nil
 }
 
-// SetSecretVersion implements tenants.Store.
-func (db *DB) SetSecretVersion(ctx context.Context, tenantID, appID string, version int, at time.Time) error {
-	res, err := db.bun.NewUpdate().Model((*accountRow)(nil)).
-		Set("secret_version = ?", version).
-		Set("secret_updated_at = ?", at).
+// UpdateAccount implements tenants.Store.
+func (db *DB) UpdateAccount(ctx context.Context, a tenants.Account) error {
+	res, err := db.bun.NewUpdate().Model(newAccountRow(a)).
+		Column("name", "mode", "default_scope", "redirect_uris", "token_ttl_seconds", "open_platform_id", "updated_at").
+		Where("tenant_id = ?", a.TenantID).
+		Where("app_id = ?", a.AppID).
+		Exec(ctx)
+	return wrapAffected("update account", res, err)
+}
+
+// DeleteAccount implements tenants.Store: the schema's foreign keys
+// cascade the delete to the rows that hang on the account.
+func (db *DB) DeleteAccount(ctx context.Context, tenantID, appID string) error {
+	res, err := db.bun.NewDelete().Model((*accountRow)(nil)).
 		Where("tenant_id = ?", tenantID).
 		Where("app_id = ?", appID).
 		Exec(ctx)
-	return wrapAffected("set secret version", res, err)
+	return wrapAffected("delete account", res, err)
 }

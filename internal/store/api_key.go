@@ -69,3 +69,36 @@ func (db *DB) APIKeyByHash(ctx context.Context, hash string) (tenants.APIKey, er
 	}
 	return row.apiKey(), nil
 }
+
+// ListAPIKeys implements tenants.Store.
+func (db *DB) ListAPIKeys(ctx context.Context, tenantID string, p tenants.Page) ([]tenants.APIKey, error) {
+	var rows []apiKeyRow
+	q := ownedBy(db.bun.NewSelect().Model(&rows), tenantID)
+	if err := paged(q, "id", ascending, p).Scan(ctx); err != nil {
+		return nil, wrap("list api keys", err)
+	}
+	return convert(rows, (*apiKeyRow).apiKey), nil
+}
+
+// RevokeAPIKey implements tenants.Store. The statement matches a revoked
+// key too, and keeps its time, so that revoking twice succeeds.
+func (db *DB) RevokeAPIKey(ctx context.Context, tenantID, id string, at time.Time) error {
+	q := db.bun.NewUpdate().Model((*apiKeyRow)(nil)).
+		Set("revoked_at = COALESCE(revoked_at, ?)", at).
+		Where("id = ?", id)
+	res, err := ownedBy(q, tenantID).Exec(ctx)
+	return wrapAffected("revoke api key", res, err)
+}
+
+// TouchAPIKey implements tenants.Store.
+func (db *DB) TouchAPIKey(ctx context.Context, id string, at time.Time) error {
+	_, err := db.bun.NewUpdate().Model((*apiKeyRow)(nil)).
+		Set("last_used_at = ?", at).
+		Where("id = ?", id).
+		Where("last_used_at IS NULL OR last_used_at < ?", at.Add(-tenants.LastUsedResolution)).
+		Exec(ctx)
+	if err != nil {
+		return wrap("touch api key", err)
+	}
+	return nil
+}

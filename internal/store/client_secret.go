@@ -53,15 +53,38 @@ func (db *DB) CreateClientSecret(ctx context.Context, s tenants.ClientSecret) er
 
 // ActiveClientSecrets implements tenants.Store, oldest first.
 func (db *DB) ActiveClientSecrets(ctx context.Context, tenantID, appID string) ([]tenants.ClientSecret, error) {
+	return db.clientSecrets(ctx, tenantID, appID, true)
+}
+
+// ListClientSecrets implements tenants.Store, oldest first.
+func (db *DB) ListClientSecrets(ctx context.Context, tenantID, appID string) ([]tenants.ClientSecret, error) {
+	return db.clientSecrets(ctx, tenantID, appID, false)
+}
+
+// clientSecrets returns the account's client secrets, oldest first: only
+// the unrevoked ones when activeOnly.
+func (db *DB) clientSecrets(ctx context.Context, tenantID, appID string, activeOnly bool) ([]tenants.ClientSecret, error) {
 	var rows []clientSecretRow
-	err := db.bun.NewSelect().Model(&rows).
+	q := db.bun.NewSelect().Model(&rows).
 		Where("tenant_id = ?", tenantID).
-		Where("app_id = ?", appID).
-		Where("revoked_at IS NULL").
-		Order("created_at", "id").
-		Scan(ctx)
-	if err != nil {
+		Where("app_id = ?", appID)
+	if activeOnly {
+		q = q.Where("revoked_at IS NULL")
+	}
+	if err := q.Order("created_at", "id").Scan(ctx); err != nil {
 		return nil, wrap("list client secrets", err)
 	}
 	return convert(rows, (*clientSecretRow).clientSecret), nil
+}
+
+// RevokeClientSecret implements tenants.Store. The statement matches a
+// revoked secret too, and keeps its time, so that revoking twice succeeds.
+func (db *DB) RevokeClientSecret(ctx context.Context, tenantID, appID, id string, at time.Time) error {
+	res, err := db.bun.NewUpdate().Model((*clientSecretRow)(nil)).
+		Set("revoked_at = COALESCE(revoked_at, ?)", at).
+		Where("tenant_id = ?", tenantID).
+		Where("app_id = ?", appID).
+		Where("id = ?", id).
+		Exec(ctx)
+	return wrapAffected("revoke client secret", res, err)
 }

@@ -10,12 +10,6 @@ import (
 	"github.com/wxlogin/wxlogin/tenants"
 )
 
-// Identity page sizes for ListIdentities.
-const (
-	defaultIdentityPage = 50
-	maxIdentityPage     = 500
-)
-
 type identityRow struct {
 	bun.BaseModel `bun:"table:identities,alias:i"`
 
@@ -93,35 +87,17 @@ func getIdentity(ctx context.Context, idb bun.IDB, tenantID, id string) (identit
 	return row, err
 }
 
-// ListIdentities implements tenants.Store. A page holds f.Limit identities:
-// 50 when f.Limit is zero or negative, never more than 500.
+// ListIdentities implements tenants.Store.
 func (db *DB) ListIdentities(ctx context.Context, tenantID string, f tenants.IdentityFilter) ([]tenants.Identity, error) {
 	var rows []identityRow
-	q := db.bun.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID)
-	for _, c := range []struct{ column, value string }{
-		{"app_id", f.AppID},
-		{"openid", f.OpenID},
-		{"unionid", f.UnionID},
-	} {
-		if c.value != "" {
-			q = q.Where("? = ?", bun.Ident(c.column), c.value)
-		}
-	}
-	if f.After != "" {
-		q = q.Where("id > ?", f.After)
-	}
-	if err := q.Order("id").Limit(int64(pageSize(f.Limit))).Scan(ctx); err != nil {
+	q := matching(db.bun.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID),
+		filter{"app_id", f.AppID},
+		filter{"openid", f.OpenID},
+		filter{"unionid", f.UnionID},
+	)
+	q = within(q, "last_login_at", f.LastLoginAfter, f.LastLoginBefore)
+	if err := paged(q, "id", ascending, f.Page()).Scan(ctx); err != nil {
 		return nil, wrap("list identities", err)
 	}
 	return convert(rows, (*identityRow).identity), nil
-}
-
-func pageSize(limit int) int {
-	switch {
-	case limit <= 0:
-		return defaultIdentityPage
-	case limit > maxIdentityPage:
-		return maxIdentityPage
-	}
-	return limit
 }

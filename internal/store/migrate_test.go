@@ -48,7 +48,7 @@ func TestMigrateUpDownUp(t *testing.T) {
 		step(t, "status after up", status, `^(applied  \d{14}_\w+  group \d+  \d{4}-\d\d-\d\dT[\d:]+Z\n)+$`)
 		current(t, db, true)
 		step(t, "up again", up, `^nothing to apply`)
-		tenantstest.NewTenant(t, db)
+		tenantstest.NewAccount(t, db, tenantstest.NewTenant(t, db).ID)
 
 		step(t, "down", down, `(?m)^rolled back 20261125000001_init \(group 1\)$`)
 		step(t, "status after down", status, `^(pending  \d{14}_\w+\n)+$`)

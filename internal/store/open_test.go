@@ -71,13 +71,3 @@ func TestOpenUnreachable(t *testing.T) {
 		t.Fatal("Open of an unreachable server succeeded")
 	}
 }
-
-func TestPageSize(t *testing.T) {
-	for _, tc := range []struct{ limit, want int }{
-		{0, 50}, {-1, 50}, {1, 1}, {500, 500}, {501, 500},
-	} {
-		if got := pageSize(tc.limit); got != tc.want {
-			t.Errorf("pageSize(%d) = %d, want %d", tc.limit, got, tc.want)
-		}
-	}
-}

@@ -52,3 +52,12 @@ func (db *DB) ListTenants(ctx context.Context) ([]tenants.Tenant, error) {
 	}
 	return convert(rows, (*tenantRow).tenant), nil
 }
+
+// UpdateTenant implements tenants.Store.
+func (db *DB) UpdateTenant(ctx context.Context, t tenants.Tenant) error {
+	res, err := db.bun.NewUpdate().Model(newTenantRow(t)).
+		Column("name", "disabled", "updated_at").
+		Where("id = ?", t.ID).
+		Exec(ctx)
+	return wrapAffected("update tenant", res, err)
+}

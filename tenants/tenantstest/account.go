@@ -68,44 +68,75 @@ func testAccounts(t *testing.T, s tenants.Store) {
 	lists := []struct {
 		name     string
 		tenantID string
+		page     tenants.Page
 		want     []tenants.Account
 	}{
 		{name: "ordered by AppID", tenantID: tenantA.ID, want: []tenants.Account{bare, full}},
+		{name: "first page", tenantID: tenantA.ID, page: tenants.Page{Limit: 1}, want: []tenants.Account{bare}},
+		{name: "next page", tenantID: tenantA.ID, page: tenants.Page{After: bare.AppID, Limit: 1}, want: []tenants.Account{full}},
+		{name: "past the end", tenantID: tenantA.ID, page: tenants.Page{After: full.AppID}, want: nil},
 		{name: "only the tenant's", tenantID: tenantB.ID, want: []tenants.Account{shared}},
+		{name: "other tenant, after a cursor of A's", tenantID: tenantB.ID, page: tenants.Page{After: bare.AppID}, want: []tenants.Account{shared}},
 		{name: "unknown tenant", tenantID: "nobody", want: nil},
 	}
 	for _, tc := range lists {
 		t.Run("list "+tc.name, func(t *testing.T) {
-			got, err := s.ListAccounts(ctx, tc.tenantID)
+			got, err := s.ListAccounts(ctx, tc.tenantID, tc.page)
 			IsErr(t, "ListAccounts", err, nil)
 			EqualList(t, "ListAccounts", got, tc.want)
 		})
 	}
 }
 
-func testSecretVersion(t *testing.T, s tenants.Store) {
+func testUpdateAccount(t *testing.T, s tenants.Store) {
 	ctx := context.Background()
 	tenantA, tenantB := NewTenant(t, s), NewTenant(t, s)
-	a := NewAccount(t, s, tenantA.ID)
-	at := Now().Add(time.Minute)
+	a := account(tenantA.ID, "wx00000000000000a1")
+	a.OpenPlatformID = "platform"
+	shared := a
+	shared.TenantID = tenantB.ID
+	for _, acct := range []tenants.Account{a, shared} {
+		IsErr(t, "CreateAccount", s.CreateAccount(ctx, acct), nil)
+	}
 
-	IsErr(t, "SetSecretVersion", s.SetSecretVersion(ctx, a.TenantID, a.AppID, 2, at), nil)
-	want := a
-	want.SecretVersion, want.SecretUpdatedAt = 2, at
-	got, err := s.GetAccount(ctx, a.TenantID, a.AppID)
-	IsErr(t, "GetAccount", err, nil)
-	Equal(t, "account after SetSecretVersion", got, want)
+	changed := a
+	changed.Name = "Renamed"
+	changed.Mode = tenants.ModeLive
+	changed.DefaultScope = tenants.ScopeUserInfo
+	changed.RedirectURIs = []string{"https://shop.example/new"}
+	changed.TokenTTL = 2 * time.Hour
+	changed.OpenPlatformID = ""
+	changed.UpdatedAt = a.UpdatedAt.Add(time.Hour)
+	// Fields UpdateAccount leaves alone.
+	update := changed
+	update.SecretVersion, update.SecretConfirmedVersion, update.SecretUpdatedAt = 7, 5, Now()
+	update.CreatedAt = Now().Add(time.Hour)
+	IsErr(t, "UpdateAccount", s.UpdateAccount(ctx, update), nil)
 
-	for _, tc := range []struct{ name, tenantID, appID string }{
-		{"unknown account", a.TenantID, "wx0000000000000000"},
-		{"other tenant", tenantB.ID, a.AppID},
+	for _, tc := range []struct {
+		name     string
+		tenantID string
+		want     tenants.Account
+	}{
+		{name: "mutable fields change, the others stay", tenantID: tenantA.ID, want: changed},
+		{name: "other tenant's row of the AppID untouched", tenantID: tenantB.ID, want: shared},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := s.SetSecretVersion(ctx, tc.tenantID, tc.appID, 9, at)
-			IsErr(t, "SetSecretVersion", err, tenants.ErrNotFound)
-			got, err := s.GetAccount(ctx, a.TenantID, a.AppID)
+			got, err := s.GetAccount(ctx, tc.tenantID, a.AppID)
 			IsErr(t, "GetAccount", err, nil)
-			Equal(t, "account untouched", got, want)
+			Equal(t, "account after UpdateAccount", got, tc.want)
+		})
+	}
+
+	other := NewAccount(t, s, tenantA.ID)
+	for _, tc := range []struct{ name, tenantID, appID string }{
+		{"other tenant's account", tenantB.ID, other.AppID},
+		{"unknown AppID", tenantA.ID, "wx0000000000000000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			missing := changed
+			missing.TenantID, missing.AppID = tc.tenantID, tc.appID
+			IsErr(t, "UpdateAccount", s.UpdateAccount(ctx, missing), tenants.ErrNotFound)
 		})
 	}
 }

@@ -96,20 +96,29 @@ func testClientSecrets(t *testing.T, s tenants.Store) {
 		IsErr(t, "CreateClientSecret", s.CreateClientSecret(ctx, cs), nil)
 	}
 
+	// Secrets made at one time are listed in ID order.
+	all := []tenants.ClientSecret{older, newer, revoked}
+	if revoked.ID < newer.ID {
+		all[1], all[2] = revoked, newer
+	}
 	lists := []struct {
 		name            string
 		tenantID, appID string
-		want            []tenants.ClientSecret
+		wantActive      []tenants.ClientSecret
+		wantAll         []tenants.ClientSecret
 	}{
-		{name: "unrevoked, oldest first", tenantID: a.TenantID, appID: a.AppID, want: []tenants.ClientSecret{older, newer}},
-		{name: "another account's", tenantID: a.TenantID, appID: other.AppID, want: nil},
-		{name: "another tenant's", tenantID: tenantB.ID, appID: a.AppID, want: nil},
+		{name: "oldest first", tenantID: a.TenantID, appID: a.AppID, wantActive: []tenants.ClientSecret{older, newer}, wantAll: all},
+		{name: "another account's", tenantID: a.TenantID, appID: other.AppID},
+		{name: "another tenant's", tenantID: tenantB.ID, appID: a.AppID},
 	}
 	for _, tc := range lists {
 		t.Run("list "+tc.name, func(t *testing.T) {
-			got, err := s.ActiveClientSecrets(ctx, tc.tenantID, tc.appID)
+			active, err := s.ActiveClientSecrets(ctx, tc.tenantID, tc.appID)
 			IsErr(t, "ActiveClientSecrets", err, nil)
-			EqualList(t, "ActiveClientSecrets", got, tc.want)
+			EqualList(t, "ActiveClientSecrets", active, tc.wantActive)
+			got, err := s.ListClientSecrets(ctx, tc.tenantID, tc.appID)
+			IsErr(t, "ListClientSecrets", err, nil)
+			EqualList(t, "ListClientSecrets", got, tc.wantAll)
 		})
 	}
 

@@ -54,3 +54,40 @@ func testTenants(t *testing.T, s tenants.Store) {
 		EqualList(t, "ListTenants", got, []tenants.Tenant{c, a, b})
 	})
 }
+
+func testUpdateTenant(t *testing.T, s tenants.Store) {
+	ctx := context.Background()
+	a, b := NewTenant(t, s), NewTenant(t, s)
+
+	disabled := a
+	disabled.Name, disabled.Disabled, disabled.UpdatedAt = "Renamed", true, a.UpdatedAt.Add(time.Hour)
+	enabled := disabled
+	enabled.Disabled, enabled.UpdatedAt = false, disabled.UpdatedAt.Add(time.Hour)
+	moved := enabled
+	moved.CreatedAt = Now().Add(time.Hour)
+	for _, tc := range []struct {
+		name   string
+		update tenants.Tenant
+		want   tenants.Tenant
+	}{
+		{name: "name, disabled and time change", update: disabled, want: disabled},
+		{name: "enabled again", update: enabled, want: enabled},
+		{name: "created time stays", update: moved, want: enabled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			IsErr(t, "UpdateTenant", s.UpdateTenant(ctx, tc.update), nil)
+			got, err := s.GetTenant(ctx, a.ID)
+			IsErr(t, "GetTenant", err, nil)
+			Equal(t, "tenant after UpdateTenant", got, tc.want)
+		})
+	}
+
+	t.Run("other tenant untouched", func(t *testing.T) {
+		got, err := s.GetTenant(ctx, b.ID)
+		IsErr(t, "GetTenant", err, nil)
+		Equal(t, "other tenant", got, b)
+	})
+	t.Run("unknown", func(t *testing.T) {
+		IsErr(t, "UpdateTenant", s.UpdateTenant(ctx, tenants.Tenant{ID: "nobody", Name: "x", UpdatedAt: Now()}), tenants.ErrNotFound)
+	})
+}

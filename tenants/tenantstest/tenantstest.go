@@ -11,20 +11,47 @@ import (
 	"github.com/wxlogin/wxlogin/tenants"
 )
 
-// Run runs the suite. newStore returns a new, empty store for each test.
-func Run(t *testing.T, newStore func(t *testing.T) tenants.Store) {
+// Backend is what the suite runs against: a new, empty store, and a way to
+// log people in to it. tenants.Store only reads identities and login events;
+// a backend writes them when its login store completes a login.
+type Backend struct {
+	Store tenants.Store
+	// Login records l as a completed login does (l's account must exist)
+	// and returns the identity.
+	Login func(t testing.TB, l tenants.IdentityLogin) tenants.Identity
+}
+
+// Run runs the suite. newBackend returns a new, empty backend for each test.
+func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 	for _, test := range []struct {
 		name string
-		run  func(t *testing.T, s tenants.Store)
+		run  func(t *testing.T, b Backend)
 	}{
-		{"Tenants", testTenants},
-		{"Accounts", testAccounts},
-		{"SecretVersion", testSecretVersion},
-		{"APIKeys", testAPIKeys},
-		{"ClientSecrets", testClientSecrets},
+		{"Tenants", onStore(testTenants)},
+		{"UpdateTenant", onStore(testUpdateTenant)},
+		{"Accounts", onStore(testAccounts)},
+		{"UpdateAccount", onStore(testUpdateAccount)},
+		{"DeleteAccount", testDeleteAccount},
+		{"SecretVersion", onStore(testSecretVersion)},
+		{"ConfirmSecretVersion", onStore(testConfirmSecretVersion)},
+		{"APIKeys", onStore(testAPIKeys)},
+		{"ListAPIKeys", onStore(testListAPIKeys)},
+		{"RevokeAPIKey", onStore(testRevokeAPIKey)},
+		{"TouchAPIKey", onStore(testTouchAPIKey)},
+		{"ClientSecrets", onStore(testClientSecrets)},
+		{"RevokeClientSecret", onStore(testRevokeClientSecret)},
+		{"IdentitiesByLastLogin", testIdentitiesByLastLogin},
+		{"DeleteIdentity", testDeleteIdentity},
+		{"ErasePerson", testErasePerson},
+		{"AuditEvents", onStore(testAuditEvents)},
 	} {
-		t.Run(test.name, func(t *testing.T) { test.run(t, newStore(t)) })
+		t.Run(test.name, func(t *testing.T) { test.run(t, newBackend(t)) })
 	}
+}
+
+// onStore adapts a test that needs only the store.
+func onStore(test func(t *testing.T, s tenants.Store)) func(t *testing.T, b Backend) {
+	return func(t *testing.T, b Backend) { test(t, b.Store) }
 }
 
 // Now returns the current time as stores keep it: UTC, whole microseconds.

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/uptrace/bun"
+
+	"github.com/wxlogin/wxlogin/tenants"
+)
+
+// DeleteIdentity implements tenants.Store.
+func (db *DB) DeleteIdentity(ctx context.Context, tenantID, id string) error {
+	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		gone, err := deleteIdentities(ctx, tx, tenantID, "id", id)
+		if err == nil && gone.Identities == 0 {
+			return sql.ErrNoRows
+		}
+		return err
+	})
+	if err != nil {
+		return wrap("delete identity", err)
+	}
+	return nil
+}
+
+// ErasePerson implements tenants.Store.
+func (db *DB) ErasePerson(ctx context.Context, tenantID, unionID string) (tenants.Erasure, error) {
+	const op = "erase person"
+	if unionID == "" {
+		return tenants.Erasure{}, wrap(op, tenants.Invalid("unionid", "empty"))
+	}
+	var gone tenants.Erasure
+	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		gone, err = deleteIdentities(ctx, tx, tenantID, "unionid", unionID)
+		return err
+	})
+	if err != nil {
+		return tenants.Erasure{}, wrap(op, err)
+	}
+	return gone, nil
+}
+
+// deleteIdentities deletes the tenant's identities whose column holds value,
+// with their login events, and counts what went. The events go first, found
+// by tenant and identity, so the cascade from the identities finds none.
+func deleteIdentities(ctx context.Context, tx bun.Tx, tenantID, column, value string) (tenants.Erasure, error) {
+	var gone tenants.Erasure
+	ids := tx.NewSelect().Model((*identityRow)(nil)).Column("id").
+		Where("tenant_id = ?", tenantID).
+		Where("? = ?", bun.Ident(column), value)
+	res, err := tx.NewDelete().Model((*loginEventRow)(nil)).
+		Where("tenant_id = ?", tenantID).
+		Where("identity_id IN (?)", ids).
+		Exec(ctx)
+	if err == nil {
+		gone.LoginEvents, err = res.RowsAffected()
+	}
+	if err != nil {
+		return gone, err
+	}
+	res, err = tx.NewDelete().Model((*identityRow)(nil)).
+		Where("tenant_id = ?", tenantID).
+		Where("? = ?", bun.Ident(column), value).
+		Exec(ctx)
+	if err == nil {
+		gone.Identities, err = res.RowsAffected()
+	}
+	return gone, err
+}

@@ -1,0 +1,41 @@
+-- The AppSecret version WeChat last accepted. Accounts that exist already
+-- are using their current version, so it counts as confirmed.
+ALTER TABLE accounts ADD COLUMN secret_confirmed_version INTEGER NOT NULL DEFAULT 0;
+
+--bun:split
+
+UPDATE accounts SET secret_confirmed_version = secret_version;
+
+--bun:split
+
+-- Deleting an identity (or an account, through its identities) cascades to
+-- login_events by identity_id alone: without this index every identity
+-- deleted would scan the table.
+CREATE INDEX login_events_identity_id_idx ON login_events (identity_id);
+
+--bun:split
+
+-- tenant_id is NULL for operator-level actions.
+CREATE TABLE audit_events (
+    id           TEXT      NOT NULL PRIMARY KEY,
+    tenant_id    TEXT      REFERENCES tenants (id) ON DELETE CASCADE,
+    at           TIMESTAMP NOT NULL,
+    actor_key_id TEXT      NOT NULL DEFAULT '',
+    action       TEXT      NOT NULL,
+    target       TEXT      NOT NULL,
+    request_id   TEXT      NOT NULL DEFAULT '',
+    source_ip    TEXT      NOT NULL DEFAULT ''
+);
+
+--bun:split
+
+-- Lists run newest first by id; the time and action filters have their own.
+CREATE INDEX audit_events_tenant_idx ON audit_events (tenant_id, id);
+
+--bun:split
+
+CREATE INDEX audit_events_at_idx ON audit_events (tenant_id, at);
+
+--bun:split
+
+CREATE INDEX audit_events_action_idx ON audit_events (tenant_id, action, id);

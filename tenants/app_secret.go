@@ -1,0 +1,102 @@
+package tenants
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/wxlogin/wxlogin/internal/secrets"
+)
+
+const (
+	// appSecretKey names the AppSecret in its secret's data.
+	appSecretKey = "app_secret"
+	// maxAppSecretLength bounds what SetAppSecret accepts.
+	maxAppSecretLength = 128
+)
+
+// SetAppSecret stores a new version of the account's AppSecret and returns
+// its version number.
+func (s *Service) SetAppSecret(ctx context.Context, tenantID, appID, appSecret string) (int, error) {
+	if err := validateAppSecret(appSecret); err != nil {
+		return 0, err
+	}
+	if _, err := s.Store.GetAccount(ctx, tenantID, appID); err != nil {
+		return 0, fmt.Errorf("set app secret: %w", err)
+	}
+	version, err := s.Secrets.Put(ctx, AppSecretPath(tenantID, appID), map[string]string{appSecretKey: appSecret})
+	if err != nil {
+		return 0, fmt.Errorf("set app secret: %w", err)
+	}
+	if err := s.Store.SetSecretVersion(ctx, tenantID, appID, version, s.Now().UTC()); err != nil {
+		return 0, fmt.Errorf("set app secret: %w", err)
+	}
+	return version, nil
+}
+
+// AppSecret returns the account's current AppSecret from the secret store.
+func (s *Service) AppSecret(ctx context.Context, tenantID, appID string) (string, error) {
+	sec, err := s.Secrets.Get(ctx, AppSecretPath(tenantID, appID))
+	if err != nil {
+		return "", fmt.Errorf("read app secret of %s: %w", appID, err)
+	}
+	return sec.Data[appSecretKey], nil
+}
+
+// AppSecretCandidate is one version of an account's AppSecret. It prints
+// without its value, so that one logged by mistake leaks nothing.
+type AppSecretCandidate struct {
+	Version int
+	Value   string
+}
+
+// Format prints c's version only, whatever the verb.
+func (c AppSecretCandidate) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprintf(f, "AppSecretCandidate{Version:%d}", c.Version)
+}
+
+// AppSecretCandidates returns the AppSecrets to try with WeChat, in order:
+// the current version and, while it has not been confirmed and an earlier
+// version was, that confirmed version. So a rotation keeps the previous
+// secret in use until the new one has worked once. The caller tries them
+// in turn, moving on only when WeChat refuses the AppSecret (errcode
+// 40125), and records the version that worked with
+// Store.ConfirmSecretVersion. A confirmed version the secret store no
+// longer holds is left out.
+func (s *Service) AppSecretCandidates(ctx context.Context, tenantID, appID string) ([]AppSecretCandidate, error) {
+	a, err := s.Store.GetAccount(ctx, tenantID, appID)
+	if err != nil {
+		return nil, fmt.Errorf("app secret candidates: %w", err)
+	}
+	current, err := s.appSecretVersion(ctx, a, a.SecretVersion)
+	if err != nil {
+		return nil, err
+	}
+	candidates := []AppSecretCandidate{current}
+	if a.SecretConfirmedVersion == 0 || a.SecretConfirmedVersion >= a.SecretVersion {
+		return candidates, nil
+	}
+	confirmed, err := s.appSecretVersion(ctx, a, a.SecretConfirmedVersion)
+	switch {
+	case errors.Is(err, secrets.ErrNotFound):
+		return candidates, nil
+	case err != nil:
+		return nil, err
+	}
+	return append(candidates, confirmed), nil
+}
+
+func (s *Service) appSecretVersion(ctx context.Context, a Account, version int) (AppSecretCandidate, error) {
+	sec, err := s.Secrets.GetVersion(ctx, AppSecretPath(a.TenantID, a.AppID), version)
+	if err != nil {
+		return AppSecretCandidate{}, fmt.Errorf("read app secret of %s, version %d: %w", a.AppID, version, err)
+	}
+	return AppSecretCandidate{Version: version, Value: sec.Data[appSecretKey]}, nil
+}
+
+func validateAppSecret(v string) error {
+	if v == "" || len(v) > maxAppSecretLength {
+		return Invalid("app_secret", fmt.Sprintf("1 to %d characters", maxAppSecretLength))
+	}
+	return nil
+}
