@@ -62,11 +62,11 @@ func (c AppSecretCandidate) Format(f fmt.State, _ rune) {
 // in turn, moving on only when WeChat refuses the AppSecret (errcode
 // 40125), and records the version that worked with
 // Store.ConfirmSecretVersion. A confirmed version the secret store no
-// longer holds is left out.
-func (s *Service) AppSecretCandidates(ctx context.Context, tenantID, appID string) ([]AppSecretCandidate, error) {
-	a, err := s.Store.GetAccount(ctx, tenantID, appID)
-	if err != nil {
-		return nil, fmt.Errorf("app secret candidates: %w", err)
+// longer holds is left out; an account without an AppSecret has none.
+// The account is passed in, as the login already holds it.
+func (s *Service) AppSecretCandidates(ctx context.Context, a Account) ([]AppSecretCandidate, error) {
+	if a.SecretVersion == 0 {
+		return nil, nil
 	}
 	current, err := s.appSecretVersion(ctx, a, a.SecretVersion)
 	if err != nil {

@@ -84,15 +84,15 @@ func (s *Service) Callback(ctx context.Context, r CallbackRequest) (string, erro
 // exchange trades WeChat's code for the person's identity: openid, and for
 // snsapi_userinfo the unionid, nickname and avatar.
 func (s *Service) exchange(ctx context.Context, acct tenants.Account, tx Transaction, code string) (tenants.IdentityLogin, error) {
-	secret, err := s.Tenants.AppSecret(ctx, acct.TenantID, acct.AppID)
+	candidates, err := s.Tenants.AppSecretCandidates(ctx, acct)
 	if err != nil {
 		return tenants.IdentityLogin{}, err
 	}
-	if secret == "" {
+	if len(candidates) == 0 {
 		return tenants.IdentityLogin{}, &Error{Kind: ErrMisconfigured, Detail: "the account has no AppSecret"}
 	}
 	client := s.WeChat(acct.TenantID, acct.Mode)
-	tok, err := client.Exchange(ctx, acct.AppID, secret, code)
+	tok, err := s.redeemWeChatCode(ctx, client, acct, candidates, code)
 	if err != nil {
 		return tenants.IdentityLogin{}, s.wechatError(tx, err)
 	}
@@ -111,6 +111,30 @@ func (s *Service) exchange(ctx context.Context, acct tenants.Account, tx Transac
 		}
 	}
 	return login, nil
+}
+
+// redeemWeChatCode exchanges the code with the account's AppSecret. After a
+// rotation the new AppSecret is tried first and, if WeChat refuses it
+// (40125), the last one that worked; the version that works is confirmed,
+// which retires the older one from use.
+func (s *Service) redeemWeChatCode(ctx context.Context, client *wechat.Client, acct tenants.Account, candidates []tenants.AppSecretCandidate, code string) (wechat.Token, error) {
+	var (
+		tok wechat.Token
+		err error
+	)
+	for i, c := range candidates {
+		tok, err = client.Exchange(ctx, acct.AppID, c.Value, code)
+		if wechat.IsCode(err, wechat.CodeInvalidSecret) && i+1 < len(candidates) {
+			continue
+		}
+		if (err == nil || errors.Is(err, wechat.ErrSnapshotUser)) && c.Version > acct.SecretConfirmedVersion {
+			// Best effort: an unrecorded confirmation is made again by the
+			// next login, and must not fail this one.
+			_ = s.Tenants.Store.ConfirmSecretVersion(ctx, acct.TenantID, acct.AppID, c.Version)
+		}
+		break
+	}
+	return tok, err
 }
 
 // wechatError sorts a WeChat failure into what the person is told.

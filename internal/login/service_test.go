@@ -36,10 +36,32 @@ const (
 // fixture is the login service on SQLite and the local secret store, talking
 // HTTP to the emulator.
 type fixture struct {
-	t     *testing.T
-	svc   *login.Service
-	db    *store.DB
-	clock *clock.Settable
+	t      *testing.T
+	svc    *login.Service
+	db     *store.DB
+	clock  *clock.Settable
+	wechat *wechatApps
+}
+
+// wechatApps is WeChat's view of the apps, whose AppSecret a test can change
+// as a tenant would in WeChat's console.
+type wechatApps struct {
+	mu   sync.Mutex
+	apps wechatsim.StaticRegistry
+}
+
+func (w *wechatApps) App(ctx context.Context, id string) (wechatsim.App, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.apps.App(ctx, id)
+}
+
+func (w *wechatApps) setSecret(id, secret string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	app := w.apps[id]
+	app.Secret = secret
+	w.apps[id] = app
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -59,9 +81,10 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	sim := wechatsim.New(wechatsim.Config{Now: clk.Now})
-	srv := httptest.NewServer(sim.Handler(wechatsim.StaticRegistry{
+	apps := &wechatApps{apps: wechatsim.StaticRegistry{
 		appID: {AppID: appID, Secret: appSecret, OpenPlatformID: "acme-open", Domains: []string{"login.example"}},
-	}))
+	}}
+	srv := httptest.NewServer(sim.Handler(apps))
 	t.Cleanup(srv.Close)
 	tokens := token.NewManager(db, sec, token.Config{Now: clk.Now})
 	ts := &tenants.Service{Store: db, Secrets: sec, Keys: tokens, Now: clk.Now}
@@ -75,7 +98,7 @@ func newFixture(t *testing.T) *fixture {
 	client := wechat.New(wechat.Config{APIURL: srv.URL, OpenURL: srv.URL, HTTP: srv.Client(), Backoff: time.Millisecond})
 	svc := &login.Service{Store: db, Tenants: ts, Signer: tokens, PublicURL: publicURL, Now: clk.Now,
 		WeChat: func(string, tenants.Mode) *wechat.Client { return client }}
-	return &fixture{t: t, svc: svc, db: db, clock: clk}
+	return &fixture{t: t, svc: svc, db: db, clock: clk, wechat: apps}
 }
 
 // wechatCallback starts a login and walks WeChat's pages as user; it returns
@@ -278,5 +301,47 @@ func TestSweepKeepsLoginsThroughTheReplayWindow(t *testing.T) {
 	}
 	if ids, _ := f.counts(); ids != 1 {
 		t.Errorf("sweeping removed identities: %d left", ids)
+	}
+}
+
+// TestAppSecretRotation: a new AppSecret set in wxlogin before WeChat knows it
+// does not break logins (the last confirmed one is used), and once WeChat
+// accepts the new one, it is confirmed and the old one is no longer tried.
+func TestAppSecretRotation(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	loginOnce := func(user string) {
+		t.Helper()
+		if _, err := f.svc.Callback(ctx, f.wechatCallback("snsapi_base", user, opaque.New("", 32), nil)); err != nil {
+			t.Fatalf("login as %s: %v", user, err)
+		}
+	}
+	confirmed := func() int {
+		acct, err := f.db.GetAccount(ctx, tenantID, appID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return acct.SecretConfirmedVersion
+	}
+	loginOnce("hank")
+	if v := confirmed(); v != 1 {
+		t.Fatalf("confirmed version after the first login: %d, want 1", v)
+	}
+	if _, err := f.svc.Tenants.SetAppSecret(ctx, tenantID, appID, "rotated-secret"); err != nil {
+		t.Fatal(err)
+	}
+	loginOnce("ivy") // WeChat still has the old AppSecret
+	if v := confirmed(); v != 1 {
+		t.Fatalf("confirmed version while WeChat refuses the new secret: %d, want 1", v)
+	}
+	f.wechat.setSecret(appID, "rotated-secret")
+	loginOnce("jack")
+	if v := confirmed(); v != 2 {
+		t.Fatalf("confirmed version once WeChat took the new secret: %d, want 2", v)
+	}
+	f.wechat.setSecret(appID, appSecret) // the old secret alone no longer works
+	cb := f.wechatCallback("snsapi_base", "kate", opaque.New("", 32), nil)
+	if _, err := f.svc.Callback(ctx, cb); !errors.Is(err, login.ErrMisconfigured) {
+		t.Errorf("old secret after confirmation: %v, want ErrMisconfigured", err)
 	}
 }
