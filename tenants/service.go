@@ -51,16 +51,19 @@ func (s *Service) UpdateTenant(ctx context.Context, t Tenant) (Tenant, error) {
 	return s.Store.GetTenant(ctx, t.ID)
 }
 
-// CreateAccount registers an official account and stores its AppSecret in
-// the secret store. The account row is written first so that a conflicting
+// CreateAccount registers an official account and, unless appSecret is
+// empty (to be set later with SetAppSecret), stores its AppSecret in the
+// secret store. The account row is written first so that a conflicting
 // create can never replace the AppSecret of an existing account.
 func (s *Service) CreateAccount(ctx context.Context, a Account, appSecret string) (Account, error) {
 	a = a.withDefaults()
 	if err := a.Validate(); err != nil {
 		return Account{}, err
 	}
-	if err := validateAppSecret(appSecret); err != nil {
-		return Account{}, err
+	if appSecret != "" {
+		if err := validateAppSecret(appSecret); err != nil {
+			return Account{}, err
+		}
 	}
 	if _, err := s.Store.GetTenant(ctx, a.TenantID); err != nil {
 		return Account{}, fmt.Errorf("create account: tenant %s: %w", a.TenantID, err)
@@ -71,8 +74,10 @@ func (s *Service) CreateAccount(ctx context.Context, a Account, appSecret string
 	if err := s.Store.CreateAccount(ctx, a); err != nil {
 		return Account{}, fmt.Errorf("create account: %w", err)
 	}
-	if _, err := s.SetAppSecret(ctx, a.TenantID, a.AppID, appSecret); err != nil {
-		return Account{}, err
+	if appSecret != "" {
+		if _, err := s.SetAppSecret(ctx, a.TenantID, a.AppID, appSecret); err != nil {
+			return Account{}, err
+		}
 	}
 	return s.Store.GetAccount(ctx, a.TenantID, a.AppID)
 }

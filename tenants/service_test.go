@@ -61,8 +61,12 @@ func TestCreateAccountKeepsTheSecretOutOfTheRow(t *testing.T) {
 		DefaultScope: tenants.ScopeBase, RedirectURIs: acct.RedirectURIs}, "s"); !errors.Is(err, tenants.ErrNotFound) {
 		t.Errorf("account of an unknown tenant: %v, want ErrNotFound", err)
 	}
-	if _, err := s.CreateAccount(ctx, acct, ""); !errors.Is(err, tenants.ErrInvalid) {
-		t.Errorf("empty AppSecret: %v, want ErrInvalid", err)
+	acct.AppID = "wx00000000000000ff"
+	if _, err := s.CreateAccount(ctx, acct, strings.Repeat("s", 129)); !errors.Is(err, tenants.ErrInvalid) {
+		t.Errorf("AppSecret of 129 characters: %v, want ErrInvalid", err)
+	}
+	if got, err := s.CreateAccount(ctx, acct, ""); err != nil || got.SecretVersion != 0 {
+		t.Errorf("account without an AppSecret yet: %+v, %v", got, err)
 	}
 }
 
