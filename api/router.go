@@ -1,12 +1,15 @@
 package api
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wxlogin/wxlogin/api/gen"
+	"github.com/wxlogin/wxlogin/api/spec"
 	"github.com/wxlogin/wxlogin/internal/login"
 	"github.com/wxlogin/wxlogin/internal/token"
 	"github.com/wxlogin/wxlogin/internal/wechatsim"
@@ -16,6 +19,8 @@ import (
 type Deps struct {
 	Login  *login.Service
 	Tokens *token.Manager
+	// Keys lists the tenants' signing keys for the admin API.
+	Keys token.KeyStore
 	// Sandbox serves the WeChat emulator for sandbox accounts; nil turns
 	// the sandbox off.
 	Sandbox *wechatsim.Sim
@@ -26,7 +31,11 @@ type Deps struct {
 }
 
 // New returns wxlogin's HTTP handler.
-func New(d Deps) http.Handler {
+func New(d Deps) (http.Handler, error) {
+	doc, err := spec.Load()
+	if err != nil {
+		return nil, err
+	}
 	r := gin.New()
 	r.Use(requestID(), accessLog(d.Logger), recovery(d.Logger), securityHeaders())
 	r.HandleMethodNotAllowed = true
@@ -46,8 +55,15 @@ func New(d Deps) http.Handler {
 	for prefix, handler := range d.Extra {
 		r.Any(prefix+"/*path", gin.WrapH(handler))
 	}
+	admin := &adminHandler{tenants: d.Login.Tenants, login: d.Login, tokens: d.Tokens, keys: d.Keys, logger: d.Logger}
+	v1 := r.Group("", admin.authenticate, doc.Validator(writeProblem))
+	gen.RegisterHandlersWithOptions(v1, admin, gen.GinServerOptions{ErrorHandler: func(c *gin.Context, err error, _ int) {
+		writeProblem(c, fmt.Errorf("%w: %v", errBadRequest, err))
+	}})
+	doc.Mount(r)
+
 	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
-	return r
+	return r, nil
 }
 
 func publicHost(publicURL string) string {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what wxlogin's tests need on a Debian machine when it is missing:
-# PostgreSQL's server binaries (initdb, pg_ctl). Go comes with the machine;
-# the Vault dev binary is built from Go modules by scripts/vault-bin.sh.
+# PostgreSQL's server binaries (initdb, pg_ctl). Go and Node.js come with
+# the machine; scripts/test.sh installs the pinned Node tools and builds the
+# Vault dev binary from Go modules.
 set -euo pipefail
 need=()
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

@@ -17,5 +17,8 @@ unformatted=$(gofmt -l $(git ls-files '*.go' | grep -v '^tools/vault/'))
 if [ -n "$unformatted" ]; then
   echo "gofmt would change:"; echo "$unformatted"; exit 1
 fi
+# Node tools pinned in package-lock.json (Redocly CLI lints openapi.yaml).
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npx --no-install redocly lint openapi.yaml
 go vet ./...
 go test -race -count=1 -timeout 20m "$@" ./...

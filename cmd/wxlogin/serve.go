@@ -25,12 +25,16 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 // for up to ShutdownTimeout. ready, when set, is called once it listens.
 func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready func(addr string)) error {
 	gin.SetMode(gin.ReleaseMode)
-	deps := api.Deps{Login: a.login, Tokens: a.tokens, Extra: extra, Logger: a.logger}
+	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Extra: extra, Logger: a.logger}
 	if a.cfg.Sandbox {
 		deps.Sandbox = wechatsim.New(wechatsim.Config{})
 	}
+	handler, err := api.New(deps)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           api.New(deps),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -1,0 +1,162 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wxlogin/wxlogin/api/gen"
+	"github.com/wxlogin/wxlogin/api/spec"
+	"github.com/wxlogin/wxlogin/internal/login"
+	"github.com/wxlogin/wxlogin/internal/token"
+	"github.com/wxlogin/wxlogin/tenants"
+)
+
+// adminHandler implements the admin REST API (gen.ServerInterface): each
+// method authorizes the caller, calls one domain method, records an audit
+// event for a write and answers.
+type adminHandler struct {
+	tenants *tenants.Service
+	login   *login.Service
+	tokens  *token.Manager
+	keys    token.KeyStore
+	logger  *slog.Logger
+}
+
+var _ gen.ServerInterface = (*adminHandler)(nil)
+
+const apiKeyContextKey = "api_key"
+
+// authenticate resolves the Bearer API key of every /v1 request.
+func (h *adminHandler) authenticate(c *gin.Context) {
+	raw, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok || raw == "" {
+		writeProblem(c, tenants.ErrUnauthenticated)
+		return
+	}
+	key, err := h.tenants.Authenticate(c.Request.Context(), raw)
+	if err != nil {
+		writeProblem(c, err)
+		return
+	}
+	c.Set(apiKeyContextKey, key)
+	c.Next()
+}
+
+// access is what an operation needs of its caller.
+type access int
+
+const (
+	// read: a viewer or admin of the tenant.
+	read access = iota
+	// write: an admin of the tenant.
+	write
+	// operate: the operator, for tenants themselves.
+	operate
+	// bootstrap: the operator or an admin of the tenant (API keys, so that
+	// the operator can hand a new tenant its first admin key).
+	bootstrap
+)
+
+// authorize checks the caller's key against what the operation on tenantID
+// needs; it answers 403 and returns false when the key falls short.
+func (h *adminHandler) authorize(c *gin.Context, tenantID string, need access) (tenants.APIKey, bool) {
+	key := c.MustGet(apiKeyContextKey).(tenants.APIKey)
+	operator := key.Role == tenants.RoleOperator
+	own := !operator && key.TenantID == tenantID
+	var ok bool
+	switch need {
+	case operate:
+		ok = operator
+	case bootstrap:
+		ok = operator || (own && key.Role == tenants.RoleAdmin)
+	case write:
+		ok = own && key.Role == tenants.RoleAdmin
+	case read:
+		ok = own
+	}
+	if ok && !operator {
+		t, err := h.tenants.Store.GetTenant(c.Request.Context(), tenantID)
+		if err != nil {
+			writeProblem(c, err)
+			return key, false
+		}
+		if t.Disabled {
+			writeProblem(c, fmt.Errorf("%w: the tenant is disabled", errForbidden))
+			return key, false
+		}
+	}
+	if !ok {
+		writeProblem(c, errForbidden)
+	}
+	return key, ok
+}
+
+// audit records a successful write. target names what changed, never a
+// secret value.
+func (h *adminHandler) audit(c *gin.Context, key tenants.APIKey, tenantID, action, target string) {
+	err := h.tenants.Store.RecordAudit(c.Request.Context(), tenants.AuditEvent{
+		TenantID: tenantID, At: h.tenants.Now().UTC(), ActorKeyID: key.ID, Action: action, Target: target,
+		RequestID: c.GetString(requestIDKey), SourceIP: c.ClientIP(),
+	})
+	if err != nil {
+		h.logger.Error("record audit event", slog.String("action", action), slog.String("target", target),
+			slog.String("request_id", c.GetString(requestIDKey)), slog.String("error", err.Error()))
+	}
+}
+
+// bind reads the JSON body into v. The validator has already held it
+// against openapi.yaml; this decodes it strictly all the same.
+func bind(c *gin.Context, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, spec.MaxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeProblem(c, fmt.Errorf("%w: %v", errBadRequest, err))
+		return false
+	}
+	return true
+}
+
+// Cursors are opaque to clients: the base64url of the store's key.
+func encodeCursor(after string) *string {
+	if after == "" {
+		return nil
+	}
+	s := base64.RawURLEncoding.EncodeToString([]byte(after))
+	return &s
+}
+
+func decodeCursor(c *gin.Context, cursor *string) (string, bool) {
+	if cursor == nil || *cursor == "" {
+		return "", true
+	}
+	b, err := base64.RawURLEncoding.DecodeString(*cursor)
+	if err != nil {
+		writeProblem(c, fmt.Errorf("%w: cursor is not one this API gave", errBadRequest))
+		return "", false
+	}
+	return string(b), true
+}
+
+// pageOf turns the limit and cursor parameters into a store page.
+func pageOf(c *gin.Context, limit *int, cursor *string) (tenants.Page, bool) {
+	after, ok := decodeCursor(c, cursor)
+	p := tenants.Page{After: after}
+	if limit != nil {
+		p.Limit = *limit
+	}
+	return p, ok
+}
+
+// nextCursor is the cursor after a page of n items whose last key is last.
+func nextCursor(p tenants.Page, n int, last string) *string {
+	if n < p.Size() {
+		return nil
+	}
+	return encodeCursor(last)
+}

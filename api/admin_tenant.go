@@ -1,0 +1,137 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wxlogin/wxlogin/api/gen"
+	"github.com/wxlogin/wxlogin/tenants"
+)
+
+// etag names one version of a resource by when it last changed.
+func etag(updated time.Time) string { return `"` + strconv.FormatInt(updated.UnixMicro(), 36) + `"` }
+
+// matches applies If-Match: absent matches anything.
+func matches(c *gin.Context, ifMatch *string, updated time.Time) bool {
+	if ifMatch == nil || *ifMatch == "*" || *ifMatch == etag(updated) {
+		return true
+	}
+	writeProblem(c, errChanged)
+	return false
+}
+
+func tenantJSON(t tenants.Tenant) gen.Tenant {
+	return gen.Tenant{ID: t.ID, Name: t.Name, Disabled: t.Disabled, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+}
+
+func (h *adminHandler) ListTenants(c *gin.Context, params gen.ListTenantsParams) {
+	if _, ok := h.authorize(c, "", operate); !ok {
+		return
+	}
+	p, ok := pageOf(c, params.Limit, params.Cursor)
+	if !ok {
+		return
+	}
+	all, err := h.tenants.Store.ListTenants(c.Request.Context())
+	if err != nil {
+		writeProblem(c, err)
+		return
+	}
+	start := 0 // tenants come ordered by ID: skip to the cursor
+	for start < len(all) && all[start].ID <= p.After {
+		start++
+	}
+	items := all[start:min(len(all), start+p.Size())]
+	out := gen.TenantList{Items: make([]gen.Tenant, len(items))}
+	for i, t := range items {
+		out.Items[i] = tenantJSON(t)
+	}
+	if len(items) > 0 && start+len(items) < len(all) {
+		out.NextCursor = encodeCursor(items[len(items)-1].ID)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (h *adminHandler) CreateTenant(c *gin.Context, _ gen.CreateTenantParams) {
+	key, ok := h.authorize(c, "", operate)
+	if !ok {
+		return
+	}
+	var body gen.TenantCreate
+	if !bind(c, &body) {
+		return
+	}
+	t, err := h.tenants.CreateTenant(c.Request.Context(), tenants.Tenant{ID: body.ID, Name: body.Name})
+	if err != nil {
+		writeProblem(c, err)
+		return
+	}
+	h.audit(c, key, t.ID, "tenant.create", "tenant:"+t.ID)
+	c.Header("ETag", etag(t.UpdatedAt))
+	c.Header("Location", "/v1/tenants/"+t.ID)
+	c.JSON(http.StatusCreated, tenantJSON(t))
+}
+
+func (h *adminHandler) GetTenant(c *gin.Context, tenant gen.TenantPath) {
+	if _, ok := h.authorize(c, tenant, operate); !ok {
+		return
+	}
+	t, err := h.tenants.Store.GetTenant(c.Request.Context(), tenant)
+	if err != nil {
+		writeProblem(c, err)
+		return
+	}
+	c.Header("ETag", etag(t.UpdatedAt))
+	c.JSON(http.StatusOK, tenantJSON(t))
+}
+
+func (h *adminHandler) UpdateTenant(c *gin.Context, tenant gen.TenantPath, params gen.UpdateTenantParams) {
+	var body gen.TenantUpdate
+	if !bind(c, &body) {
+		return
+	}
+	h.changeTenant(c, tenant, params.IfMatch, "tenant.update", func(t *tenants.Tenant) {
+		if body.Name != nil {
+			t.Name = *body.Name
+		}
+		if body.Disabled != nil {
+			t.Disabled = *body.Disabled
+		}
+	}, http.StatusOK)
+}
+
+func (h *adminHandler) DisableTenant(c *gin.Context, tenant gen.TenantPath) {
+	h.changeTenant(c, tenant, nil, "tenant.disable", func(t *tenants.Tenant) { t.Disabled = true }, http.StatusNoContent)
+}
+
+// changeTenant reads a tenant, applies edit and writes it back.
+func (h *adminHandler) changeTenant(c *gin.Context, tenant string, ifMatch *string, action string, edit func(*tenants.Tenant), status int) {
+	key, ok := h.authorize(c, tenant, operate)
+	if !ok {
+		return
+	}
+	t, err := h.tenants.Store.GetTenant(c.Request.Context(), tenant)
+	if err != nil {
+		writeProblem(c, err)
+		return
+	}
+	if !matches(c, ifMatch, t.UpdatedAt) {
+		return
+	}
+	edit(&t)
+	if t, err = h.tenants.UpdateTenant(c.Request.Context(), t); err != nil {
+		writeProblem(c, fmt.Errorf("update tenant: %w", err))
+		return
+	}
+	h.audit(c, key, t.ID, action, "tenant:"+t.ID)
+	if status == http.StatusNoContent {
+		c.Status(status)
+		return
+	}
+	c.Header("ETag", etag(t.UpdatedAt))
+	c.JSON(status, tenantJSON(t))
+}

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxlogin/wxlogin/api/gen/client"
+)
+
+// adminCall is one request to the admin API and its answer.
+type adminCall struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// admin sends method path with body (JSON unless a string) as key.
+func (s *stack) admin(key, method, path string, body any) adminCall {
+	s.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		raw, _ := json.Marshal(b)
+		r = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, s.public+path, r)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return adminCall{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// keyValue creates an API key for tenant through the API and returns it.
+func (s *stack) keyValue(asKey, tenant, role string, expires *time.Time) (id, value string) {
+	s.t.Helper()
+	body := map[string]any{"name": role + " key", "role": role}
+	if expires != nil {
+		body["expires_at"] = expires.Format(time.RFC3339)
+	}
+	res := s.admin(asKey, http.MethodPost, "/v1/tenants/"+tenant+"/api-keys", body)
+	var created struct{ ID, Key string }
+	if res.status != http.StatusCreated || json.Unmarshal(res.body, &created) != nil || created.Key == "" {
+		s.t.Fatalf("create %s key of %s: %d %s", role, tenant, res.status, res.body)
+	}
+	return created.ID, created.Key
+}
+
+// TestAdminAPIAuthorization is the authorization matrix: each endpoint with
+// the operator key, an admin and a viewer of tenant A, an admin of tenant B,
+// a revoked key, an expired key and no key.
+func TestAdminAPIAuthorization(t *testing.T) {
+	s := newStack(t, backends[0])
+	operator := strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
+	if res := s.admin(operator, http.MethodPost, "/v1/tenants", map[string]string{"id": "beta", "name": "Beta"}); res.status != http.StatusCreated {
+		t.Fatalf("create tenant beta: %d %s", res.status, res.body)
+	}
+	_, adminA := s.keyValue(operator, tenantID, "admin", nil)
+	_, viewerA := s.keyValue(operator, tenantID, "viewer", nil)
+	_, adminB := s.keyValue(operator, "beta", "admin", nil)
+	revokedID, revoked := s.keyValue(adminA, tenantID, "admin", nil)
+	if res := s.admin(adminA, http.MethodDelete, "/v1/tenants/"+tenantID+"/api-keys/"+revokedID, nil); res.status != http.StatusNoContent {
+		t.Fatalf("revoke: %d %s", res.status, res.body)
+	}
+	expires := time.Now().Add(1500 * time.Millisecond)
+	_, expired := s.keyValue(adminA, tenantID, "viewer", &expires)
+	time.Sleep(time.Until(expires) + 100*time.Millisecond)
+
+	const (
+		opOnly = iota
+		operatorOrTenant
+		viewer
+		adminOnly
+	)
+	acct := "/v1/tenants/" + tenantID + "/accounts/" + appA
+	endpoints := []struct {
+		method, path string
+		body         any
+		need         int
+	}{
+		{http.MethodGet, "/v1/tenants", nil, opOnly},
+		{http.MethodGet, "/v1/tenants/" + tenantID, nil, opOnly},
+		{http.MethodPatch, "/v1/tenants/" + tenantID, map[string]string{"name": "Acme"}, opOnly},
+		{http.MethodGet, "/v1/tenants/" + tenantID + "/api-keys", nil, operatorOrTenant},
+		{http.MethodGet, "/v1/tenants/" + tenantID + "/accounts", nil, viewer},
+		{http.MethodGet, acct, nil, viewer},
+		{http.MethodPatch, acct, map[string]any{"name": "Account A"}, adminOnly},
+		{http.MethodGet, acct + "/secret", nil, viewer},
+		{http.MethodPut, acct + "/secret", map[string]string{"app_secret": secretA}, adminOnly},
+		{http.MethodGet, acct + "/client-secrets", nil, viewer},
+		{http.MethodGet, "/v1/tenants/" + tenantID + "/identities", nil, viewer},
+		{http.MethodGet, "/v1/tenants/" + tenantID + "/signing-keys", nil, viewer},
+		{http.MethodGet, "/v1/tenants/" + tenantID + "/audit-events", nil, operatorOrTenant},
+		{http.MethodPost, "/v1/tenants/" + tenantID + "/accounts", map[string]any{"appid": "wx00000000000000aa", "name": "New", "mode": "sandbox",
+			"default_scope": "snsapi_base", "redirect_uris": []string{redirectURI}}, adminOnly},
+	}
+	keys := []struct {
+		name, key string
+		level     int // the highest need it meets, or -1
+	}{
+		{"operator", operator, operatorOrTenant}, {"admin of A", adminA, adminOnly}, {"viewer of A", viewerA, viewer},
+		{"admin of B", adminB, -1}, {"revoked", revoked, -1}, {"expired", expired, -1}, {"no key", "", -1},
+	}
+	allowed := func(level, need int) bool {
+		switch {
+		case level == operatorOrTenant: // the operator: tenants, API keys and the audit log
+			return need == opOnly || need == operatorOrTenant
+		case level < 0:
+			return false
+		}
+		return need != opOnly && need <= level
+	}
+	for _, e := range endpoints {
+		for _, k := range keys {
+			res := s.admin(k.key, e.method, e.path, e.body)
+			ok := allowed(k.level, e.need)
+			want := http.StatusForbidden
+			if k.name == "revoked" || k.name == "expired" || k.name == "no key" {
+				want = http.StatusUnauthorized
+			}
+			switch {
+			case ok && (res.status == http.StatusUnauthorized || res.status == http.StatusForbidden || res.status >= 500):
+				t.Errorf("%s %s as %s: %d %s, want it allowed", e.method, e.path, k.name, res.status, res.body)
+			case !ok && res.status != want:
+				t.Errorf("%s %s as %s: %d %s, want %d", e.method, e.path, k.name, res.status, res.body, want)
+			case !ok && res.header.Get("Content-Type") != "application/problem+json":
+				t.Errorf("%s %s as %s: Content-Type %q, want application/problem+json", e.method, e.path, k.name, res.header.Get("Content-Type"))
+			}
+		}
+	}
+}
+
+// TestAdminAPIBadInput: each bad request gets problem+json and changes nothing.
+func TestAdminAPIBadInput(t *testing.T) {
+	s := newStack(t, backends[0])
+	operator := strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
+	_, admin := s.keyValue(operator, tenantID, "admin", nil)
+	path := "/v1/tenants/" + tenantID + "/accounts"
+	good := func() map[string]any {
+		return map[string]any{"appid": "wx00000000000000bb", "name": "New", "mode": "sandbox", "default_scope": "snsapi_base", "redirect_uris": []string{redirectURI}}
+	}
+	with := func(k string, v any) map[string]any { b := good(); b[k] = v; return b }
+	count := func() int {
+		res := s.admin(admin, http.MethodGet, path+"?limit=200", nil)
+		var list struct{ Items []json.RawMessage }
+		if err := json.Unmarshal(res.body, &list); err != nil {
+			t.Fatalf("list accounts: %d %s", res.status, res.body)
+		}
+		return len(list.Items)
+	}
+	before := count()
+	cases := []struct {
+		name   string
+		body   any
+		status int
+	}{
+		{"malformed JSON", `{"appid": "wx00000000000000bb",`, http.StatusBadRequest},
+		{"unknown field", with("app_secret", "x"), http.StatusUnprocessableEntity},
+		{"wrong type", with("redirect_uris", "https://shop.example/cb"), http.StatusUnprocessableEntity},
+		{"oversize body", with("name", strings.Repeat("x", 70<<10)), http.StatusRequestEntityTooLarge},
+		{"invalid AppId", with("appid", "wx123"), http.StatusUnprocessableEntity},
+		{"duplicate AppId", with("appid", appA), http.StatusConflict},
+		{"redirect URI with a fragment", with("redirect_uris", []string{"https://shop.example/cb#x"}), http.StatusUnprocessableEntity},
+		{"redirect URI over http", with("redirect_uris", []string{"http://shop.example/cb"}), http.StatusUnprocessableEntity},
+		{"javascript redirect URI", with("redirect_uris", []string{"javascript:alert(1)"}), http.StatusUnprocessableEntity},
+	}
+	for _, c := range cases {
+		res := s.admin(admin, http.MethodPost, path, c.body)
+		var p struct {
+			Type   string `json:"type"`
+			Status int    `json:"status"`
+		}
+		if res.status != c.status || res.header.Get("Content-Type") != "application/problem+json" ||
+			json.Unmarshal(res.body, &p) != nil || p.Status != c.status || !strings.HasPrefix(p.Type, "https://wxlogin.dev/problems/") {
+			t.Errorf("%s: %d %q %.300s, want %d problem+json", c.name, res.status, res.header.Get("Content-Type"), res.body, c.status)
+		}
+	}
+	if after := count(); after != before {
+		t.Errorf("bad requests changed the accounts: %d before, %d after", before, after)
+	}
+}
+
+// TestAdminAPIAppSecret writes an AppSecret through the API against Vault,
+// logs a person in with it, and finds the secret in no database row, log
+// line or response body. The account is created with the generated client.
+func TestAdminAPIAppSecret(t *testing.T) {
+	s := newStack(t, backends[1])
+	ctx := context.Background()
+	operator := strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
+	_, admin := s.keyValue(operator, tenantID, "admin", nil)
+	const appID, secret = "wxd0000000000000d4", "api-written-secret-7f3a9c"
+
+	c, err := client.NewClient(s.public, client.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+		r.Header.Set("Authorization", "Bearer "+admin)
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bodies [][]byte
+	read := func(resp *http.Response, err error, want int) []byte {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		bodies = append(bodies, b)
+		if resp.StatusCode != want {
+			t.Fatalf("%s %s: %d %s, want %d", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, b, want)
+		}
+		return b
+	}
+	resp, err := c.CreateAccount(ctx, tenantID, nil, client.AccountCreate{Appid: appID, Name: "Via API", Mode: "sandbox",
+		DefaultScope: "snsapi_userinfo", RedirectUris: []string{redirectURI}, OpenPlatformID: ptr(openPlatform)})
+	read(resp, err, http.StatusCreated)
+	resp, err = c.GetAccount(ctx, tenantID, appID)
+	var got client.Account
+	if err := json.Unmarshal(read(resp, err, http.StatusOK), &got); err != nil || got.Appid != appID || got.Secret.Set {
+		t.Fatalf("account read back: %+v %v", got, err)
+	}
+	res := s.admin(admin, http.MethodPut, "/v1/tenants/"+tenantID+"/accounts/"+appID+"/secret", map[string]string{"app_secret": secret})
+	bodies = append(bodies, res.body)
+	if res.status != http.StatusOK || !strings.Contains(string(res.body), `"set":true`) {
+		t.Fatalf("put secret: %d %s", res.status, res.body)
+	}
+	claims := s.loginAs(ctx, newBrowser(), appID, "liam", "snsapi_userinfo")
+	if claims.AppID != appID || claims.UnionID == "" {
+		t.Fatalf("login with the API-written secret: %+v", claims)
+	}
+	for _, path := range []string{"/v1/tenants/" + tenantID + "/audit-events", "/v1/tenants/" + tenantID + "/accounts/" + appID + "/secret"} {
+		bodies = append(bodies, s.admin(admin, http.MethodGet, path, nil).body)
+	}
+	for _, b := range bodies {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("a response carries the AppSecret: %s", b)
+		}
+	}
+	s.assertNoSecrets(secret)
+	if n := rowsContaining(t, s.dbURL, appID); n == 0 {
+		t.Fatal("the row search finds not even the AppId")
+	}
+	if n := rowsContaining(t, s.dbURL, secret); n != 0 {
+		t.Errorf("%d database rows contain the AppSecret", n)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// rowsContaining counts the rows of every table of the PostgreSQL database
+// whose text contains value.
+func rowsContaining(t *testing.T, dbURL, value string) int {
+	t.Helper()
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if len(tables) < 5 {
+		t.Fatalf("found only tables %v", tables)
+	}
+	total := 0
+	for _, table := range tables {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM "`+table+`" t WHERE t::text LIKE '%' || $1 || '%'`, value).Scan(&n); err != nil {
+			t.Fatalf("search %s: %v", table, err)
+		}
+		total += n
+	}
+	return total
+}
