@@ -8,10 +8,12 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/wxlogin/wxlogin/api/gen/client"
+	"github.com/wxlogin/wxlogin/api/spec"
 )
 
 // adminCall is one request to the admin API and its answer.
@@ -48,8 +50,26 @@ func (s *stack) admin(key, method, path string, body any) adminCall {
 		s.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
+	if err := apiSpec(s.t).ValidateResponse(resp); err != nil {
+		s.t.Errorf("%s %s: the answer breaks openapi.yaml: %v", method, path, err)
+	}
 	b, _ := io.ReadAll(resp.Body)
 	return adminCall{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+var (
+	specOnce sync.Once
+	specDoc  *spec.Spec
+	specErr  error
+)
+
+// apiSpec is openapi.yaml, against which every admin answer is checked.
+func apiSpec(t *testing.T) *spec.Spec {
+	specOnce.Do(func() { specDoc, specErr = spec.Load() })
+	if specErr != nil {
+		t.Fatal(specErr)
+	}
+	return specDoc
 }
 
 // keyValue creates an API key for tenant through the API and returns it.
