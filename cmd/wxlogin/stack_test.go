@@ -324,6 +324,12 @@ func (s *stack) redeem(form url.Values, basicUser, basicPass string) (int, []byt
 // loginAs runs a whole PKCE login and returns the verified claims.
 func (s *stack) loginAs(ctx context.Context, br *browser.Browser, appID, user, scope string) token.Claims {
 	s.t.Helper()
+	return s.verify(ctx, appID, s.loginRaw(ctx, br, appID, user, scope))
+}
+
+// loginRaw runs a whole PKCE login and returns the JWT.
+func (s *stack) loginRaw(ctx context.Context, br *browser.Browser, appID, user, scope string) string {
+	s.t.Helper()
 	state, verifier := opaque.Hex(8), opaque.New("", 32)
 	p := s.authorize(ctx, br, s.loginURL(appID, scope, state, verifier), user)
 	q := p.URL.Query()
@@ -344,7 +350,7 @@ func (s *stack) loginAs(ctx context.Context, br *browser.Browser, appID, user, s
 	if err := json.Unmarshal(body, &tr); err != nil || tr.TokenType != "Bearer" {
 		s.t.Fatalf("token response %s: %v", body, err)
 	}
-	return s.verify(ctx, appID, tr.AccessToken)
+	return tr.AccessToken
 }
 
 // verify checks a JWT the way a tenant's backend does: with the JWKS URL alone.

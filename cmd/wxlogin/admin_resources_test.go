@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/wxlogin/wxlogin/api/gen"
+	"github.com/wxlogin/wxlogin/internal/token"
+)
+
+// decode unmarshals an admin answer, failing on an unexpected status.
+func decode[T any](t *testing.T, res adminCall, want int) T {
+	t.Helper()
+	var v T
+	if res.status != want {
+		t.Fatalf("got %d %s, want %d", res.status, res.body, want)
+	}
+	if want != http.StatusNoContent {
+		if err := json.Unmarshal(res.body, &v); err != nil {
+			t.Fatalf("decode %s: %v", res.body, err)
+		}
+	}
+	return v
+}
+
+// TestAdminAPIResources drives the rest of the admin API over HTTP: client
+// secrets, identities and person erasure, signing keys, the audit log and
+// disabling a tenant, each checked by its effect on logins and tokens.
+func TestAdminAPIResources(t *testing.T) {
+	s := newStack(t, backends[0])
+	ctx := context.Background()
+	operator := strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
+	_, admin := s.keyValue(operator, tenantID, "admin", nil)
+	base := "/v1/tenants/" + tenantID
+
+	t.Run("client secrets", func(t *testing.T) {
+		cs := decode[gen.ClientSecretCreated](t, s.admin(admin, http.MethodPost, base+"/accounts/"+appA+"/client-secrets", nil), http.StatusCreated)
+		redeem := func() int {
+			p := s.authorize(ctx, newBrowser(), s.loginURL(appA, "snsapi_base", "cs", ""), "mia")
+			status, _ := s.redeem(url.Values{"grant_type": {"authorization_code"}, "code": {p.URL.Query().Get("code")}, "redirect_uri": {redirectURI}}, cs.ClientID, cs.ClientSecret)
+			return status
+		}
+		if status := redeem(); status != http.StatusOK {
+			t.Fatalf("token with the API-made client secret: %d", status)
+		}
+		decode[struct{}](t, s.admin(admin, http.MethodDelete, base+"/accounts/"+appA+"/client-secrets/"+cs.ID, nil), http.StatusNoContent)
+		if status := redeem(); status != http.StatusUnauthorized {
+			t.Errorf("token with a revoked client secret: %d, want 401", status)
+		}
+	})
+
+	t.Run("identities and erasure", func(t *testing.T) {
+		br := newBrowser()
+		nora := s.loginAs(ctx, br, appA, "nora", "snsapi_userinfo")
+		s.loginAs(ctx, br, appB, "nora", "snsapi_userinfo")
+		list := decode[gen.IdentityList](t, s.admin(admin, http.MethodGet, base+"/identities?unionid="+nora.UnionID, nil), http.StatusOK)
+		if len(list.Items) != 2 {
+			t.Fatalf("identities of nora's unionid: %+v", list.Items)
+		}
+		one := decode[gen.Identity](t, s.admin(admin, http.MethodGet, base+"/identities/"+nora.Subject, nil), http.StatusOK)
+		if one.Openid != nora.OpenID || one.Unionid != nora.UnionID || one.LoginCount != 1 {
+			t.Errorf("identity %+v, want openid %s", one, nora.OpenID)
+		}
+		page := decode[gen.IdentityList](t, s.admin(admin, http.MethodGet, base+"/identities?limit=1", nil), http.StatusOK)
+		if len(page.Items) != 1 || page.NextCursor == nil {
+			t.Fatalf("first page of 1: %+v", page)
+		}
+		next := decode[gen.IdentityList](t, s.admin(admin, http.MethodGet, base+"/identities?limit=1&cursor="+*page.NextCursor, nil), http.StatusOK)
+		if len(next.Items) != 1 || next.Items[0].ID == page.Items[0].ID {
+			t.Errorf("second page %+v repeats or is empty", next)
+		}
+		erased := decode[gen.PersonErasure](t, s.admin(admin, http.MethodDelete, base+"/persons/"+nora.UnionID, nil), http.StatusOK)
+		if erased.IdentitiesErased != 2 || erased.LoginEventsErased != 2 {
+			t.Errorf("erasure %+v, want 2 identities and 2 login events", erased)
+		}
+		if res := s.admin(admin, http.MethodGet, base+"/identities/"+nora.Subject, nil); res.status != http.StatusNotFound {
+			t.Errorf("erased identity: %d", res.status)
+		}
+	})
+
+	t.Run("signing keys", func(t *testing.T) {
+		raw := s.loginRaw(ctx, newBrowser(), appA, "omar", "snsapi_base") // signed by the first key
+		keys := decode[gen.SigningKeyList](t, s.admin(admin, http.MethodGet, base+"/signing-keys", nil), http.StatusOK)
+		if len(keys.Items) != 1 || keys.Items[0].State != "active" {
+			t.Fatalf("keys of a new tenant: %+v", keys.Items)
+		}
+		old := keys.Items[0].Kid
+		rotated := decode[gen.SigningKey](t, s.admin(admin, http.MethodPost, base+"/signing-keys", nil), http.StatusCreated)
+		if rotated.Kid == old || rotated.State != "active" {
+			t.Fatalf("rotated key %+v", rotated)
+		}
+		if res := s.admin(admin, http.MethodDelete, base+"/signing-keys/"+rotated.Kid, nil); res.status != http.StatusUnprocessableEntity {
+			t.Errorf("retiring the active key: %d %s, want 422", res.status, res.body)
+		}
+		s.verify(ctx, appA, raw) // the passive key still verifies through the JWKS
+		decode[struct{}](t, s.admin(admin, http.MethodDelete, base+"/signing-keys/"+old, nil), http.StatusNoContent)
+		iss := s.public + "/t/" + tenantID
+		if _, err := token.VerifyWithJWKS(ctx, http.DefaultClient, iss+"/.well-known/jwks.json", iss, appA, raw); err == nil {
+			t.Errorf("a token of the retired key %s still verifies through the JWKS", old)
+		}
+	})
+
+	t.Run("audit log", func(t *testing.T) {
+		events := decode[gen.AuditEventList](t, s.admin(admin, http.MethodGet, base+"/audit-events?action=person.erase", nil), http.StatusOK)
+		if len(events.Items) != 1 || !strings.HasPrefix(events.Items[0].Target, "person:") || events.Items[0].ActorKeyID == nil {
+			t.Errorf("person.erase events: %+v", events.Items)
+		}
+	})
+
+	t.Run("disabled tenant", func(t *testing.T) {
+		decode[struct{}](t, s.admin(operator, http.MethodDelete, base, nil), http.StatusNoContent)
+		if res := s.admin(admin, http.MethodGet, base+"/accounts", nil); res.status != http.StatusForbidden {
+			t.Errorf("admin of a disabled tenant: %d", res.status)
+		}
+	})
+}
