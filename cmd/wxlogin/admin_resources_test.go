@@ -104,6 +104,21 @@ func TestAdminAPIResources(t *testing.T) {
 		}
 	})
 
+	t.Run("delete an identity and an account", func(t *testing.T) {
+		pia := s.loginAs(ctx, newBrowser(), appB, "pia", "snsapi_base")
+		decode[struct{}](t, s.admin(admin, http.MethodDelete, base+"/identities/"+pia.Subject, nil), http.StatusNoContent)
+		if res := s.admin(admin, http.MethodGet, base+"/identities/"+pia.Subject, nil); res.status != http.StatusNotFound {
+			t.Errorf("deleted identity: %d", res.status)
+		}
+		decode[struct{}](t, s.admin(admin, http.MethodDelete, base+"/accounts/"+appSandbox, nil), http.StatusNoContent)
+		if res := s.admin(admin, http.MethodGet, base+"/accounts/"+appSandbox, nil); res.status != http.StatusNotFound {
+			t.Errorf("deleted account: %d", res.status)
+		}
+		if res := s.admin(admin, http.MethodDelete, base+"/accounts/"+appSandbox, nil); res.status != http.StatusNotFound {
+			t.Errorf("deleting it again: %d, want 404", res.status)
+		}
+	})
+
 	t.Run("audit log", func(t *testing.T) {
 		events := decode[gen.AuditEventList](t, s.admin(admin, http.MethodGet, base+"/audit-events?action=person.erase", nil), http.StatusOK)
 		if len(events.Items) != 1 || !strings.HasPrefix(events.Items[0].Target, "person:") || events.Items[0].ActorKeyID == nil {
