@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,6 +24,8 @@ type problem struct {
 	Instance  string         `json:"instance,omitempty"`
 	RequestID string         `json:"request_id,omitempty"`
 	Errors    []problemField `json:"errors,omitempty"`
+	// retryAfter, when set, is the Retry-After header in seconds.
+	retryAfter string
 }
 
 type problemField struct {
@@ -42,6 +45,7 @@ var (
 func problemFor(err error) problem {
 	var inv *tenants.InvalidError
 	var req *spec.RequestError
+	var limited *rateLimitedError
 	switch {
 	case errors.As(err, &req):
 		p := problem{Type: problemBase + req.Kind, Title: "The request does not match the API", Status: req.Status, Detail: req.Detail}
@@ -65,19 +69,22 @@ func problemFor(err error) problem {
 		return problem{Type: problemBase + "precondition-failed", Title: "Precondition failed", Status: http.StatusPreconditionFailed, Detail: err.Error()}
 	case errors.Is(err, errForbidden):
 		return problem{Type: problemBase + "forbidden", Title: "Forbidden", Status: http.StatusForbidden, Detail: err.Error()}
+	case errors.As(err, &limited):
+		return problem{Type: problemBase + "rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
+			Detail: err.Error(), retryAfter: strconv.Itoa(limited.seconds())}
 	}
 	return problem{Type: problemBase + "unavailable", Title: "Temporarily unavailable", Status: http.StatusServiceUnavailable,
-		Detail: "a dependency of wxlogin is unavailable; retry shortly"}
+		Detail: "a dependency of wxlogin is unavailable; retry shortly", retryAfter: retryAfterSeconds}
 }
 
 // writeProblem answers an admin API request with problem+json.
 func writeProblem(c *gin.Context, err error) {
 	p := problemFor(err)
 	p.Instance, p.RequestID = c.Request.URL.Path, c.GetString(requestIDKey)
-	switch p.Status {
-	case http.StatusServiceUnavailable:
-		c.Header("Retry-After", retryAfterSeconds)
-	case http.StatusUnauthorized:
+	if p.retryAfter != "" {
+		c.Header("Retry-After", p.retryAfter)
+	}
+	if p.Status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="wxlogin"`)
 	}
 	c.Header("Content-Type", "application/problem+json")

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -26,8 +27,12 @@ type Deps struct {
 	Sandbox *wechatsim.Sim
 	// Extra mounts further handlers under their own path prefixes (the demo
 	// tenant front end).
-	Extra  map[string]http.Handler
-	Logger *slog.Logger
+	Extra map[string]http.Handler
+	// APIRate (requests per second) and APIBurst are each API key's token
+	// bucket on the admin API, on this replica.
+	APIRate  float64
+	APIBurst int
+	Logger   *slog.Logger
 }
 
 // New returns wxlogin's HTTP handler.
@@ -56,7 +61,8 @@ func New(d Deps) (http.Handler, error) {
 		r.Any(prefix+"/*path", gin.WrapH(handler))
 	}
 	admin := &adminHandler{tenants: d.Login.Tenants, login: d.Login, tokens: d.Tokens, keys: d.Keys, logger: d.Logger}
-	v1 := r.Group("", admin.authenticate, doc.Validator(writeProblem))
+	limiter := newRateLimiter(d.APIRate, d.APIBurst, time.Now)
+	v1 := r.Group("", admin.authenticate, limiter.middleware, doc.Validator(writeProblem), admin.idempotent)
 	gen.RegisterHandlersWithOptions(v1, admin, gen.GinServerOptions{ErrorHandler: func(c *gin.Context, err error, _ int) {
 		writeProblem(c, fmt.Errorf("%w: %v", errBadRequest, err))
 	}})

@@ -7,13 +7,18 @@
 # `wxlogin serve` with two live accounts pointed at it, drives them with
 # tools/loadgen at each concurrency, and samples wxlogin's memory and the
 # CPU time of every process. Then it runs internal/token's JWT sign/verify
-# benchmarks. The report goes to out/bench-report.md and stdout; logs and
-# loadgen's JSON stay in out/bench/.
+# benchmarks. On PostgreSQL it then measures the admin API with
+# tools/adminload: a read (list identities, a random page of 100, over
+# BENCH_IDENTITIES seeded by tools/seed in a tenant of their own) and a
+# write (create an account). The report goes to out/bench-report.md and
+# stdout; logs and the load tools' JSON stay in out/bench/.
 #
-#   BENCH_DATABASES    default "sqlite postgres"
-#   BENCH_CONCURRENCY  default "16 64"
-#   BENCH_DURATION     default 20s per run, after BENCH_WARMUP (default 3s)
-#   BENCH_USERS        default 5000 distinct WeChat test users
+#   BENCH_DATABASES          default "sqlite postgres"
+#   BENCH_CONCURRENCY        default "16 64"
+#   BENCH_DURATION           default 20s per run, after BENCH_WARMUP (default 3s)
+#   BENCH_USERS              default 5000 distinct WeChat test users
+#   BENCH_ADMIN_CONCURRENCY  default "16"
+#   BENCH_IDENTITIES         default 100000
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,10 +28,14 @@ levels=${BENCH_CONCURRENCY:-16 64}
 duration=${BENCH_DURATION:-20s}
 warmup=${BENCH_WARMUP:-3s}
 users=${BENCH_USERS:-5000}
+admin_levels=${BENCH_ADMIN_CONCURRENCY:-16}
+identities=${BENCH_IDENTITIES:-100000}
 
 tenant=bench
 redirect=https://tenant.example/cb
 appids=(wxbench00000000001 wxbench00000000002)
+admin_tenant=adminbench
+admin_appids=(wxadmin00000000001 wxadmin00000000002)
 out=out/bench
 report=out/bench-report.md
 clk_tck=$(getconf CLK_TCK)
@@ -158,10 +167,11 @@ row_counts() {
   fi | awk '{printf "%s%s %s", sep, $1, $2; sep=", "} END {print ""}'
 }
 
-# wxlogin_log FROM: a summary of wxlogin's log from line FROM on: requests
-# by route and status, and the most frequent warnings and errors.
+# wxlogin_log FROM [LOG]: a summary of wxlogin's log (LOG, by default
+# $dir/wxlogin.log) from line FROM on: requests by route and status, and the
+# most frequent warnings and errors.
 wxlogin_log() {
-  tail -n +"$1" "$dir/wxlogin.log" >"$dir/log.part"
+  tail -n +"$1" "${2:-$dir/wxlogin.log}" >"$dir/log.part"
   echo "requests by route and status:"
   jq -rR 'fromjson? | select(.msg == "http") | "\(.route) \(.status)"' "$dir/log.part" | sort | uniq -c | sort -rn | sed 's/^/    /'
   echo "warnings and errors:"
@@ -241,7 +251,9 @@ bench_db() {
   wx_port=$(free_port)
   [ "$sim_port" != "$wx_port" ] || wx_port=$(free_port)
   base=http://127.0.0.1:$wx_port
+  # The admin API's rate limit would cap the load tools, not wxlogin.
   wxenv+=(WXLOGIN_HTTP_ADDR="127.0.0.1:$wx_port" WXLOGIN_PUBLIC_URL="$base" WXLOGIN_DATA_DIR="$dir/data"
+    WXLOGIN_API_RATE=1000000 WXLOGIN_API_BURST=1000000
     WXLOGIN_WECHAT_API_URL="http://127.0.0.1:$sim_port" WXLOGIN_WECHAT_OPEN_URL="http://127.0.0.1:$sim_port")
   for i in 0 1; do secrets+=("$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"); done
   jq -n --arg domain "127.0.0.1:$wx_port" --arg a "${appids[0]}" --arg b "${appids[1]}" \
@@ -282,9 +294,65 @@ bench_db() {
   } >>"$dir/notes.md"
   stop_bg "$sim_pid"
   if [ "$db" = postgres ]; then
+    admin_bench
     scripts/services.sh stop "$svc"
     svc=""
   fi
+}
+
+# api KEY CURL_ARGS... URL: an admin API request with API key KEY that must
+# succeed; prints the answer.
+api() {
+  curl -fsS -H "Authorization: Bearer $1" -H 'Content-Type: application/json' "${@:2}" ||
+    { echo "bench: admin API request to ${*: -1} failed" >&2; return 1; }
+}
+
+# admin_bench: on PostgreSQL, after the logins, a fresh wxlogin for the
+# admin API: the operator creates a tenant over the API, its admin creates
+# two accounts, tools/seed adds the identities, then adminload reads and
+# writes at each concurrency.
+admin_bench() {
+  local operator admin a json c mode seeded rate p50 p90 p99 failed
+  start_bg "$dir/wxlogin-admin.log" env "${wxenv[@]}" bin/wxlogin serve
+  wx_pid=$last_pid
+  wait_for "$base/healthz" "$wx_pid" "$dir/wxlogin-admin.log"
+  operator=$(env "${wxenv[@]}" bin/wxlogin apikey create -name bench-operator -role operator 2>>"$dir/setup.log")
+  api "$operator" -d "{\"id\": \"$admin_tenant\", \"name\": \"Admin API bench\"}" "$base/v1/tenants" >/dev/null
+  admin=$(env "${wxenv[@]}" bin/wxlogin apikey create -tenant "$admin_tenant" -name bench-admin -role admin 2>>"$dir/setup.log")
+  for a in "${admin_appids[@]}"; do
+    api "$admin" -d "{\"appid\": \"$a\", \"name\": \"$a\", \"mode\": \"live\", \"default_scope\": \"snsapi_base\", \"redirect_uris\": [\"$redirect\"], \"open_platform_id\": \"admin-bench\"}" \
+      "$base/v1/tenants/$admin_tenant/accounts" >/dev/null
+  done
+  bin/seed -database "$WXLOGIN_TEST_POSTGRES_URL" -tenant "$admin_tenant" -appids "$(IFS=,; echo "${admin_appids[*]}")" \
+    -n "$identities" 2>"$dir/seed.log"
+  seeded=$(sed 's/^seed: //' "$dir/seed.log")
+  psql -X -q "$WXLOGIN_TEST_POSTGRES_URL" -c 'analyze identities'
+  for c in $admin_levels; do
+    for mode in read write; do
+      json=$dir/adminload-$mode-$c.json
+      bin/adminload -base "$base" -key "$admin" -tenant "$admin_tenant" -mode "$mode" \
+        -concurrency "$c" -duration "$duration" -warmup "$warmup" >"$json" 2>"$dir/adminload-$mode-$c.log"
+      echo "== admin API $mode, concurrency $c" >&2
+      cat "$dir/adminload-$mode-$c.log" >&2
+      read -r rate p50 p90 p99 failed < <(jq -r '[.requests_per_s, .p50_ms, .p90_ms, .p99_ms, .failed] | @tsv' "$json")
+      admin_rows+=$(printf '| %s | %s | %.1f | %.1f | %.1f | %.1f | %s |' \
+        "$([ "$mode" = read ] && echo "list identities (100 a page)" || echo "create account")" "$c" "$rate" "$p50" "$p90" "$p99" "$failed")$'\n'
+    done
+  done
+  stop_bg "$wx_pid"
+  {
+    echo "#### $db: the admin API"
+    echo
+    echo "- seeded $seeded"
+    echo "- accounts after the runs: $(psql -X -At "$WXLOGIN_TEST_POSTGRES_URL" -c "select count(*) from accounts where tenant_id = '$admin_tenant'")"
+    echo "- wxlogin exited with status $stopped_rc"
+    echo
+    echo '```text'
+    cat "$dir"/adminload-*.log
+    wxlogin_log 1 "$dir/wxlogin-admin.log"
+    echo '```'
+    echo
+  } >>"$dir/notes.md"
 }
 
 token_benchmarks() {
@@ -305,6 +373,8 @@ rm -rf "$out"
 mkdir -p bin "$out"
 CGO_ENABLED=0 go build -trimpath -o bin/wxlogin ./cmd/wxlogin
 CGO_ENABLED=0 go build -trimpath -o bin/loadgen ./tools/loadgen
+CGO_ENABLED=0 go build -trimpath -o bin/adminload ./tools/adminload
+CGO_ENABLED=0 go build -trimpath -o bin/seed ./tools/seed
 # PostgreSQL and Vault start before any load: a run leaves thousands of
 # client sockets in TIME-WAIT, whose ports services.sh could otherwise pick.
 if [[ " $databases " == *" postgres "* ]]; then
@@ -314,7 +384,7 @@ if [[ " $databases " == *" postgres "* ]]; then
   . "$svc/env"
 fi
 
-perf_rows="" cpu_rows="" state_rows=""
+perf_rows="" cpu_rows="" state_rows="" admin_rows=""
 db="" dir="" base="" wx_pid="" sim_pid="" pg_pid="" vault_pid=""
 for d in $databases; do bench_db "$d"; done
 
@@ -350,6 +420,20 @@ for d in $databases; do bench_db "$d"; done
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s' "$state_rows"
   echo
+  if [ -n "$admin_rows" ]; then
+    echo "## Admin API on PostgreSQL"
+    echo
+    echo "tools/adminload with a tenant admin key, $duration per run after a $warmup warm-up, on a wxlogin started afresh"
+    echo "(rate limit raised out of the way). Read: \`GET /v1/tenants/$admin_tenant/identities?limit=100\` at a random page of the"
+    echo "$identities identities seeded in the tenant (a page is 100 identities; the load tool first walks every page once"
+    echo "to learn the cursors). Write: \`POST /v1/tenants/$admin_tenant/accounts\`, each with a new AppId (and its audit event)."
+    echo "Latencies are of one request."
+    echo
+    echo "| request | concurrency | requests/s | p50 ms | p90 ms | p99 ms | failed |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    printf '%s' "$admin_rows"
+    echo
+  fi
   echo "## JWT signing and verification (internal/token)"
   echo
   token_benchmarks

@@ -103,4 +103,24 @@ type Store interface {
 	// f, newest first (by ID). An empty tenantID lists the operator-level
 	// events.
 	ListAuditEvents(ctx context.Context, tenantID string, f AuditFilter) ([]AuditEvent, error)
+
+	// ClaimIdempotencyKey stores r, a request in flight (Status 0), as its
+	// API key's record for r.Key and returns it and true, unless the API key
+	// holds a live record for r.Key already: then it returns that record and
+	// false. A record is live, at r.CreatedAt, for IdempotencyTTL, and while
+	// in flight only for IdempotencyLease; a claim replaces a record that is
+	// no longer live. Of concurrent claims of one key, one wins. An unknown
+	// API key is ErrNotFound.
+	ClaimIdempotencyKey(ctx context.Context, r IdempotencyRecord) (IdempotencyRecord, bool, error)
+	// CompleteIdempotencyKey writes r's answer (Status, Header, Body,
+	// Withheld) to the in-flight record of r's API key and Key with r's
+	// RequestHash; ErrNotFound if there is none.
+	CompleteIdempotencyKey(ctx context.Context, r IdempotencyRecord) error
+	// ReleaseIdempotencyKey deletes the in-flight record of r's API key and
+	// Key with r's RequestHash, so that the request may be sent again. An
+	// answered or missing record is no error, and an answered one stays.
+	ReleaseIdempotencyKey(ctx context.Context, r IdempotencyRecord) error
+	// DeleteIdempotencyRecords deletes the records created at or before
+	// cutoff and returns how many went.
+	DeleteIdempotencyRecords(ctx context.Context, cutoff time.Time) (int64, error)
 }

@@ -26,6 +26,12 @@ type adminCall struct {
 // admin sends method path with body (JSON unless a string) as key.
 func (s *stack) admin(key, method, path string, body any) adminCall {
 	s.t.Helper()
+	return s.adminWith(key, method, path, body, nil)
+}
+
+// adminWith is admin with further request headers.
+func (s *stack) adminWith(key, method, path string, body any, header http.Header) adminCall {
+	s.t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -44,6 +50,9 @@ func (s *stack) admin(key, method, path string, body any) adminCall {
 	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	for name, values := range header {
+		req.Header[name] = values
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

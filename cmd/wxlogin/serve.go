@@ -25,7 +25,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 // for up to ShutdownTimeout. ready, when set, is called once it listens.
 func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready func(addr string)) error {
 	gin.SetMode(gin.ReleaseMode)
-	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Extra: extra, Logger: a.logger}
+	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Extra: extra,
+		APIRate: a.cfg.APIRate, APIBurst: a.cfg.APIBurst, Logger: a.logger}
 	if a.cfg.Sandbox {
 		deps.Sandbox = wechatsim.New(wechatsim.Config{})
 	}
@@ -68,12 +69,12 @@ func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready fu
 	return nil
 }
 
-// sweepInterval is how often expired login transactions and codes are
-// deleted.
+// sweepInterval is how often expired login transactions and codes, and
+// idempotency records, are deleted.
 const sweepInterval = time.Minute
 
-// sweep deletes expired logins until ctx ends. Every replica sweeps; the
-// deletes are idempotent.
+// sweep deletes expired logins and idempotency records until ctx ends.
+// Every replica sweeps; the deletes are idempotent.
 func (a *app) sweep(ctx context.Context) {
 	t := time.NewTicker(sweepInterval)
 	defer t.Stop()
@@ -83,11 +84,15 @@ func (a *app) sweep(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		n, err := a.login.Sweep(ctx)
-		if err != nil {
+		if n, err := a.login.Sweep(ctx); err != nil {
 			a.logger.Warn("sweep expired logins", slog.String("error", err.Error()))
-			continue
+		} else {
+			a.logger.Debug("swept expired logins", slog.Int64("rows", n))
 		}
-		a.logger.Debug("swept expired logins", slog.Int64("rows", n))
+		if n, err := a.tenants.SweepIdempotencyRecords(ctx); err != nil {
+			a.logger.Warn("sweep expired idempotency records", slog.String("error", err.Error()))
+		} else {
+			a.logger.Debug("swept expired idempotency records", slog.Int64("rows", n))
+		}
 	}
 }

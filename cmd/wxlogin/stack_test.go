@@ -109,7 +109,9 @@ var backends = []backend{
 	}},
 }
 
-func newStack(t *testing.T, b backend) *stack {
+// newStack starts a stack on b; env adds settings (NAME=value) to wxlogin's
+// environment.
+func newStack(t *testing.T, b backend, env ...string) *stack {
 	t.Helper()
 	s := &stack{t: t}
 	port := freePort(t)
@@ -125,7 +127,7 @@ func newStack(t *testing.T, b backend) *stack {
 		"WXLOGIN_WECHAT_API_URL=" + s.sim,
 		"WXLOGIN_WECHAT_OPEN_URL=" + s.sim,
 		"WXLOGIN_SHUTDOWN_TIMEOUT=5s",
-	}, extra...)
+	}, append(extra, env...)...)
 	s.run("", "migrate", "up")
 	s.run("", "tenant", "create", "-id", tenantID, "-name", "Acme")
 	for _, a := range []struct{ id, secret, mode string }{{appA, secretA, "live"}, {appB, secretB, "live"}, {appSandbox, "sandbox-secret", "sandbox"}} {

@@ -5,9 +5,11 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -34,6 +36,11 @@ type Config struct {
 	SecretCacheTTL  time.Duration
 	AccountCacheTTL time.Duration
 	ShutdownTimeout time.Duration
+
+	// APIRate and APIBurst are each API key's token bucket on the admin
+	// API, per replica: requests per second and the largest burst.
+	APIRate  float64
+	APIBurst int
 }
 
 // Setting is one environment variable: its name, default and meaning. The
@@ -80,6 +87,16 @@ func Settings() []Setting {
 		{"WXLOGIN_SECRET_CACHE_TTL", "60s", "how long AppSecrets and keys read from the secret store are cached", dur(func(c *Config) *time.Duration { return &c.SecretCacheTTL })},
 		{"WXLOGIN_ACCOUNT_CACHE_TTL", "5s", "how long a replica reuses an account it read for logins; changes reach it within this time", dur(func(c *Config) *time.Duration { return &c.AccountCacheTTL })},
 		{"WXLOGIN_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGTERM", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+		{"WXLOGIN_API_RATE", "50", "admin API requests per second per API key, on each replica", func(c *Config, v string) error {
+			r, err := strconv.ParseFloat(v, 64)
+			c.APIRate = r
+			return err
+		}},
+		{"WXLOGIN_API_BURST", "100", "most admin API requests an API key may make at once (its token bucket's size), on each replica", func(c *Config, v string) error {
+			b, err := strconv.Atoi(v)
+			c.APIBurst = b
+			return err
+		}},
 	}
 }
 
@@ -129,6 +146,8 @@ func (c Config) Validate() error {
 		{c.SecretCacheTTL < 0 || c.SecretCacheTTL > time.Hour, "WXLOGIN_SECRET_CACHE_TTL must be between 0 and 1h"},
 		{c.AccountCacheTTL < 0 || c.AccountCacheTTL > time.Minute, "WXLOGIN_ACCOUNT_CACHE_TTL must be between 0 and 1m"},
 		{c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute, "WXLOGIN_SHUTDOWN_TIMEOUT must be between 0 and 10m"},
+		{!(c.APIRate > 0) || math.IsInf(c.APIRate, 1), "WXLOGIN_API_RATE must be a positive number"},
+		{c.APIBurst < 1, "WXLOGIN_API_BURST must be at least 1"},
 	}
 	for _, ch := range checks {
 		if ch.bad {

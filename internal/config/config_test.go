@@ -19,6 +19,7 @@ func TestDefaults(t *testing.T) {
 		HTTPAddr: ":8080", PublicURL: "http://localhost:8080", DataDir: "./data", DatabaseURL: "sqlite:data/wxlogin.db",
 		VaultMount: "secret", VaultPrefix: "wxlogin", WeChatAPIURL: "https://api.weixin.qq.com",
 		WeChatOpenURL: "https://open.weixin.qq.com", Sandbox: true, SecretCacheTTL: time.Minute, AccountCacheTTL: 5 * time.Second, ShutdownTimeout: 20 * time.Second,
+		APIRate: 50, APIBurst: 100,
 	}
 	if c != want {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -42,6 +43,12 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"sandbox not a bool", map[string]string{"WXLOGIN_SANDBOX": "maybe"}, "WXLOGIN_SANDBOX"},
 		{"wechat API URL", map[string]string{"WXLOGIN_WECHAT_API_URL": "api.weixin.qq.com"}, "WXLOGIN_WECHAT_API_URL"},
 		{"shutdown timeout zero", map[string]string{"WXLOGIN_SHUTDOWN_TIMEOUT": "0s"}, "WXLOGIN_SHUTDOWN_TIMEOUT"},
+		{"rate not a number", map[string]string{"WXLOGIN_API_RATE": "fast"}, "WXLOGIN_API_RATE"},
+		{"rate zero", map[string]string{"WXLOGIN_API_RATE": "0"}, "WXLOGIN_API_RATE"},
+		{"rate not a number at all", map[string]string{"WXLOGIN_API_RATE": "NaN"}, "WXLOGIN_API_RATE"},
+		{"rate infinite", map[string]string{"WXLOGIN_API_RATE": "+Inf"}, "WXLOGIN_API_RATE"},
+		{"burst zero", map[string]string{"WXLOGIN_API_BURST": "0"}, "WXLOGIN_API_BURST"},
+		{"burst fractional", map[string]string{"WXLOGIN_API_BURST": "1.5"}, "WXLOGIN_API_BURST"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -44,6 +44,9 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		{"DeleteIdentity", testDeleteIdentity},
 		{"ErasePerson", testErasePerson},
 		{"AuditEvents", onStore(testAuditEvents)},
+		{"IdempotencyKeys", onStore(testIdempotencyKeys)},
+		{"IdempotencyKeyExpiry", onStore(testIdempotencyKeyExpiry)},
+		{"IdempotencyKeyRace", onStore(testIdempotencyKeyRace)},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, newBackend(t)) })
 	}
