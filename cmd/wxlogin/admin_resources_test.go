@@ -104,6 +104,25 @@ func TestAdminAPIResources(t *testing.T) {
 		}
 	})
 
+	t.Run("If-Match", func(t *testing.T) {
+		path := base + "/accounts/" + appB
+		tag := s.admin(admin, http.MethodGet, path, nil).header.Get("ETag")
+		if tag == "" {
+			t.Fatal("no ETag on an account")
+		}
+		stale := s.adminWith(admin, http.MethodPatch, path, map[string]any{"name": "Stale"}, http.Header{"If-Match": {`"0"`}})
+		if stale.status != http.StatusPreconditionFailed {
+			t.Fatalf("PATCH with a stale If-Match: %d %s, want 412", stale.status, stale.body)
+		}
+		fresh := s.adminWith(admin, http.MethodPatch, path, map[string]any{"name": "Fresh"}, http.Header{"If-Match": {tag}})
+		if fresh.status != http.StatusOK || fresh.header.Get("ETag") == tag || !strings.Contains(string(fresh.body), `"name":"Fresh"`) {
+			t.Fatalf("PATCH with the current If-Match: %d %s (ETag %s)", fresh.status, fresh.body, fresh.header.Get("ETag"))
+		}
+		if again := s.adminWith(admin, http.MethodPatch, path, map[string]any{"name": "Again"}, http.Header{"If-Match": {tag}}); again.status != http.StatusPreconditionFailed {
+			t.Errorf("PATCH with the ETag it replaced: %d, want 412", again.status)
+		}
+	})
+
 	t.Run("delete an identity and an account", func(t *testing.T) {
 		pia := s.loginAs(ctx, newBrowser(), appB, "pia", "snsapi_base")
 		decode[struct{}](t, s.admin(admin, http.MethodDelete, base+"/identities/"+pia.Subject, nil), http.StatusNoContent)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/wxlogin/wxlogin/api/gen/client"
 	"github.com/wxlogin/wxlogin/api/spec"
+	"github.com/wxlogin/wxlogin/internal/opaque"
 )
 
 // adminCall is one request to the admin API and its answer.
@@ -116,67 +118,86 @@ func TestAdminAPIAuthorization(t *testing.T) {
 	_, expired := s.keyValue(adminA, tenantID, "viewer", &expires)
 	time.Sleep(time.Until(expires) + 100*time.Millisecond)
 
+	// Who may call each operation: the operator, an admin or a viewer of the
+	// tenant in the path. Every /v1 operation of openapi.yaml must be here.
 	const (
-		opOnly = iota
-		operatorOrTenant
-		viewer
-		adminOnly
+		op, adm, view = "operator", "admin", "viewer"
 	)
-	acct := "/v1/tenants/" + tenantID + "/accounts/" + appA
-	endpoints := []struct {
-		method, path string
-		body         any
-		need         int
-	}{
-		{http.MethodGet, "/v1/tenants", nil, opOnly},
-		{http.MethodGet, "/v1/tenants/" + tenantID, nil, opOnly},
-		{http.MethodPatch, "/v1/tenants/" + tenantID, map[string]string{"name": "Acme"}, opOnly},
-		{http.MethodGet, "/v1/tenants/" + tenantID + "/api-keys", nil, operatorOrTenant},
-		{http.MethodGet, "/v1/tenants/" + tenantID + "/accounts", nil, viewer},
-		{http.MethodGet, acct, nil, viewer},
-		{http.MethodPatch, acct, map[string]any{"name": "Account A"}, adminOnly},
-		{http.MethodGet, acct + "/secret", nil, viewer},
-		{http.MethodPut, acct + "/secret", map[string]string{"app_secret": secretA}, adminOnly},
-		{http.MethodGet, acct + "/client-secrets", nil, viewer},
-		{http.MethodGet, "/v1/tenants/" + tenantID + "/identities", nil, viewer},
-		{http.MethodGet, "/v1/tenants/" + tenantID + "/signing-keys", nil, viewer},
-		{http.MethodGet, "/v1/tenants/" + tenantID + "/audit-events", nil, operatorOrTenant},
-		{http.MethodPost, "/v1/tenants/" + tenantID + "/accounts", map[string]any{"appid": "wx00000000000000aa", "name": "New", "mode": "sandbox",
-			"default_scope": "snsapi_base", "redirect_uris": []string{redirectURI}}, adminOnly},
+	type rule struct {
+		allowed []string
+		body    any
+		// destructive operations are called only with keys they refuse;
+		// TestAdminAPIResources calls them for real.
+		destructive bool
 	}
-	keys := []struct {
-		name, key string
-		level     int // the highest need it meets, or -1
-	}{
-		{"operator", operator, operatorOrTenant}, {"admin of A", adminA, adminOnly}, {"viewer of A", viewerA, viewer},
-		{"admin of B", adminB, -1}, {"revoked", revoked, -1}, {"expired", expired, -1}, {"no key", "", -1},
+	rules := map[string]rule{
+		"listTenants":        {allowed: []string{op}},
+		"createTenant":       {allowed: []string{op}, body: map[string]string{"id": "gamma", "name": "Gamma"}},
+		"getTenant":          {allowed: []string{op}},
+		"updateTenant":       {allowed: []string{op}, body: map[string]string{"name": "Acme"}},
+		"disableTenant":      {allowed: []string{op}, destructive: true},
+		"listAPIKeys":        {allowed: []string{op, adm, view}},
+		"createAPIKey":       {allowed: []string{op, adm}, body: map[string]string{"name": "k", "role": "viewer"}},
+		"revokeAPIKey":       {allowed: []string{op, adm}},
+		"listAccounts":       {allowed: []string{adm, view}},
+		"createAccount":      {allowed: []string{adm}, body: map[string]any{"appid": "wx00000000000000aa", "name": "New", "mode": "sandbox", "default_scope": "snsapi_base", "redirect_uris": []string{redirectURI}}},
+		"getAccount":         {allowed: []string{adm, view}},
+		"updateAccount":      {allowed: []string{adm}, body: map[string]any{"name": "Account A"}},
+		"deleteAccount":      {allowed: []string{adm}, destructive: true},
+		"getAppSecretStatus": {allowed: []string{adm, view}},
+		"putAppSecret":       {allowed: []string{adm}, body: map[string]string{"app_secret": secretA}},
+		"listClientSecrets":  {allowed: []string{adm, view}},
+		"createClientSecret": {allowed: []string{adm}},
+		"revokeClientSecret": {allowed: []string{adm}},
+		"listIdentities":     {allowed: []string{adm, view}},
+		"getIdentity":        {allowed: []string{adm, view}},
+		"deleteIdentity":     {allowed: []string{adm}},
+		"erasePerson":        {allowed: []string{adm}},
+		"listSigningKeys":    {allowed: []string{adm, view}},
+		"rotateSigningKey":   {allowed: []string{adm}},
+		"retireSigningKey":   {allowed: []string{adm}, destructive: true},
+		"listAuditEvents":    {allowed: []string{op, adm, view}},
 	}
-	allowed := func(level, need int) bool {
-		switch {
-		case level == operatorOrTenant: // the operator: tenants, API keys and the audit log
-			return need == opOnly || need == operatorOrTenant
-		case level < 0:
-			return false
+	params := strings.NewReplacer("{tenant}", tenantID, "{appid}", appA, "{key_id}", opaque.Hex(16), "{secret_id}", opaque.Hex(16),
+		"{identity_id}", opaque.Hex(16), "{unionid}", "o"+opaque.Hex(13), "{kid}", opaque.Hex(8))
+	keys := []struct{ name, role, key string }{
+		{"operator", op, operator}, {"admin of A", adm, adminA}, {"viewer of A", view, viewerA},
+		{"admin of B", "", adminB}, {"revoked", "", revoked}, {"expired", "", expired}, {"no key", "", ""},
+	}
+	covered := 0
+	for _, o := range apiSpec(t).Operations() {
+		if !strings.HasPrefix(o.Path, "/v1/") {
+			continue
 		}
-		return need != opOnly && need <= level
-	}
-	for _, e := range endpoints {
+		r, ok := rules[o.ID]
+		if !ok {
+			t.Errorf("operation %s (%s %s) is missing from the authorization matrix", o.ID, o.Method, o.Path)
+			continue
+		}
+		covered++
+		path := params.Replace(o.Path)
 		for _, k := range keys {
-			res := s.admin(k.key, e.method, e.path, e.body)
-			ok := allowed(k.level, e.need)
+			allowed := slices.Contains(r.allowed, k.role)
+			if allowed && r.destructive {
+				continue
+			}
+			res := s.admin(k.key, o.Method, path, r.body)
 			want := http.StatusForbidden
 			if k.name == "revoked" || k.name == "expired" || k.name == "no key" {
 				want = http.StatusUnauthorized
 			}
 			switch {
-			case ok && (res.status == http.StatusUnauthorized || res.status == http.StatusForbidden || res.status >= 500):
-				t.Errorf("%s %s as %s: %d %s, want it allowed", e.method, e.path, k.name, res.status, res.body)
-			case !ok && res.status != want:
-				t.Errorf("%s %s as %s: %d %s, want %d", e.method, e.path, k.name, res.status, res.body, want)
-			case !ok && res.header.Get("Content-Type") != "application/problem+json":
-				t.Errorf("%s %s as %s: Content-Type %q, want application/problem+json", e.method, e.path, k.name, res.header.Get("Content-Type"))
+			case allowed && (res.status == http.StatusUnauthorized || res.status == http.StatusForbidden || res.status >= 500):
+				t.Errorf("%s %s as %s: %d %s, want it allowed", o.Method, path, k.name, res.status, res.body)
+			case !allowed && res.status != want:
+				t.Errorf("%s %s as %s: %d %s, want %d", o.Method, path, k.name, res.status, res.body, want)
+			case !allowed && res.header.Get("Content-Type") != "application/problem+json":
+				t.Errorf("%s %s as %s: Content-Type %q, want application/problem+json", o.Method, path, k.name, res.header.Get("Content-Type"))
 			}
 		}
+	}
+	if covered != len(rules) {
+		t.Errorf("the matrix has %d rules but openapi.yaml %d /v1 operations", len(rules), covered)
 	}
 }
 
