@@ -97,6 +97,13 @@ func (h *adminHandler) authorize(c *gin.Context, tenantID string, need access) (
 	return key, ok
 }
 
+// authorizeBody authorizes the caller like authorize, then reads the JSON
+// body into v.
+func (h *adminHandler) authorizeBody(c *gin.Context, tenantID string, need access, v any) (tenants.APIKey, bool) {
+	key, ok := h.authorize(c, tenantID, need)
+	return key, ok && bind(c, v)
+}
+
 // audit records a successful write. target names what changed, never a
 // secret value.
 func (h *adminHandler) audit(c *gin.Context, key tenants.APIKey, tenantID, action, target string) {

@@ -50,12 +50,9 @@ func (h *adminHandler) ListAccounts(c *gin.Context, tenant gen.TenantPath, param
 }
 
 func (h *adminHandler) CreateAccount(c *gin.Context, tenant gen.TenantPath, _ gen.CreateAccountParams) {
-	key, ok := h.authorize(c, tenant, write)
-	if !ok {
-		return
-	}
 	var body gen.AccountCreate
-	if !bind(c, &body) {
+	key, ok := h.authorizeBody(c, tenant, write, &body)
+	if !ok {
 		return
 	}
 	a := tenants.Account{
@@ -93,12 +90,9 @@ func (h *adminHandler) GetAccount(c *gin.Context, tenant gen.TenantPath, appid g
 }
 
 func (h *adminHandler) UpdateAccount(c *gin.Context, tenant gen.TenantPath, appid gen.AppIDPath, params gen.UpdateAccountParams) {
-	key, ok := h.authorize(c, tenant, write)
-	if !ok {
-		return
-	}
 	var body gen.AccountUpdate
-	if !bind(c, &body) {
+	key, ok := h.authorizeBody(c, tenant, write, &body)
+	if !ok {
 		return
 	}
 	a, err := h.tenants.Store.GetAccount(c.Request.Context(), tenant, appid)
@@ -168,12 +162,9 @@ func (h *adminHandler) GetAppSecretStatus(c *gin.Context, tenant gen.TenantPath,
 // PutAppSecret stores a new AppSecret version. The value goes to the
 // secret store only: not to the audit log, the answer or any log line.
 func (h *adminHandler) PutAppSecret(c *gin.Context, tenant gen.TenantPath, appid gen.AppIDPath) {
-	key, ok := h.authorize(c, tenant, write)
-	if !ok {
-		return
-	}
 	var body gen.AppSecretWrite
-	if !bind(c, &body) {
+	key, ok := h.authorizeBody(c, tenant, write, &body)
+	if !ok {
 		return
 	}
 	value := ""

@@ -62,12 +62,9 @@ func (h *adminHandler) ListAPIKeys(c *gin.Context, tenant gen.TenantPath, params
 }
 
 func (h *adminHandler) CreateAPIKey(c *gin.Context, tenant gen.TenantPath, _ gen.CreateAPIKeyParams) {
-	key, ok := h.authorize(c, tenant, bootstrap)
-	if !ok {
-		return
-	}
 	var body gen.APIKeyCreate
-	if !bind(c, &body) {
+	key, ok := h.authorizeBody(c, tenant, bootstrap, &body)
+	if !ok {
 		return
 	}
 	if body.ExpiresAt != nil && !body.ExpiresAt.After(h.tenants.Now()) {

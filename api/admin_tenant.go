@@ -57,12 +57,9 @@ func (h *adminHandler) ListTenants(c *gin.Context, params gen.ListTenantsParams)
 }
 
 func (h *adminHandler) CreateTenant(c *gin.Context, _ gen.CreateTenantParams) {
-	key, ok := h.authorize(c, "", operate)
-	if !ok {
-		return
-	}
 	var body gen.TenantCreate
-	if !bind(c, &body) {
+	key, ok := h.authorizeBody(c, "", operate, &body)
+	if !ok {
 		return
 	}
 	t, err := h.tenants.CreateTenant(c.Request.Context(), tenants.Tenant{ID: body.ID, Name: body.Name})
