@@ -126,7 +126,7 @@ func newStack(t *testing.T, b backend, env ...string) *stack {
 		"WXLOGIN_DATABASE_URL=" + dbURL,
 		"WXLOGIN_WECHAT_API_URL=" + s.sim,
 		"WXLOGIN_WECHAT_OPEN_URL=" + s.sim,
-		"WXLOGIN_SHUTDOWN_TIMEOUT=5s",
+		"WXLOGIN_SHUTDOWN_TIMEOUT=10s", // above net/http's 5 s grace for connections that never sent a request
 	}, append(extra, env...)...)
 	s.run("", "migrate", "up")
 	s.run("", "tenant", "create", "-id", tenantID, "-name", "Acme")
@@ -242,9 +242,9 @@ func (p *process) stop(t *testing.T) {
 		if err != nil {
 			t.Errorf("%s did not exit cleanly on SIGTERM: %v\n%s", p.cmd.Args[1], err, p.output())
 		}
-	case <-time.After(15 * time.Second):
+	case <-time.After(20 * time.Second):
 		_ = p.cmd.Process.Kill()
-		t.Errorf("%s did not stop within 15s of SIGTERM", p.cmd.Args[1])
+		t.Errorf("%s did not stop within 20s of SIGTERM", p.cmd.Args[1])
 	}
 }
 
