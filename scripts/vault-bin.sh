@@ -5,7 +5,7 @@
 # same machine reuse it; the key is a hash of tools/vault's go.mod and go.sum.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cache=${WXLOGIN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wxlogin}
+cache=${WXLOGIN_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/wxlogin}
 key=$(cat "$root/tools/vault/go.mod" "$root/tools/vault/go.sum" "$root/tools/vault/main.go" | sha256sum | cut -c1-16)
 bin="$cache/vault-$key"
 if [ ! -x "$bin" ]; then
