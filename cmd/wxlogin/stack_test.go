@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -304,7 +303,6 @@ func (s *stack) authorize(ctx context.Context, br *browser.Browser, start, user 
 	return p
 }
 
-var tokenErrorPattern = regexp.MustCompile(`"error":"([a-z_]+)"`)
 
 // redeem posts to the token endpoint and returns status and body.
 func (s *stack) redeem(form url.Values, basicUser, basicPass string) (int, []byte) {

@@ -22,7 +22,7 @@ type VaultConfig struct {
 	Prefix string
 	// HTTP, when set, replaces the client's default http.Client (for
 	// custom TLS or proxies).
-	HTTP *http.Client
+	HTTP *http.Client `json:"-"`
 	// Timeout bounds each request, retries included; default 60s.
 	Timeout time.Duration
 }
