@@ -303,7 +303,6 @@ func (s *stack) authorize(ctx context.Context, br *browser.Browser, start, user 
 	return p
 }
 
-
 // redeem posts to the token endpoint and returns status and body.
 func (s *stack) redeem(form url.Values, basicUser, basicPass string) (int, []byte) {
 	s.t.Helper()
