@@ -13,6 +13,7 @@ import (
 	"github.com/wxlogin/wxlogin/api/gen"
 	"github.com/wxlogin/wxlogin/api/spec"
 	"github.com/wxlogin/wxlogin/internal/login"
+	"github.com/wxlogin/wxlogin/internal/reports"
 	"github.com/wxlogin/wxlogin/internal/token"
 	"github.com/wxlogin/wxlogin/tenants"
 )
@@ -25,6 +26,7 @@ type adminHandler struct {
 	login   *login.Service
 	tokens  *token.Manager
 	keys    token.KeyStore
+	reports reports.Store
 	logger  *slog.Logger
 }
 

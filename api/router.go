@@ -12,6 +12,7 @@ import (
 	"github.com/wxlogin/wxlogin/api/gen"
 	"github.com/wxlogin/wxlogin/api/spec"
 	"github.com/wxlogin/wxlogin/internal/login"
+	"github.com/wxlogin/wxlogin/internal/reports"
 	"github.com/wxlogin/wxlogin/internal/token"
 	"github.com/wxlogin/wxlogin/internal/wechatsim"
 )
@@ -22,6 +23,8 @@ type Deps struct {
 	Tokens *token.Manager
 	// Keys lists the tenants' signing keys for the admin API.
 	Keys token.KeyStore
+	// Reports computes the cross-account reports.
+	Reports reports.Store
 	// Sandbox serves the WeChat emulator for sandbox accounts; nil turns
 	// the sandbox off.
 	Sandbox *wechatsim.Sim
@@ -60,7 +63,7 @@ func New(d Deps) (http.Handler, error) {
 	for prefix, handler := range d.Extra {
 		r.Any(prefix+"/*path", gin.WrapH(handler))
 	}
-	admin := &adminHandler{tenants: d.Login.Tenants, login: d.Login, tokens: d.Tokens, keys: d.Keys, logger: d.Logger}
+	admin := &adminHandler{tenants: d.Login.Tenants, login: d.Login, tokens: d.Tokens, keys: d.Keys, reports: d.Reports, logger: d.Logger}
 	limiter := newRateLimiter(d.APIRate, d.APIBurst, time.Now)
 	v1 := r.Group("", admin.authenticate, limiter.middleware, doc.Validator(writeProblem), admin.idempotent)
 	gen.RegisterHandlersWithOptions(v1, admin, gen.GinServerOptions{ErrorHandler: func(c *gin.Context, err error, _ int) {

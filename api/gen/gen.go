@@ -434,6 +434,13 @@ type AccountUpdate struct {
 	TokenTTLSeconds *TokenTTL `json:"token_ttl_seconds,omitempty"`
 }
 
+// AccountsWithoutUnionID Accounts whose identities never carry a unionid.
+//
+// Example: {"appids":["wx1234567890abcdf0"]}
+type AccountsWithoutUnionID struct {
+	Appids []string `json:"appids"`
+}
+
 // AppID An official account's AppId, 'wx' and 16 lower-case letters or digits.
 //
 // Example: wx1234567890abcdef
@@ -724,6 +731,67 @@ type RedirectURI = string
 //
 // Example: ["https://shop.example.com/wechat/callback"]
 type RedirectURIs = []RedirectURI
+
+// ReportCounts Counts of one account, or of the whole tenant when `appid` is empty.
+//
+// Example: {"active_persons":800,"appid":"wx1234567890abcdef","identities":1200,"logins":5400,"persons":1150,"with_unionid":1100,"without_unionid":100}
+type ReportCounts struct {
+	// ActivePersons Distinct persons who logged in in the window.
+	//
+	// Example: 800
+	ActivePersons int64 `json:"active_persons"`
+
+	// Appid The account; empty for the tenant total.
+	//
+	// Example: wx1234567890abcdef
+	Appid string `json:"appid"`
+
+	// Identities Example: 1200
+	Identities int64 `json:"identities"`
+
+	// Logins Logins in the window.
+	//
+	// Example: 5400
+	Logins int64 `json:"logins"`
+
+	// Persons Distinct unionids plus identities without one.
+	//
+	// Example: 1150
+	Persons int64 `json:"persons"`
+
+	// WithUnionid Example: 1100
+	WithUnionid int64 `json:"with_unionid"`
+
+	// WithoutUnionid Example: 100
+	WithoutUnionid int64 `json:"without_unionid"`
+}
+
+// ReportOverlap Persons shared by each pair of accounts.
+//
+// Example: {"appids":["wx1234567890abcdef","wx1234567890abcdf0"],"both":[[5,2],[2,3]],"only_one":[3,1]}
+type ReportOverlap struct {
+	Appids  []string  `json:"appids"`
+	Both    [][]int64 `json:"both"`
+	OnlyOne []int64   `json:"only_one"`
+}
+
+// ReportSummary The tenant's people per account and in total.
+//
+// Example: {"accounts":[{"active_persons":2,"appid":"wx1234567890abcdef","identities":2,"logins":3,"persons":2,"with_unionid":1,"without_unionid":1},{"active_persons":1,"appid":"wx1234567890abcdf0","identities":1,"logins":1,"persons":1,"with_unionid":1,"without_unionid":0}],"from":"2026-11-01T00:00:00+08:00","to":"2026-12-01T00:00:00+08:00","total":{"active_persons":2,"appid":"","identities":3,"logins":4,"persons":2,"with_unionid":2,"without_unionid":1}}
+type ReportSummary struct {
+	Accounts []ReportCounts `json:"accounts"`
+
+	// From Example: 2026-11-01T00:00:00+08:00
+	From time.Time `json:"from"`
+
+	// To Example: 2026-12-01T00:00:00+08:00
+	To time.Time `json:"to"`
+
+	// Total Counts of one account, or of the whole tenant when `appid` is empty.
+	//
+	// Example: {"active_persons":800,"appid":"wx1234567890abcdef","identities":1200,"logins":5400,"persons":1150,"with_unionid":1100,"without_unionid":100}
+	Total ReportCounts `json:"total"`
+}
 
 // Role `admin` changes the tenant's configuration; `viewer` reads it.
 //
@@ -1098,6 +1166,15 @@ type ListIdentitiesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// GetReportSummaryParams defines parameters for GetReportSummary.
+type GetReportSummaryParams struct {
+	// From Start of the window (inclusive).
+	From time.Time `form:"from" json:"from"`
+
+	// To End of the window (exclusive).
+	To time.Time `form:"to" json:"to"`
+}
+
 // RotateSigningKeyParams defines parameters for RotateSigningKey.
 type RotateSigningKeyParams struct {
 	// IdempotencyKey A unique value per intended write. A retry with the same key and body within
@@ -1194,6 +1271,15 @@ type ServerInterface interface {
 	// ErasePerson Erase a person
 	// (DELETE /v1/tenants/{tenant}/persons/{unionid})
 	ErasePerson(c *gin.Context, tenant TenantPath, unionid UnionID)
+	// GetAccountsWithoutUnionID Accounts whose identities never carry a unionid
+	// (GET /v1/tenants/{tenant}/reports/accounts-without-unionid)
+	GetAccountsWithoutUnionID(c *gin.Context, tenant TenantPath)
+	// GetReportOverlap How many persons two accounts share
+	// (GET /v1/tenants/{tenant}/reports/overlap)
+	GetReportOverlap(c *gin.Context, tenant TenantPath)
+	// GetReportSummary Who the tenant's people are, per account and in total
+	// (GET /v1/tenants/{tenant}/reports/summary)
+	GetReportSummary(c *gin.Context, tenant TenantPath, params GetReportSummaryParams)
 	// ListSigningKeys List signing keys
 	// (GET /v1/tenants/{tenant}/signing-keys)
 	ListSigningKeys(c *gin.Context, tenant TenantPath)
@@ -2226,6 +2312,100 @@ func (siw *ServerInterfaceWrapper) ErasePerson(c *gin.Context) {
 	siw.Handler.ErasePerson(c, tenant, unionid)
 }
 
+// GetAccountsWithoutUnionID operation middleware
+func (siw *ServerInterfaceWrapper) GetAccountsWithoutUnionID(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tenant" -------------
+	var tenant TenantPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant", c.Param("tenant"), &tenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter tenant: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetAccountsWithoutUnionID(c, tenant)
+}
+
+// GetReportOverlap operation middleware
+func (siw *ServerInterfaceWrapper) GetReportOverlap(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tenant" -------------
+	var tenant TenantPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant", c.Param("tenant"), &tenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter tenant: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportOverlap(c, tenant)
+}
+
+// GetReportSummary operation middleware
+func (siw *ServerInterfaceWrapper) GetReportSummary(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tenant" -------------
+	var tenant TenantPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant", c.Param("tenant"), &tenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter tenant: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetReportSummaryParams
+
+	// ------------- Required query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "from", c.Request.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Required query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "to", c.Request.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportSummary(c, tenant, params)
+}
+
 // ListSigningKeys operation middleware
 func (siw *ServerInterfaceWrapper) ListSigningKeys(c *gin.Context) {
 
@@ -2387,6 +2567,9 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/v1/tenants/:tenant/signing-keys", wrapper.RotateSigningKey)
 	router.DELETE(options.BaseURL+"/v1/tenants/:tenant/signing-keys/:kid", wrapper.RetireSigningKey)
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/audit-events", wrapper.ListAuditEvents)
+	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/summary", wrapper.GetReportSummary)
+	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/overlap", wrapper.GetReportOverlap)
+	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/accounts-without-unionid", wrapper.GetAccountsWithoutUnionID)
 }
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
@@ -5994,6 +6177,436 @@ func (response ErasePerson503ApplicationProblemPlusJSONResponse) VisitErasePerso
 	return err
 }
 
+type GetAccountsWithoutUnionIDRequestObject struct {
+	Tenant TenantPath `json:"tenant"`
+}
+
+type GetAccountsWithoutUnionIDResponseObject interface {
+	VisitGetAccountsWithoutUnionIDResponse(w http.ResponseWriter) error
+}
+
+type GetAccountsWithoutUnionID200JSONResponse AccountsWithoutUnionID
+
+func (response GetAccountsWithoutUnionID200JSONResponse) VisitGetAccountsWithoutUnionIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountsWithoutUnionID400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountsWithoutUnionID400ApplicationProblemPlusJSONResponse) VisitGetAccountsWithoutUnionIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountsWithoutUnionID401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountsWithoutUnionID401ApplicationProblemPlusJSONResponse) VisitGetAccountsWithoutUnionIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountsWithoutUnionID403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountsWithoutUnionID403ApplicationProblemPlusJSONResponse) VisitGetAccountsWithoutUnionIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountsWithoutUnionID404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountsWithoutUnionID404ApplicationProblemPlusJSONResponse) VisitGetAccountsWithoutUnionIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountsWithoutUnionID422ApplicationProblemPlusJSONResponse struct {
+	ValidationApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountsWithoutUnionID422ApplicationProblemPlusJSONResponse) VisitGetAccountsWithoutUnionIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountsWithoutUnionID429ApplicationProblemPlusJSONResponse struct {
+	RateLimitedApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountsWithoutUnionID429ApplicationProblemPlusJSONResponse) VisitGetAccountsWithoutUnionIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountsWithoutUnionID503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountsWithoutUnionID503ApplicationProblemPlusJSONResponse) VisitGetAccountsWithoutUnionIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportOverlapRequestObject struct {
+	Tenant TenantPath `json:"tenant"`
+}
+
+type GetReportOverlapResponseObject interface {
+	VisitGetReportOverlapResponse(w http.ResponseWriter) error
+}
+
+type GetReportOverlap200JSONResponse ReportOverlap
+
+func (response GetReportOverlap200JSONResponse) VisitGetReportOverlapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportOverlap400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportOverlap400ApplicationProblemPlusJSONResponse) VisitGetReportOverlapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportOverlap401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportOverlap401ApplicationProblemPlusJSONResponse) VisitGetReportOverlapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportOverlap403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportOverlap403ApplicationProblemPlusJSONResponse) VisitGetReportOverlapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportOverlap404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportOverlap404ApplicationProblemPlusJSONResponse) VisitGetReportOverlapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportOverlap422ApplicationProblemPlusJSONResponse struct {
+	ValidationApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportOverlap422ApplicationProblemPlusJSONResponse) VisitGetReportOverlapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportOverlap429ApplicationProblemPlusJSONResponse struct {
+	RateLimitedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportOverlap429ApplicationProblemPlusJSONResponse) VisitGetReportOverlapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportOverlap503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportOverlap503ApplicationProblemPlusJSONResponse) VisitGetReportOverlapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSummaryRequestObject struct {
+	Tenant TenantPath `json:"tenant"`
+	Params GetReportSummaryParams
+}
+
+type GetReportSummaryResponseObject interface {
+	VisitGetReportSummaryResponse(w http.ResponseWriter) error
+}
+
+type GetReportSummary200JSONResponse ReportSummary
+
+func (response GetReportSummary200JSONResponse) VisitGetReportSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSummary400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSummary400ApplicationProblemPlusJSONResponse) VisitGetReportSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSummary401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSummary401ApplicationProblemPlusJSONResponse) VisitGetReportSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSummary403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSummary403ApplicationProblemPlusJSONResponse) VisitGetReportSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSummary404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSummary404ApplicationProblemPlusJSONResponse) VisitGetReportSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSummary422ApplicationProblemPlusJSONResponse struct {
+	ValidationApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSummary422ApplicationProblemPlusJSONResponse) VisitGetReportSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSummary429ApplicationProblemPlusJSONResponse struct {
+	RateLimitedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSummary429ApplicationProblemPlusJSONResponse) VisitGetReportSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSummary503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSummary503ApplicationProblemPlusJSONResponse) VisitGetReportSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSigningKeysRequestObject struct {
 	Tenant TenantPath `json:"tenant"`
 }
@@ -6516,6 +7129,15 @@ type StrictServerInterface interface {
 	// ErasePerson Erase a person
 	// (DELETE /v1/tenants/{tenant}/persons/{unionid})
 	ErasePerson(ctx context.Context, request ErasePersonRequestObject) (ErasePersonResponseObject, error)
+	// GetAccountsWithoutUnionID Accounts whose identities never carry a unionid
+	// (GET /v1/tenants/{tenant}/reports/accounts-without-unionid)
+	GetAccountsWithoutUnionID(ctx context.Context, request GetAccountsWithoutUnionIDRequestObject) (GetAccountsWithoutUnionIDResponseObject, error)
+	// GetReportOverlap How many persons two accounts share
+	// (GET /v1/tenants/{tenant}/reports/overlap)
+	GetReportOverlap(ctx context.Context, request GetReportOverlapRequestObject) (GetReportOverlapResponseObject, error)
+	// GetReportSummary Who the tenant's people are, per account and in total
+	// (GET /v1/tenants/{tenant}/reports/summary)
+	GetReportSummary(ctx context.Context, request GetReportSummaryRequestObject) (GetReportSummaryResponseObject, error)
 	// ListSigningKeys List signing keys
 	// (GET /v1/tenants/{tenant}/signing-keys)
 	ListSigningKeys(ctx context.Context, request ListSigningKeysRequestObject) (ListSigningKeysResponseObject, error)
@@ -7313,6 +7935,85 @@ func (sh *strictHandler) ErasePerson(ctx *gin.Context, tenant TenantPath, unioni
 	}
 }
 
+// GetAccountsWithoutUnionID operation middleware
+func (sh *strictHandler) GetAccountsWithoutUnionID(ctx *gin.Context, tenant TenantPath) {
+	var request GetAccountsWithoutUnionIDRequestObject
+
+	request.Tenant = tenant
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAccountsWithoutUnionID(ctx, request.(GetAccountsWithoutUnionIDRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAccountsWithoutUnionID")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetAccountsWithoutUnionIDResponseObject); ok {
+		if err := validResponse.VisitGetAccountsWithoutUnionIDResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReportOverlap operation middleware
+func (sh *strictHandler) GetReportOverlap(ctx *gin.Context, tenant TenantPath) {
+	var request GetReportOverlapRequestObject
+
+	request.Tenant = tenant
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportOverlap(ctx, request.(GetReportOverlapRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportOverlap")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportOverlapResponseObject); ok {
+		if err := validResponse.VisitGetReportOverlapResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReportSummary operation middleware
+func (sh *strictHandler) GetReportSummary(ctx *gin.Context, tenant TenantPath, params GetReportSummaryParams) {
+	var request GetReportSummaryRequestObject
+
+	request.Tenant = tenant
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportSummary(ctx, request.(GetReportSummaryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportSummary")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportSummaryResponseObject); ok {
+		if err := validResponse.VisitGetReportSummaryResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListSigningKeys operation middleware
 func (sh *strictHandler) ListSigningKeys(ctx *gin.Context, tenant TenantPath) {
 	var request ListSigningKeysRequestObject
@@ -7398,184 +8099,203 @@ func (sh *strictHandler) RetireSigningKey(ctx *gin.Context, tenant TenantPath, k
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1Lcxu5siD8VxA8J0JSH75Fvaj44obax+6WLT9aktvndNNXBKtAElYRKBdQoti2Iu7m285dzvyCu5rF",
-	"7GYzv+bGnPkdE0gAVahikSzq4ccZLRwWyXokMhOZiXx+qnh8EnJGmBSV7qfKmGCfRPDn03M8Uv/7RHgR",
-	"DSXlrNKtnI8JiojgceSRDYGuSCQoZ1U05BHqHw9rL7H0xv16pVoh13gSBqTSrfQq28M2PvBag16lUq0I",
-	"b0wmWD1azkL1u5ARZaPKzU21csI9rN9U9OK3pyeID5F0YMi+qXHVakjCMJOigb0JybxtyKMJlpVuJY5o",
-	"LSJDEhHmqUvmwXjFzySPyDwUR0xMSSSQh6NoRtkICeJFRAqEI4IYuSIR8rA3Jn4WLsZrAh7owkNYPKl0",
-	"f09/fF8EyimR0exoKEk0D80Z8TjzBZIcTTGVaECGPFK4kQBcBoYd99UTyuhEvb2ZvJIySUYkqtyol4Y4",
-	"whMiDSccheHxX99gOS6mCh8OqUdxgLDn8ZjJDYHUHYACqi4K1a3VCsMT9SIchtSvVCsR+RjTiPiVroxi",
-	"4kL354gMK93Knxopbzb0r6IBsABinsSR4FExSH1GruWFB1f0LcuEEbmiPBYoxCNyiPBAECaBcdWvQxoJ",
-	"CT9lSUdmz8PfnhzvHn84un59/mp8zJp2XR9jEs3ShenXZUg8wdcnhI0U5nZa7arCu/3cKiL2sU8mIZeE",
-	"ebMXZFbAfihm9GNM0BUOYoJCEiFFN+YTH00jKkkdHWnyoymVY1iYwBOCLskMYeajAff1T5T1WLuDxjyO",
-	"BBopDk6RgIHJER5hyuAub4zZiAjEuLpxhCY8IvUey+Bpz+vgfb95UPPw9l6tM2iT2gFuDWvbZGew67X9",
-	"1rCZIE5LmRRzzrJrat0LUNje2cmjMMRSkkg9819/7/Wu261ar3e9R97/5c+VBfhlksrZ8V+L+Yaa3zcE",
-	"oj7aVCh5/u58Q6C+iAf9rQUcbe+6uANfvx58IJ40rH08BDG6gLeVYO4DuTRdEBVogAXxEWeHqNNqo+mY",
-	"sIyUNFf6SFCWl5k56VxMICPYF1Km2SxC94tFeBZ0xBQjXZIcqpF+s8L4JfUXYvzyvjD9gizkhaM3xw58",
-	"jEtEpdAbbyFY5P544IROqJyH7FiSiYCNPyeqdprFcimAJ7lA+GSI40DqWyb4WusCIGKiGVoFmqGqNE5E",
-	"5CKUeQFVIlXrxHUQp++4N9ydgwmwWGNpEwEAXACQvuLW0GgAAJob9QwRciYIKNMfsX9KPsZEAHE9rsQ3",
-	"/InDMKDa+mmEER8EZPKXD0KbQgmN1WokpkGlC5ARIbVIpyCcFZKpj56fvX7VRTEj1yHxJPERYb5Sgup7",
-	"RFkYS1i0kFjZP/NWU8MocmHWTwSQpls5GO7v+s391v5+x9vzd3cUU0ksY1HpdkACUAki5SUOlLFFfGRu",
-	"T4XxWMpQdBuN6XXAR5TVfXJlVysaA+zX7B03ZXH9Rt+tUV1krGo0eZgpDA3UN1gJnFlIUN95oxI2yqzg",
-	"bBhQ767UMShE0+tWe7uzs7u3f9DEA88nQ4QDBcEMkWsqAMf3ToqDlBRH+ZeVoYNncXB/RDB6SINhUVBF",
-	"xvjKGQBoigWKlUZT1hlWZgeJEkoa0lkgDd2e8WhAfZ+wOxJOjqmwsh9N8Az2lc+RHOMH2TbbKa3SJZQj",
-	"0zC5/r7opPVdxAMClIHFIZ9r0w/hIOBTBAgyNEggMER4xeUzHjP/jjRgHC3ePyWJ0Ci8szxdOildXnF1",
-	"TFDLKkcXxmVNX38fdHnFkYi9cbqHDO6Ttxjcv4ngNEjVbc8wDYh/552wyICEPavMUDSiV4QhypBjIX4B",
-	"6qizlKWOu2401AsvR6fQubNm7rwPillcpDtnAh/BZI+jSNlIgD1DyQI4DE1PsSRgCN6ZmPpQiIeSRKil",
-	"LDQO7LyMVuZYQ8laAq3tKJ9zztEEs5kV3WX1T4QlqQVm3fci2/KA2OMxFSDnDSHc9+qzh+MPA0dMLfHE",
-	"FEFirm44PhsA5pzzExyNyP1ZfJRol5MBFkmOdnd2tnfRYCbJQ9gULUdPnbqWp+QcBbC4crSVnNf09fdt",
-	"4VlDmF+RCO120Av6oyVs8lKzr94yHMsxj+gfd95Y2Bjd1mSgAiVnhgcwF1opGTKLKIf82L3lnpSTWTjY",
-	"cpwRMJQUFmJ2yfiUVVFErvgl8dXv5DpUiLFkccGZ22/v3r2rHcVyrISQhyVZ4ElQMBLF/9i5FrZ31s3x",
-	"I8ERGJE4mPx/vYpBzwqH9I3mlStMAzwIyJ1ZxSchYb4yc9V5zMCgkZW85NA48MSYRzKY3T8T7bg257ky",
-	"vCMc0WDmAlGen5I77oOdjlwMUYF8PmUOs9h33ads/lXt3iTmcAfqUqYFQUR8GhFPXsQRFV2k8NdtNMSY",
-	"h3VzW8MbdNEkFnAaBfyiTfUf4iyYIc5QwD0cjLmQas+02nv1Zr1Zb20pfo4irpb8+6fKkJLAB63gvK/e",
-	"BEbAAGflNu+4eX//UqvtmGsZiR0RfCkQRlFcmuWuUnrduwJxwbFsl76vv3WI+poAfcTwhAhEsDdGQIg6",
-	"OJ7MCyFo8ua42IXPUomppBSPHf9YRmR9qngRwZL4FxC1ajfbu7VWq9beOW/ud5vNbrP5G1yuRKpIrtkr",
-	"uAYIZL28e36HdIZNfDDYV4QiO8MO3h60vUq1EmAhL9S5O/fG3fPmQXfbPs2GOyiwAMh2uJ7FQVCtqMOj",
-	"knX+hAKFwoiHJAIrMrciZxstWlwSsvOVZSbppCBcl0VBHt3vrCtc6WYheSjQlEeXlI0OkQIYPAwQuMuq",
-	"iwWYLARIPUerB+0jnAOQ+uXdl3kqLF3QFAukLgdnSVVpQfXLhLJYErM+OlywvCLS3m55miGWL/CVuuYm",
-	"yzArl2YuNiuZjmlAEJXG2Vm/NbyaRZfDe6qu0c5b6wD+vQL+aViteUjVZegMI+bImFl4GuflQHYFkxYX",
-	"T+BpoH18fR7EwRtnAw1xIMi80mRkaoVKToKUkQ6Z/bx09952ozmhVs2L6KXRTFTfM4xlHJHb78C7seRt",
-	"2cHlhFU0BQmAg+D1EJT30hC31hw31U859F8W6RPjtlM6hARDk4hxZMxq0FtdpG3ffh2djZVBBcdePhcI",
-	"nF5fXvz9epsfiOb041vS/tXf//Di8uPRHvtl8Js475xMWt6znfFP4Wk7frdbnDjhokeBO4+W90vZV5/L",
-	"E31YVVbwQojXV5BaRZVVh4DvW6AlK8D1O9dRmgnrnFAhi5IAQjwi6gBhkCZyWKGSTLSN+LD4uX9z4X21",
-	"4mRu6GvmpJBZnvNHqd1kGRFHEYbPmTetEBXkWpp8kzmdAEBkn1YoDLTdXGgQ5jNo0OY//v///r//13/9",
-	"x7//zy1FZ2xc8Tk660waxaEFvtQypDdx4Avhcb2RmcAhVSSNKBtyRWJlgF/EUWDM8m6jkRwcuvvN/WZD",
-	"6mPBlHhjLAvcug14RKVamXBfR6OvSMoVR96EKKkUVqoVHhJ2EQZYKhGvDxXq0TX1PfCOc85RmLfHBPdo",
-	"Vff4xMLi4SAYYO9SkUMHmBXShPpPGwZx6C9E0Y5BkUlwq3RbioP4JWEXUgYX2oEqKt3t3WazzJPmuNgQ",
-	"r1S2U/Vh7OYc+ZeDcgYX3WRYokgXKc4gPtKejbenJ8ooFYT5KCQ8DAiSXJ97UN8laB/yjPrqxEj6CPt+",
-	"PoPujszn5v4VoUIz53IMvFTXrGlbzPP0inNASNgbc7mmfI7tV5gp5uK3p8cCjscJ2y8lLVx1pk/rxWy+",
-	"It1B3XB+fqJudrfCEk7dWYNTcxLXJhAa8wtIl2fmPN6KFlVAnQRjLpvnjHxngUvk/B0s+bw2qKNjCSmV",
-	"mk7q+COIRIKEOMKSBDO7ocJYJlf119EVq/XAVxXeC8TuHUXq7aTfP6mgKNzySZqYVnJZXj2hQ6K2q82u",
-	"TZN/n787F+pgZ55URS3jkVCqwOacHqIW/KFzFfUBMcOy+p1Jctr+bieTnrbbLMxPu6ucWLKjVxnj+W27",
-	"2Cp/tNu+I7vtIY4k5ijwrZxJ3gIW1tRV55AuTgJdfqDTQw5BEkC2lkBC4lkdQSZtGB77NgFPX5nbG7fn",
-	"kWpy6aR+S12y1y7QJY/aYZV2KGcQ3hSxHajgMgdhW0pSRRvT6w04I7R2UcCnJKp5WBAUECkVs/EI+XRE",
-	"c0K3WMI6NQPT69+btQNc++P9p9buzZ+LTgaJRfUuord1zSammy02sZbdnI12YQVepZlArgHPfy48UV6k",
-	"8rIgoT0FI+ITgOMdeTLGEr22aDcCQSDLPHX0CoqaIiLjiOUPZSthdOz7EAsx5ZFSyE7hQKu9v7wqplqB",
-	"upbXLJhp8V+g5e2qC0Vc7FN55BXXlL1Ti8cMgfdJF9Agn/pVhIU6npoKsysSDbQ5bQq2jDNGa2rFM/qz",
-	"VibpZ58KE0pXyvmSzNI77BfaH6a+MAyRXmG+SB5qv/BJQMwz7MLrOqNbZ9/b75InZb9O3miLVtIHhiQS",
-	"nNVJhAUUqukaDQ0nl/phmS+JpLpqLeWIuXXM7ydFkKdXpMgV9poRlxaW+TwcRZDwZCoL8tvGULcIiZJH",
-	"F6Yqo5RLc5nVBc9otg62cXPYqe367WFtz9se1PZJB9d2hruDPW/fPyDNUpmMwFoXNITXbdeb9VZru76n",
-	"EIajEQgAs5puoQwz9Qna0ioQBQnDL7VDnL1xk8fWkpIYneIzwT4xRUawVieeClZASCIseYQ8Pplg5gt7",
-	"UOibsH4fDSjDUTZiVYZGK+N79+okWy9269L90+JUgw2B/lYzaXS145xULWCXOagc/il6Dfb9iAjhkgd5",
-	"eEJA8ufDbBnuy7/IsmOh6FSP11LTpAdryXlJmd+lfh9tkvqojvqLOblfRX0jC7uK8v/5b/+hvtKSqMt3",
-	"LwYT9dVWFuTlO2NuBWarlK7YKYj5guMnsz+qdo8lKMoQ36VQAsJC/QTicNX5EqsrEVGXLjlaPsrChziw",
-	"pTrrq5/ZnoA6P1tg5x1la/BKpBhp6+Bu/gi4e5+0hk2v7W8POnjnYHd/b293d2en09nebrdbrWazIBko",
-	"fffXDIOsI+GLhEO6jAyAq4jn5AUUHRoydFw3LL6SqK5NCBeJi4/7z6et6PyP5uDXzuSVt/e3Wfsk3Hkh",
-	"Dn72t38a7h6R1invvKX7v8nmN8cW2eUU5gmb/WDNEzjSIsL8kFMmV2ZGrIueOSb79jk3g8O1OHmV5sqw",
-	"8pJkhS8oih5ASWQE81dXE88oCfynUVTUIUMds8B1pw35QcQvicl6zRHH5hinPTtMZjG4Y4Y8CPiU+Ggw",
-	"W+WWmd/l5tGfFrkVNwTk2B4iRiCgbHyNmPkIUIoAE+gDp4z4Wj5u1DeqSJucuaToXEMau5z5zECzvoXW",
-	"rkabyavOPnRtlKyKc2oMJUAVUdn2syimsfHuxIJEyi4XhDAFF2fzPVvWiRbiKyxx5AQXRLfRkGMa+dPr",
-	"+seAj3jdY43JhIeENUbbLzl7+5t89fOlP/mDescBHVzvUvzs45G3s3t1fXL2dhgOdtnOuxdnf//1780n",
-	"419eXFL8/Gz0S8v/LT5/Pbo6OYnGzwdPT3/5pUNeiqv9DsFXP1NMPfLxmg6eXz8Z/kwanV0lNWkk5IWO",
-	"fRQIiVax9brjtUhtb9DGtQN/e1jrkB1s7Veb5FT0yN3zVjuVO/oKk+KzXa0w6l2aWMk//se//5//9l9M",
-	"oARezU9+fRN++CgOfhxf/TF982HnqHZ1/vejv23/dKIM75hRbi5UJyAsfCx8gf3di7YY/Sr3xi9/e/1m",
-	"eHLXnBKXjnn2eWY9hJBdnIsv6eSOQ0QmoZzZpkOckfmMjW+GM+Z2ep5VFuvk1kP6C3Lc9ak4RdtltHJQ",
-	"ZNjReeq28wDK5G6nsrzlh8vID8AjydaYW4DdK6vjHBqRyZ7JQ/kUAIAos5GHY6yLcq1PGwTipuOWt900",
-	"BjxmUFqJGVJvSrziptYtmNlVD0DCqxULJDga4ijnsli+kedd4ss1g/Y/GCVmMJWiwKFZZpPPMX2e/bJs",
-	"s0zfrLL40tLh2wXBMyrmmxXstxLp87Zn5eVfn+68bD+d/vbhF/nq3cvr386a23//8HxcuaNFmlgHX90a",
-	"fWnioll+6QvM/AG/7icpE2oP6ZqAiMejsa2Q3BBoENNA1miyickkDrDk0SHqB/SK9HsseYa92VypE+NN",
-	"uzITwTEvVuSlV7kQhkl0mJNIrwqF4BG0k8GDgIC5mt31bpZEvlvW0lZw1YqD9Ll3vsFCgKPVNrizh1pF",
-	"BtPdDnzxnKXyuWxnu5Xe9UR9FQVwqZ9UtU6wT9b27TtY2u0sa/bWrB0c1X7DtT8uaoXN3qoVoxsKKObY",
-	"xbpJlW6It9owXrXLlwc21wffCeEXHpRs+NbVTYkS076MfGY5Fala24xDaBzQ6TFzOqmas0kVbVxsKCW3",
-	"UdvYskocdCjNascqHMhkql17TKtVdQ0yUi/fKtDNDsoRfBGOfijE0RuIEzyNsIiLmnXCqY1EWFA2Qhjp",
-	"qAKKyIRf5SLZnyqpxrqAAKhf6bat8Nc+9+T71t68XJ6/2zG62suMrmaR0VX4XueJrb01HzlnQOThLX5n",
-	"kSy3xbRz6D599gQddHb2kKnVRbo0Om8CzBVMgyXQRbc4PxdUQ9+Dp+K7KoDOZy1p3BbuhClhEk0jzkZO",
-	"9xMDSVbM3Z0y8zW6hlRzhwgeZWqsq05NdbF7qpTp47i/CoyflLzLY7QhzneRWMYNZfsLrxMlNskolIHz",
-	"340Zm06ZIH9TMyngI3GLaLLh0yJYfj4/f4P0BZkHA08n6bk7BweOAOo0C6Wa2QHzChlaXSARTyY4mtk8",
-	"AXV/dikldo4T9p2FpNgtZp4vJFhtUOX/9vRYoICCo5GaMIDPvXhCIAfNeUaxj2PVRl1VgJITz/CrxVdC",
-	"niJh7GTqzS92edsHSKZL+j5UER4IHsSSVJXmHkZ4pBYPH+yZvnjtJVI0s7Zvc4lhtGmf+vu//un9Xz6b",
-	"1OXNBOrPrfZer1dvmn+trc3fu41/ea+u/mHrX7YKrYRMNmNxuoQSbYr8CCO7k1wPsnb46iZe5Bp7MphV",
-	"odMSWN7qjwxq1ktxLiXPXDrfAEKP9W07GpvmU2te1p3yoj3XhzSrftLZWbpdUT3OhnQUR8C7h6h/RcmU",
-	"RH046QhEpZsLpws3qxV9TS4ZzPw2R5Ezm1S7wDKfkkENuyXMCNJw3fc6jhe1Q3IJ8BkwspfOA+NWPxWV",
-	"tUPzSczmKnAOTcN3mYQX7Vkza/DcNnO9PafeRXEmjobQdWCNschAnIEoc64bcB4QzOYrtxZU96dIgFOl",
-	"yftJOjQQhpg6RmkMLeg5UaICbOUpNMHS4mAvgq766ZACK/htC75kKYeouRz09lrGtYD4qQVwZcHYmU6p",
-	"LGwW46irZHc+f3fu9s8Wh2AahBG9wpKgMQ5Mww8UEHxltraLkHyoJxhVupWnZ+2d3ZIh1kswd/Ml8WAO",
-	"S4UDp7ob6jnhxCfpVVGeYjByJyFoKDKb1wL2ZQLql+tm+6ULLtHMBC6+72YmBsXzAh5Q3gdWEZBRAikP",
-	"4hD1QyyE+5vp6j+IJRRtCNuV4/m7F2eHqG8A7ytQR2qHQPp4Tg1oAlcr5tkpN+Tzg2Whey3fOkJ7uINR",
-	"xS4wV4TpYH75nir2VOd60IuqMgGQcQHNecoybusS22X33rbL7bfni4/Z/hRL32eJ9hBpEY54++pu6PMk",
-	"FXQua45PQsxmKAZfkTXn1282YnL+/aQeJCmHy9bOVZbbAs3ingEP0wUgAXkeLfa3VPtkyvvVEcL2IIGe",
-	"P7blTwZzBhPzBsdqYZtm5a5XL1WyCL15+yJ0t7I0weB6leJ6cXcoFC9sCrKI4Qp8lg+D/YWIWoyDIv/2",
-	"NrimtwscTdZJbfzTVfBGC4kjqfYujxBhPrVOro3aRn3O+ZwtAvsd1/5o1g7em/9r7z+1qrutG/t14ZlS",
-	"w70qDGo8RXdqz3O/EuUBBLwRqt+IcH/AWtYsFd1C6GPm1QucsQsFqzLlrGx1z95VBOAhwvQvVJYTpGtt",
-	"znnE2WLNOTjvWON/13r+auUto7xsEA97ETclL0koOAl1KbsuEya7W3rG7QN7uilLHFE5O4PWxcAqA2jQ",
-	"dhTrgTX60zOrlHiIP8YEbU6vLy/+89/+Y6tSXdhSVBdlDWaor0WLbn7VR+ClSiqvEA6pulhfA7mRuo2y",
-	"4ip4dzYUkaZY/4gF9eapkWTu6jQaKNnd0qmauTz2HHxuzixAmYCob6uZ2wohBVhygN6Ad3/I52H8WRsu",
-	"CypejUFjeleLmBgWT+b86UQPWJOJalZ7zMQ+Tc2iogE8wPrP9A7usR7705/Qz47hpL56ir1xalbNxWlh",
-	"JBue66akC+qT24YRZ1Lpux4TBCYBjomNcyrJRQ6TcHwUM2FWvyHQa8VriFybCWImUUCQ6IpESFCf6MXZ",
-	"WC5WGwgMI+Rxn9hGowkc1lmK3p4eV9XZ1kw7sBf02AB7lwSe6BMyEcjk02bT8PW4l8TDYfN6M6+6JLN6",
-	"j52bcWFXJKJDSgCBAWWk4AZ1irVEOLKEAgpckWimj74x80mE+o2rVh9JfEnEghaKqBc3m9seDqmCAz6Q",
-	"Ptrsm63Z36qjI/iFUWFqNDjziBs6Vzugqj0xPhpjMSYmiD7GAsRUxAPSVfB91oNYPsMUms899rlWq8E/",
-	"9VPf1lf20Wc0IAFnIz0Hcsx1wbYit6F91+yfKoQ4qnZsnHqpUULWUjnMXIk0C1xB/I3NUpRam/9Qz1LK",
-	"/OaWqSENqvE1f1bfWoyblAsw46bMjprR11t/82f9+DJ39RjgXQ8N4rFULIymJv1H4xGc/GbWYae5fYgw",
-	"mlChznvVol71PWab1avnmrtaer6iDkExPIHEAjOeyAAjx1gDqGfp2Nfp/RQQHDkeFzzgsdQyw9jyCMSC",
-	"pi3lLBt7Mk2n5Zj0mFqS0GsiPrD3Dz9AvFP88ANMhlgUjUeb/UWdzRX7no8JjXqsr6QqeHx44oIUSczs",
-	"7emxMCwK4bPPJkCoeJVg8Kq4/JrwbNnhX4r0nWYTfc4VsLoTvLpokkwZe372+lUVYRPcNj3cATT1bTLM",
-	"VGM6GcoS4kgQVAKyzJgCAK2FPiN2u9EHJd6XTlWCl20bPJQezlTiFenwIHhFR68nO2fIBkIze7PU3DD9",
-	"0IOEfoXDv9CmjlAcKxkzokIShR45pR7ZAoxihvq5wWB9PV5j4WiwEjAWDdtR4Lba6LMzwbhodo8z99jG",
-	"EMwwzhLvTUeQwNu2c8xdNLykxFOdzAn12HY791gdshvEuYB5N9ksZpMwy7P6HFRNhWP6xQD7hl48ymj8",
-	"JW3xy6whM3UHVnGQcrxpM5Cf32OHZOiBRn1n/kPfnklK7uxkpgT6jHZgr2XGdGz6WOIBFkpnO0GULTud",
-	"oiQgSj9ZmoCUGIIszg3WraNTO59IiXBvTDwlPWAQr5DZtIQeM0n1Ci1jzPzAaP1DlJ8T5HkklBDV12fc",
-	"AVHqUSkSLohJezAq5ETtUKNBQqxAU8cFK/d55JOoi/pArD7abMFpr9msItMuCe00t3RhFtg0PZYZxAwN",
-	"6gfqwUJt4KUZrCAB8kmsBkjoxCPqP/yAwIRD/Tevz86t4YYZ4qE+98+LD8X3BeORe6xgPjK67XjkHoP5",
-	"yGhuVrhjRRteAhFolUjurLSVzhTvMW0vVpEAw5tGZhXGujhAij+UrQTNgjXf2WYp2iK1UlOtTdkiWm7C",
-	"cu1D6uiMslGQyjnNhXq51hZXQhlk3iHqvzk6f/Jzv8eMxZzKTjj5mdUvn0dMGRoQOSWEGdpCqX1KWrcz",
-	"D4h+T/Eg8A5mrq3ZNQd/aUI6VW0m6X4IVX0igG4C5m86IdWMpDSHO2AJDaNpomHD/FidsQCjkM4aUI8w",
-	"kXEFhdgbk1obZrBkq+Om02kdw891Ho0a5l7RODl+8vTV2VO4J02QssOJ3GSASrNuLlInURzSSreyXW/W",
-	"t7UvcwxuhIbPPfXHTbXSMJfVZ3gSmK9k45PW5TeN+pQEQQ0kfuPD9FLUzWSb3GVcGT4NOKTN/2hyWT5B",
-	"luBNmtOy6kK9Nn1Vmk6n4C/sNKIZwTrIkogEZyCcvCD21cYA0aSzE6kWZqfKQu4mfWg01RLL+tgH/5aQ",
-	"5+b12aH3C1r0p5c09Hzmm+rKC61b831uEHC72VwycchOGlpn3jC4owunKs05pG+qlY5+f9FjEzgbzrRi",
-	"uKW1+pa3uRljneb26pueuaNMO+326jt+zaTBdtoHq29xpyneVCs7ZQBzp3+B804nKRrmsQiFXiUjkTYH",
-	"E5X3N9VKyIviAzriI5Ku7iB31IlRqxcnLu16e0zZWhpvmxHZ7TF9Xndu1xIzGaWQdQSW3RgaxHM7BHu9",
-	"neEoXYj6vk8SXn/k/uyeed6Ez26yUQNoFDe331r3/O5F86TSuJwzokwpzVWzyeCam2rlhHt4WQMve31y",
-	"HQDyDW/oZond+cQZOt1plXhFMlXzuxEZmlmTjV8oNbJaMVGiWoxAp745gfLX+UhSFyRCLlhvDLJmJ5E4",
-	"iTDpNLehzXiPqfMOgrGooTxEfR1T1PzeNyLF6uCuDlf1nXiVtorrPaZh0lZvLosgby9nzMV2s6NOe2UF",
-	"lVn6eTquP7PjO8vm/8MRzoD2rWtEvZLldyTDt7+b/WCot3xDVIvNwnMnapp0R9JHk7LM8xORixin+X2o",
-	"iptHrv3yXPsTkas4dj2DSbPIGyzHYCyFMEd93mx0UvWNI0dPXzeBBZvrq1MW6kvENO6xvEjWYhvMTeqb",
-	"A68R02V301tHU6xvMw719PiHNRZNckgpY/HLSgAo8jLJwNNHcWDEQauEOHDH/z9LZvj/sxqQJnJ7CwMy",
-	"rVRc5GjJZBbMTbPIuFggDOAKBjh1VpGO3C5ytRyltZLfsa/FHQey1NmSzgF51NJfyT0zx8XOjkm+urvC",
-	"LnTznJqgpg5JrJ7pZELSUkfb09Lsbo8JKC0rmvJ0iGImaaA7MJgGRLb/iVsQNsQ0qPfYqRO1E0tHkPeT",
-	"kkszmi0pFe1vVXvMtpW1daKIR0mZKGROziB2ALFT4i8qmuyxIxsClo4qNPFhJyqchCjyImex88oOWflG",
-	"vVfZMWFf2H2VDKApNkmc1iePDqxbyshHjxdIYSsEi2RgsSxeZb7YMNJShxh8n8kFTn0E2W60qSssrQbN",
-	"ytEeoxD0D+3xyLZOUSLZ40FAPEl8SBFPhbEWf7qLSimhpUFOhVY5R5bT1WcEzfUeLY2v4MUC0pXn8CUO",
-	"LXPVvEerwFyAMzrkmHZRX5gUaoFnosdAiU9NXXha01zVHcRNNTQ0DjF5qSYcv5ZF/xORC9m1+b2oqkcH",
-	"2tdyoJXfLbe3zVcfGKEZ7v163g5z3af7KCJhgD2buTsdJ9nIARXSHZGX9buhE62HOEM2yxF2EXRy1s8y",
-	"mdwmYclVdx72xmRDoMCW8Gz23/3t5PVPx68ujp48ef321fnFk6MnPz+9OD8/6W+VUlHae3Zru/qBPXzZ",
-	"WYZf2MVXTko9OvkenXxrOPnu22JuZGqqlvsB00q/mNkk9qzhXEU88ImQOu3E6YVDIz2kRKztH3Srwb5z",
-	"J+HceIylnsL8gIxHo+Qr+QuzhHC2W27rfGGzpNC/+FKnO+cKLHMTRnVzoH5SoAkFFEmNJtgePQbbFW32",
-	"MyNg+pDibmtATM6zOlh0k5LCS0JCgT7EAqqseuzs56Nae2cXqtrq6JwjPTayaorKENbj7RmpIp+EAZ8h",
-	"qtNxma0yAysqgOTOwx5IlJkjgOwsJB5dCig0giY6a/gEMyNa7sUx+EAOuqI5UQtsi4J5X+mgqKI5UY7R",
-	"8QQSlp9wJiMerLI+XvEzySPy6N67lXvv+8pPyzDVMjF4S9uj8Un/cbHCkXcKO9/tYdYtKhuOyDAW2iFn",
-	"RxszxFkdwf2QYtbLS5ElCWcLpYgGJydFynnqROK4MXA8avmv44/W1czlOfyLKfrVF2uWO/5r5eZ96X2X",
-	"zsQb3bZ55Eq34WGP5Tthru1JtC8zfTgf0DTPvGeBUtWL2BBJ4+PHvfrl96rLm/neq9+ArzAu2E5gIYkc",
-	"xGo7geVrtxBl80050XHq1bczFIhfRQEfjXQB+TSiUhJme2/YulTtPwwjckV5nG5TaOSoHmSGkwxmidmu",
-	"g1Sm0zHsdmVRu802jJleSie+cdIRKg/k2rPPh8LPL+3bW0teKMylzdLvbGr/0/n6/ikddmdEZrf8mn66",
-	"kNYuyaxkYp4t2UibSyiNbLtL5KsiHRddHb3SwmWRj84m91ZLZvNBSdn3nswHi1jtobNYf7QEvppvzpLA",
-	"3Vx25zxQCt9L21HAtldLpkebbj3HiaNls39JZot9Zj1W7DRDGZ/Z4s24JM8NOPibTXMD6L5Slpvz7oXu",
-	"M2gV8Og0e8yJ+/JetkSsFEu0VeZC49Mlma3jQIMeJxJYuqtO77an2UKfWWJhQEe7MlWbptfIBM+sRz+Z",
-	"vriOZNNQJ5KtnIdNvfjRvfZtuNdWsPbDntNfkNlyH1nsU1nTHQrL2dyZnoaQ0642gA5PDWkgSaQTgqrq",
-	"/Jca3HewrdULn2oI55CVHxESzCxotnJAd72BYWnqko8xiWZpt2j9q22lulqNKliOPKOSqsve7/O0AydN",
-	"jipL4ODRhRZipaFJx28sB4Xb5nXQ9CffAhzOZN3C0cNFkOqHZGB0OgJvO9PO0ja/y4DTzcI0fJCbRa69",
-	"IBb0imwVj8xpts6hg7cdc1yETfXMDIjlutovg9N0GCsNaLsMoPqht4L0uzpZJlu4RKWYI18eFddXO2G6",
-	"ZHAVl6sv7njSXKST0qqCchrJqUJYqo8ybbHQJnRm7jE9y1PovAzK2dbaqVrHKbxl9JMDrtVRRYOWC+Wa",
-	"Geha2lW8RDfItH5j5ugp3dt7EQDJfP2SCkqPnV4EQh4TSbvuFBzbXxxRZmi6AkXp4P9yINqu+iVgnOoW",
-	"kVjYDun0YbSXO4z/PhXZiqU8iIJz1vL/iK4z0qCEHzWlx6Oe+2p6jrrC22o558sH13GNT1YKr/JfPI2w",
-	"MO6LRHDbij29i43VhI5QgJVc0t/aGb94QpLB9LEgEZqYrElGpskT1yjQs5xe2iuRQE2FLQd8ZPyvwPjA",
-	"SAizhCCLWb/Q+nrNUloubThVJttlMRfdv0xe5PhOmP+xDuX7K51bzcQP6WCzrLXUy6bNWtH4ZKzTpWL+",
-	"DVyMgxp0H1RyMo5IVwtMYYzgAsPdPDoxlHvM5rBlhuZWk8wWGmW0RtWO/JQRZsJ4zZASFdDGGye2uYnd",
-	"JTMBLhmfOs7vpn7BHyTiyPR8KaNSQCbppT+kJNBveKqRWiQO3sHMbfyooL4BBWVY7oE29rwa0K/bSPZS",
-	"csYM1T0FR8xs/Hb9I+dCgWH6Hq+RCgOdS2GaAnTK59LOWNZjyEwuDOjp5+9enG3NueeP3N7KGKYoDOMA",
-	"YYkmXEjbbV/PQjKjcNRBposyYw0QFT2GgymeCZhYsLYzJR2R+7CJr9mhyItS2ZyxyI+S4Kud0VwyOMIg",
-	"s0keNusFjkh6ErWCQs/DTPJM0x/QgHh8QgQyU6QhtgyTxXvMxoonPCLF88X1JoPJ5PY+4uuxbradCpRM",
-	"Q06s2tvlCjWg8MwZPf0tF3u5E7KL92SWEjmL/TGv5J+zGEvzsHZjpMJgsSwoo1cbny5XJoxM+BVsf7Od",
-	"dd6byRCBLasHB5oWS0q5hhG9UqCOcTA8TDdzj5ndDJPB9ZaGIUfnZlKLebg7182o7067vdU15aPzwfQl",
-	"eSPq/sy2XzN3RIuYR7X3VXJHFPIRLsftD5xCoo+2zrBeeIc7pvf390op6ImpRXEvxVb23KiuUivKDPBC",
-	"mzCbrNtoJK0Wu/vN/WYfcW2zksmA+D7x7XAtASEJPVioASrJ4GbuNA2Du3Bq2w8iPhUkQldUUD2O3Jj1",
-	"ekBATU/kmT8gPDUFlumsEvUwM8nVw0HgPktPCSo6ZbiLts7biAxJRJhHzLQvQKTvlKk4T7Y3W+6c68/D",
-	"JyFmlAgUw8Q6+wT02mTd6JMCZ8HMhdd0zJ1/npn16kUEjl44EGlZvR0gW0XC4yFJhkunjdyTuKVJd5p/",
-	"/lGKTDOOuKDbrh3zlTbsTHsGCTuqiuqyIFKDjl9J/YFLlqQAoQBvzgILCBxGROh0lYWzek2nPBi+bwqI",
-	"eCzRmxdPnjog5Goqiw+izjxviNXZyid1fFKrDYtcRM5LnGNy8QucgcDnGfO6isJ4EFAx1vPI7HHReXZG",
-	"9hQ/XU8mQ3xoQ7bp4DKXGG4qwc37m/8bAAD//w==",
+	"7L1Lcxu5liD8VxC8HWGrbvKphy0qvuhQ+dpV8vtacvneMt0imAmSsJJAGgBFsWxF9ObbTi9nfkGvZjG7",
+	"2cyv6Zie3zGBAyATmUySST38uKNFRVlSZuLgvHFwHp9rIZ8knBGmZK37uTYmOCIC/vn4BI/0/yMiQ0ET",
+	"RTmrdWsnY4IEkXwqQnJPonMiJOUsQEMuUP9oWH+BVTjuN2pBjVzgSRKTWrfWq20PO3g/bA96tVpQk+GY",
+	"TLD+tJon+u9SCcpGtcvLoPach9isVLbw2zfPER8i5cGQX6l53m4qwjBTsonDCcmtNuRiglWtW5sKWhdk",
+	"SARhoX5kEYyX/FhxQRahOGRyRoREIRZiTtkISRIKoiTCgiBGzolAIQ7HJMrDxXhdwgd9eAibTmrd99kf",
+	"P5SB8oYoMT8cKiIWoTkmIWeRRIqjGaYKDciQC40bBcDlYNj1l55QRid69Va6JGWKjIioXepFEyzwhCjL",
+	"CYdJcvSX11iNy6nCh0MaUhwjHIZ8ytQ9ifQbgAKqH0r0q0GN4YleCCcJjWpBTZBPUypIVOsqMSU+dP8k",
+	"yLDWrf2pmfFm0/xVNgEWQMyjqZBclIPUZ+RCnYbwRN+xTCLIOeVTiRI8IgcIDyRhChhX/3VIhVTwpzzp",
+	"yPxp8vujo72jj4cXr05ejo9Yy+3r05SIebYxs1yOxBN88ZywkcbcbrsTaLy7n9tlxD6KyCThirBw/ozM",
+	"S9gPTRn9NCXoHMdTghIikKYbi0iEZoIq0kCHhvxoRtUYNibxhKAzMkeYRWjAI/Mnynqss4PGfCokGmkO",
+	"zpCAgckRHmHK4K1wjNmISMS4fnGEJlyQRo/l8PQg3MEPo9Z+PcTbD+o7gw6p7+P2sL5Ndgd7YSdqD1sp",
+	"4oyWyTDnbbuu970EhZ3d3SIKE6wUEfqb//K+17votOu93sUD8uHP/1Rbgl+mqJof/aWcb6j9+z2JaITu",
+	"a5Q8fXdyT6K+nA76W0s42r11eg2+fjX4SEJlWftoCGp0CW9rxdwHchm6ICrRAEsSIc4O0E67g2ZjwnJa",
+	"0j4ZIUlZUWcWtHM5gaxiX0qZVqsM3c+W4VnSEdOMdEYKqEZmZY3xMxotxfjZTWH6GVnKC4evjzz4GFeI",
+	"KmkEbylY5OZ44DmdULUI2ZEiEwmCv6CqdlvleimGL/lARGSIp7Eyr0zwhbEFQMTUMrRLLEOgLY4gahnK",
+	"wphqlWps4iaIM2/cGO5OwAVYbrGMiwAALgHIPHFlaAwAAM2l/oZMOJMEjOnPOHpDPk2JBOKGXKtv+CdO",
+	"kpga76eZCD6IyeTPH6VxhVIa690oTONaFyAjUhmVTkE5ayTTCD09fvWyi6aMXCQkVCRChEXaCOrfI8qS",
+	"qYJNS4W1/7PoNTWtIZd2/0QCabq1/eHDvaj1sP3w4U74INrb1UylsJrKWncHNABVoFJe4Fg7WyRC9vVM",
+	"GY+VSmS32ZxdxHxEWSMi5263sjnAUd29cVkV16/N2wbVZc6qQVOImcbQQP8Ga4UzTwjqeytqZaPdCs6G",
+	"MQ2vSx2LQjS7aHe2d3b3Hjzcb+FBGJEhwrGGYI7IBZWA4xsnxX5GisPiYlXoEDoc3BwRrB0yYDgUBMg6",
+	"XwUHAM2wRFNt0bR3hrXbQURKSUs6B6Sl2xMuBjSKCLsm4dSYSqf70QTPQa4ijtQY34rYbGe0yrZQjUzD",
+	"9PmbopOxd4LHBCgDm0MRN64fwnHMZwgQZGmQQmCJ8JKrJ3zKomvSgHG0XH4qEqFZ+mZ1uuxkdHnJ9TFB",
+	"b6saXRhXdfP8TdDlJUdyGo4zGbK4T1exuH8t4DRI9WtPMI1JdG1JWOZAgsxqNxSN6DlhiDLkeYhfgTr6",
+	"LOWo4+8bDc3Gq9Ep8d6s2zdvgmIOF5nkTOBHcNmnQmgfCbBnKVkCh6XpG6wIOILXJqY5FOKhIgK1tYfG",
+	"gZ1X0coeayjZSKF1PONzwjmaYDZ3qruq/RFYkXps930juq0IiDseUwl63hLCX9ecPbx4GARi6mkkpgwS",
+	"+3TTi9kAMCecP8diRG7O46PEhJwssEhxtLe7u72HBnNFbsOnaHt26o3veSrOUQybq0ZbxXndPH/THp5z",
+	"hPk5EWhvBz2jPzvCpotauXrL8FSNuaB/XFuwsHW6nctAJUrPDLfgLrQzMuQ2UQ35U/+VGzJOduPgy3FG",
+	"wFHSWJiyM8ZnLECCnPMzEum/k4tEI8aRxQdnQd7evXtXP5yqsVZCIVZkSSRBw0g0/2PvWRDvfJjjZ4IF",
+	"OJE4nvx/vZpFz5qA9KXhlXNMYzyIybVZJSIJYZF2c/V5zMJgkJUucmADeHLMhYrnN89Eu77PeaIdb4EF",
+	"jec+ENX5KX3jJtjp0McQlSjiM+Yxi1vrJnXzb1p60zuHa1CXMqMIBImoIKE6nQoqu0jjr9tsyjFPGva1",
+	"ZjjooslUwmkU8Ivu6/8hzuI54gzFPMTxmEulZabdedBoNVqN9pbmZyG43vL7z7UhJXEEVsFbr9ECRsAA",
+	"Z+0qa1x+uHmt1fHctZzGFgSfSYSRmFZmufOMXjduQHxwHNtl6/W3DlDfEKCPGJ4QiQgOxwgI0YDAk10Q",
+	"Lk1eH5WH8FmmMbWW4lMvPpZTWZ9roSBYkegUbq06rc5evd2ud3ZPWg+7rVa31fodHtcqVabPPCh5Bgjk",
+	"orwPoh2yM2zh/cFDTSiyO9zB24NOWAtqMZbqVJ+7CyvunbT2u9vua+66gwILgG6H59k0joOaPjxqXRdN",
+	"KFAoETwhArzIwo48MVq2ufTKLtKemaKTkuu6PAqK6H7nQuHaNkvFE4lmXJxRNjpAGmCIMMDFXd5cLMFk",
+	"KUD6O8Y8mBjhAoA0qh6+LFJh5YZmWCL9OARLAm0F9V8mlE0VsfujwyXbKyPt1bZnGGL1Bl/qZy7zDLN2",
+	"a/Zhu5PZmMYEUWWDnY0rw2tYdDW8b/QzJnjrAsDvaxCfht3ajwQ+Q+cYsUDG3Maze14OZNcwGXXxCL4G",
+	"1icy50Ecv/YEaIhjSRaNJiMzp1QKGqSKdsjJ80rpvaqgeVethhfRC2uZqHlnOFVTQa4ugddjyauyg88J",
+	"62gKGgDH8ashGO+VV9zGclwGnwvoPyuzJzZsp20IiYc2EePQutVgt7rI+L79Bjoea4cKjr184SJwdnF2",
+	"+veLbb4vW7NPb0nnt+jhx2dnnw4fsL8OfpcnO88n7fDJ7viX5E1n+m6vPHHCR48GdxEtH1ayrzmXp/Yw",
+	"0F7wUog3N5DGRFU1h4DvK6Alr8DNmpsYzZR1nlOpypIAEjwi+gBhkSYLWKGKTIyPeLv4uXl34UNQ8zI3",
+	"zDMLWshuz/tHJWlyjIiFwPBzbqU1qoJcKJtvsmATAIj810qVgfGbSx3CYgYNuv+f//9//9//67/+57/9",
+	"zy1NZ2xD8QU6m0wazaElsdQqpLf3wKcy5EaQmcQJ1SQVlA25JrF2wE+nIrZuebfZTA8O3Yeth62mMseC",
+	"GQnHWJWEdZvwiVpQm/DI3Eafk4wrDsMJ0VopqQU1nhB2msRYaRVvDhX603X9e+Ad75yjMe+OCf7RqhHy",
+	"iYMlxHE8wOGZJoe5YNZIk/p/xjGYJtFSFO1aFNkEt1q3rTmInxF2qlR8agKostbd3mu1qnxpgYst8Spl",
+	"OwW34zcXyL8alGN46DLHEmW2SHMGiZCJbLx981w7pZKwCCWEJzFBiptzD+r7BO1DnlFfnxhJH+EoKmbQ",
+	"XZP5/Ny/MlQY5lyNgRf6mQ19i0WeXnMOSAh7bR83lC+w/Ro3xT789s2RhONxyvYrSQtPHZvTejmbr0l3",
+	"0C+cnDzXL/uisIJTdzfg1ILGdQmE1v0C0hWZuYi3sk2VUCfFmM/mBSff2+AKPX8NT75oDRroSEFKpaGT",
+	"Pv5IopAkCRZYkXjuBCqZqvSp/ia2Yr0d+KbKe4navaZKvZr2+wdVFKUin6aJGSOX59XndEi0uLrs2iz5",
+	"9+m7E6kPdvZLAWrbiIQ2BS7n9AC14R8mV9EcEHMsa9ZMk9Me7u3k0tP2WqX5adfVEyskep0zXhTb5V75",
+	"nd/2A/ltt3EksUeB7+VM8hawsKGtOoF0cRKb8gOTHnIAmgCytSSSCs8bCDJpk+Qocgl45smCbFydR4L0",
+	"0UnjirbkQafEltxZh3XWoZpDeLmc7eQ7c/3xllHOylKK3XNoNuYyTc6nRKaVNkLMEUZT/QEalXk8wExF",
+	"5TZs1T6UOw95GV44JeSltczcLLEg4HNUOfm72pkA3Ztd3INDUXsPxXxGRD3EkqCYKKWliwsU0REtWJly",
+	"k+IVScwu3rfq+7j+x4fP7b3Lfyo7CqUu5DtBrxqLTn1VV13jXNkFEp06DV9rpZAbwIs/lx6hTzMDUZLB",
+	"n4Eh+ATgeEcejbFCrxzaUxZz0tJAL4G3BFFTwYqn0LUwegeaBEs540J7IF6lRLvzcHUZUFCDQp5XLJ4b",
+	"e1fCZ27Xpbw2jag6DMuL6N7pzWOGINxmKoZQRKMAYanP47ak7pyIgTk/2Ao1G30yronmGfOzsZ7ZzxGV",
+	"NndAeyNnZJ694X5hAoD6F5YhsifsL9KPul9EJCb2G27jDZPCbsoN3O/SL+V/na7oqnSyDyZESM4aRGAJ",
+	"lXmmKMXAyZX5WO6XRFFTppdxxMI+FuVJE+TxOSmL/b1ixKeFYz6t2CDDy5ZSFMXGUrcMiYqLU1uGUimG",
+	"u8rNhG+02vvbuDXcqe9FnWH9Qbg9qD8kO7i+O9wbPAgfRvukVSl1E1jrlCaw3Haj1Wi3txsPNMKwGIEC",
+	"sLvpluowW5BhXMsSVZAy/ErHy5ONyyK2VtQAmZymCY6IraqCvXoXyOD2JERgxQUK+WSCWSTdyahv8xj6",
+	"aEAZFvkruio0WnuheaNRwc0uq326f16eW3FPor/Vbd5g/aigVUvYZQEqj3/KlsFRJIiUPnlQiCcENH/x",
+	"XjHHfQs23rJjqerUnzda0+ZDG815RlnUpVEf3SeNUQP1l3NyP0B9qwu7mvL/8a//rn9lNFGX750OJvpX",
+	"W3mQV0vGwg6sqFQuUSq55IZIV04+AidjKYpyxPcplIKw1D6BOlx3oMb6SUT0oyvO0ne68DZOqJnN+uaH",
+	"1Edgzo+X+HmH+aLDCjlVxju4XgAG3n5I2sNW2Im2Bzt4d3/v4YMHe3u7uzs729udTrvdapVkP2Vrf8t7",
+	"n000fJlyyLaRA3Ad8bxEiLJDQ46Om+YBrCWq7xPCQ/L008Ons7Y4+aM1+G1n8jJ88Ld553my+0zu/xpt",
+	"/zLcOyTtN3znLX34u2p9d2yR305pYrSVB+eewBkeERYlnDK1NhVkU/QsMNn3z7k5HG7EyessV46VV2Rn",
+	"fEVVdAtGIqeYv7mZeEJJHD0WoqwliD5mQazSOPIDwc+ITfMtEMclVWdNSmwqNYRjhjyO+YxEaDBfF5ZZ",
+	"lHL76c/L4qj3JCQVHyBG4AbdBlcxixCgFAEm0EdOGYmMfrzXuBcg43IWssALHXjcdhZTIe3+lnq7Bm02",
+	"kTz/0Y1Rsu5i12AoBaqMyq6BRzmNbXRnKonQfrkkhGm4OFtsUrPJ9Sg+xwoL7zZFdptNNaYiml00PsV8",
+	"xBsha04mPCGsOdp+wdnb39XLX8+iyR80PIrp4GKP4iefDsPdvfOL58dvh8lgj+2+e3b899/+3no0/uuz",
+	"M4qfHo/+2o5+n568Gp0/fy7GTweP3/z1rzvkhTx/uEPw+a8U05B8uqCDpxePhr+S5s6e1ppUSHVqLntK",
+	"lES73HvdDduk/mDQwfX9aHtY3yG72PmvLqur7JN7J+1OpnfMEzanaTuoMRqe2cuh//wf//Z//tt/sTdD",
+	"sDR//tvr5OMnuf/z+PyP2euPu4f185O/H/5t+5fn2vG2AVz9oD4BYRlhGUkc7Z125Og39WD84vdXr4fP",
+	"r5tE49OxyD5PXIQQ0qkLF2omm+UAkUmi5q7LEmdkMUXlu+GMBUkvsspym9y+zXhBgbs+l+ek+4xWDYoc",
+	"O3pf3fY+QJna26mt7nHiM/It8EgqGgsbcLKy/mLHIDKVmSKUjwEAuFa3+nCMTRWyi2mDQrzvheVd+5AB",
+	"nzKoJcUM6ZXSqLgt7ovnbtcD0PB6xxJJjoZYFEIWqwV5MSS+2jKY+IM1YhZTGQo8muWEfIHpi+yXZ5tV",
+	"9madx5fdTV3t1j9nYr5bxX4llb7oe9Ze/OXx7ovO49nvH/+qXr57cfH7cWv77x+fjmvX9EhT7+Cbe6Mv",
+	"7EVwnl/6ErNowC/6aY6IliFTBCH4dDR2JaH3JBpMaazqNBViMpnGWHFxgPoxPSf9Hku/4V62T5pKANuf",
+	"zd7g2IU1eel54QrDZnYsaKSXpUrwEPrn4EFMwF3NS72fFlJsD7ay911Q85C+sOZrLCUEWl1HP3eo1WSw",
+	"7fwgFs9Zpp+rtvJbG11PzVfZBS6N0jLeCY7IxrF9D0t7O6u627Xq+4f133H9j9N6aXe7oGZtQwnFPL/Y",
+	"dOUyHQDXO8brpHz1xebm4Hs5C6UHJXd969um1IiZWEYxlZ7KzKzdnybQKWGnx+zpJLBnkwDdO72njdy9",
+	"+r0tZ8TBhtK8dQzgQKYy69pjxqzqZ9JMhEJvRD8dqkDwZTj6qRRHr+Ge4LHAclrWnRRObURgSdkIYWRu",
+	"FZAgE35OiukRmcU6hQvQqNbtOOVvYu7p79sPFvXy4tue09VZ5XS1ypyu0nW9L7YfbPjJBQeiCG/5mmW6",
+	"3FUPL6D7zZNHaH9n9wGyxcnI1IIXXYCFCnHwBLroCufnkvLvG4hU/FAV38U0LYPbUkmYEabQTHA28tq9",
+	"WEjyau76lFksSrakWjhEcJErKg+8IvLy8FQl18cLf5U4Pxl5V9/RJrjYNmMVN1RtqLzJLbFNRqEMgv/+",
+	"nbFtDQr6N3OTYj6SV7hNtnxaBsuvJyevkXkg92Hg6TQfeXd/31NAO61SrWYlYNEgQ28PJKeTCRZzlyeg",
+	"389vpYLkFJPTysJi9vtSgdcGbQ3evjmSKKYQaKT2GiDi4XRCIAfN+0Z5jGOdoK6ruCmoZ/irw1dKnjJl",
+	"7KUmLm52dZ8LSKZLG10ECA8kj6eKBNpyDwUe6c3DD+5MX773Cjmped+3tcIxuu+++v5f/vThz19srvb9",
+	"FOov7c6DXq/Rsv+1t+6/7zb/+YN++qetf94q9RJy6Zvl6RJatWnyI4ycJPkRZBPwNV3LyAUOVTwPoLUU",
+	"eN76HznUbJbTXUmf+XS+BIQemdd2DTbtT+1FXfeGJFyoR0ZJLeze/B7y9Vka/zDhDSMlszGPXYdY4wH2",
+	"wSr0tRsIfmFJNtY5OTXOlqx1H2p6rzzse43Vum04G5lISq27C4ok/VS7rXerbddpep5ut1v2d3yqvF+X",
+	"1cMUICvi4i9UKspCZR1FyLPV7DAySsHW5s8oi/gst2nY4oI7tqj/0vBsCQcazDtXO72lNHhXXOG4QmZr",
+	"STAyQ63vPnYqQuwIUQT5uQl1LUeJoVyFFdZTw9JUoiSeSj/r2aU2FKOKhk0qrJ3nJB8/7Vb1L+T4zv9I",
+	"pW8sKdLJNRvMwbm4aIbElGBBkdnLbYfWDK/OiYhxSR7ZaysFcoyFcfvAM0swBeWwpKxneZo5cGhZ7nlQ",
+	"G3BtCd6/3w06H4L3nWD7w4egpi3WKWdan24H7ZvIUHcLlcXRKhC7+LHizxnA1/lueRq9Bd1bZDlFj40f",
+	"tabXt60/TrQLaWMD2iPQIr2gbT7XUjfXJZn5irSzgYLvZEpl25P+zoJeL1Pql8Hi4u3liw9bReuSLd72",
+	"7UqVxVv6XDgUfOKFilvtE4gTd1utP0MSAhTWpg90ljygcFxmjzw0FuDezuDeWYW0TinSSgxhmLoDFb0P",
+	"z4co4XyDlrLLqzIEVLvB0nhc/GLnWl+0iK++1eKNvN4ngOa+FmTILBVIXnbg6UOOez+dI6J8uQw5G9LR",
+	"VMDB4QD1zymZEdGHMLNEVPmFCKZNSFAzzxQy8e3fFtBw7Eq4loRFZ2RQx37DHARFX/663q2XPp4Uyi1z",
+	"YOQfXQTGr7Uva6IErc4xW6j3PrBFTyrN7XKB/rziumqdZGdBamR5GrSB0L89HGOZgzgHUS6oPuA8Jpgt",
+	"9glY0ksqQwKE9G3SddoPjDDEtBtvMLSkw1mFfgNrrwBSLC3PtEMwwykbieXOE67hc7qVA9RaDXpno8im",
+	"hOQ1B+Da9gTHpp6ltDWhFytIpfPpuxN/Wos8gLhMIug5VgSNcWzby6GY4HMr2j5CimY1HtW6tcfHnd29",
+	"ivltZ2Afig2YIBapNA68XkLQPQTC7drOlGSLxCN/7paBIie8DrCvk814tmmpRbbhCq3z4OGbbp1nUbyo",
+	"4AHlfWAVCem8kG8qD1A/wVL6f7MzpAZTBSXC6aHq6btnxweobwGH4/ZISwjU7hXMgCFwULPfzrihWJyl",
+	"Su82i43KTHpBPKq5DRZafniYXy1T5WkChYlHMkA4jpG9f1u4pszlDFQQl70bE5eri+ezT/luaCvXc0S7",
+	"jZxUT7198xyAk7QOZ6FkgU8SzOZoChd1Lpa6eWs7W3AZpcW4afOFfKeG2mpfoFXeoep2ek6lIC+ixf0t",
+	"sz65ZlL6tOY63kGHSddgMoc5i4lFh2O9ss1Kojarzq/Y8qh19ZZHfh+TFIOb9SUym7tGW6LSFnTLGK7k",
+	"wvh2sL8UUctxUJZcsA15Adslt3wuQ8AmBwSQCiAVFkrLLheIsIi6G8Z79XuNhZv/fAX+e1z/o1Xf/2D/",
+	"X//wuR3stS/dr0sD+gbudTlo9pruWs0gb1aj3IKCt0r1O1Hut9g5JU9Fv+3OEQsbJTfhSxWrduWcbvXP",
+	"3gEC8BBh5i9UVVOkGwnnIuJca5DFGPv1Okpdt3tUUFveiGQxgwqHgtt64zQPL80z0n5dLkfpermxV8+q",
+	"Mi0Ap4Kq+TEMygBWGUA74MOpCQ2bn544o8QT/GlK0P3Zxdnpf/zrv2/VgqUN7E1F/GCO+ka1mFarfQRX",
+	"hGnZO8IJ1Q+bZ6AwxQzt0FwFa+fzQLL6tp+xpOEiNdKyKZPDDP1StkydTKGIsACfX7AEUKYgmtfq9rVS",
+	"SAGWAqCXkFox5Isw/moclyXtRqxDYyelyCmxLJ5OlTZZtrAnG9cMeswmntmGEZoG8AEXPzMS3GM99qc/",
+	"oV89x0n/6jEOx5lbtZAkBwOA8ULvTtO+KX1tKDhT2t71mCQwd3pMXJKZ1lzkIM2FFFMm7e7vSfRK8xoi",
+	"F3Zerc3SlEScE4EkjYjZnEukw1qAwDFCIY+Ia2ufwuFuqtHbN0eBPtva2VrugR4b4PCMwBcjQiYS2WKm",
+	"fA2kGS6YRjhcUVVuqTMyb/TYiR1Oe04EHVICCIwpIyUv6FOsI8KhIxRQ4JyIuTn6TllEBOo3z9t9pPAZ",
+	"kUsadqPetNXaDnFCNRzwA+mj+30rmv2tBjqEvzAqbYEsZyHx8xa1BAQmEhOhMZZjYjMYx1iCmhI8Jl0N",
+	"3xcz9u8LzDz80mNf6vU6/Kf/1HfNLfroCxqQmLORmTo+5qZbjia3pX3Xyk8A+SWBG1KsF7VGyHkqB7kn",
+	"kWGBc0h+YvMMpc7nPzCTO3N/83sEIAOqjTV/0b91GLf5ruDGzZi7ZTbPu3jzF/P5Km/1GODdjKjkU6VZ",
+	"GM1s7rXBI2RY2MnaO63tA4TRhEp93gvKJiP1mBuNpL9r32qbad4m/4fhCWR12mGY7qJ8jA2AZnKjW87I",
+	"U0yw8CIueMCnyugM68sjUAuGtpSzfOKPHXGixqTH9Jak2ROJgL1/+gmSzeRPP8EcsmWpkOh+f9kcHc2+",
+	"J2NCRY/1tVaFiA9PQ5AyTVh6++ZIWhaF3KUvNjtL8yrBEFXx+TXl2aqjZjXpd1ot9KXQPcSfF9tFk3Sm",
+	"7dPjVy8DhG1moZ0YBKDp36aj8w2m0xGACRaSoAqQ5YZiAWht9AWxqw3aqrBeNsMTFtu2eKg8CrTCEtmo",
+	"Slhix+wnP9XSZaHlZLPSlFrz0f2UfqWjZtF9c0NxpHXMiEpFNHrUjIZkCzCKGeoXxtD2zTC3pYNoK8BY",
+	"NtpRg9vuoC+o7wZF9ssmRbqN3JPpHYId/V5h3WzgHay2XWDuslF5Fb7qpa3qz3Y6hc+aK7vBtJCt2E2F",
+	"xQoJczxrzkFBphyzXwxwZOnFRc7irxjCVGUPuRmPsIv9jONtj6fitEg3ks2Mz+x708b67kxSUbLTCWbo",
+	"C9oFWcsNhbsfYYUHWGqb7V2ibLlZaBUB0fbJ0QS0xBB0sbt+tQahgd64aZhahYdjEmrtgUeYMqnyOaE9",
+	"ZisaNVrGmEWxtfoHqDiVMgxJoiCl0pxxB0SbR21IuCQ259SakOdaQq0FSbAGTR8XnN7nIiKii/pArD66",
+	"34bTXqsVINucE+22tkxVPPg0Pdb3Tu19GIc00B+WWoBXlg+BBihWEFkgoQ2ibPz0EwIXDvVfvzo+cY4b",
+	"Zogn5ty/qD403xt6pX6ixBPSY5rTtIEGMbRehjvGGhtuSu8FeEVyRoShCrxUoGKPTbggDXQIz3lnCM+L",
+	"trwEKtAZkcJZaQuIAFd5PWb8xQBJcLypsLuw3sU+0vyhfSUYTWH4znWqMx6p05p6b9oXMXoTtus+0kDH",
+	"lI3iTM8ZLjTbdb64Vsqg8w5Q//XhyaNf+z1mPeZMd8LJz+5eK9aZuwtbGF5MGRoQNSOEWdpCn6OMtH5b",
+	"RFD9oeZB4B3MfF+zaw/+yl7pBMZNMs2oAnMigFZO9t90QoKcprSHO2AJA6PtYOau+bE+YwFGoZYopiFh",
+	"MhcKSnA4JvUOTPzLtyaYzWYNDH9ucDFq2ndl8/nRo8cvjx/DO1l2uhuF6ScD1FoN+5A+ieKE1rq17Uar",
+	"sW1imWMIIzQjHup/XAa1pn2sMceT2P5KNT8bW37ZbMxIHNdB4zc/zs5kw85RLDzGtePThEPa4h9tIvFn",
+	"yBi6zBKK1z1o9maeymoZNPylbd4MI7gAWXojwRkopzCeRlowQDWZHEFqlNkb7SF30yaAhmqpZ30UQXxL",
+	"qhO7vEaj9RPl0oFQ2SNNGAINV3RrHnRhzQ9BTRCZcE14vctOq7VivqWba1ltnKIXji6d4bkQkL4Majtm",
+	"/bLPpnA2f8aRNUnmlfb6V94WJtrutLbXv/TEH5y/0+msf+O3XA3STmd//Sv+7O7LoLZbBTB/1iwE71xm",
+	"IzCPQyg0ihvJrDOrNP2Medn9gLnxkekMIZP0qKQ1L969tB/tsT0Dsvu2OVHdHjPnde91ozHTwV35QGBV",
+	"wTAg2sj+ppLhGV249f2QVhv9zKP5DfO8vT67zN8aQJfeBXlr3/Day6aXZvdy3kBcbTTXTcKFZy6D2nMe",
+	"4lXdU93z6XMAyHcs0K0K0vnIHh7hhXaFJdIZ7j+MyjDMmgp+qdbIW8XUiBo1Am2Sy+oUijdJXdAIhct6",
+	"65C1dlKNkyqTndY2DLXpMX3eQTCEP1EHqG/uFA2/961KcTa4a66r+t59lfGKGz1mYDJebyGLoOgv59zF",
+	"TmtHn/aqKiq79VRTFSR+Z1UGOhzhLGjfu0U0O1n9xkuunvApi34cebDUWy0QQblbeOLdmqatKc3RpCrz",
+	"/ELUMsZp/Rim4vKOa78+1/5C1DqO3cxhMizyGqsxOEuJPkSXuI1eqr4N5IzoOTEhCC/X16QsNFaoadxj",
+	"RZVs1Da4mzRywzzMglWl6a1nKTb3GYcQOrhlZ9Emh1RyFr+uBoAKe5sMPLtTB1YdtCuog9dePP8JhPP/",
+	"kR1Ie3N7BQey6ZdcrbGoJQkJMhdigWsAXzHAqTNA5uZ2WajlMGtU8QPHWvzhcyuDLVl56p2V/kbhmQUu",
+	"9iQmq5q7tsEuDfO8sZea5kpi/QRReyWtzG171hen22MSSsvKZooeoClTNDbtr2z3R9d8zi8IG2IaN3rs",
+	"jXdrJ10PYVTWpKOf9ruwg4DTPh39raDHXOG7a9KBuEh7dEDm5BzuDuDulETLOlb02KG7AvZaDbj7Ye9W",
+	"OL2iKKqc5cErN9LvO41e5YfSfuXwVTrusNwl8frO3QWwrqgj7yJeoIWdEizTgeW6eJ374q6RVgbE4Pe5",
+	"XOAsRpAfBZCFwrJq0Lwe7TEKl/6JOx6l3T+oQiGPYxIqEkGKeKaMjfozLewqKS0Dcqa0qgWyvJaKI+hB",
+	"cudpfIMoFpCuOoevCGil3Y+KEa0SdwHO6JBj2kV9aVOoJZ7LHgMjPrN14VlNc2DGt9hqaOjaZvNS7XX8",
+	"Rh79L0QtZdfWj2Kq7gJo3yqAVl1aru6brz8wwiSCm428HRRGf/SRIEmMQ5e5a9qZpf3e/IHM+bgbsi2u",
+	"OEMuyxGkCMZomG/ZTG6bsOSbuxCHY3JPotiV8Nzvv/vb81e/HL08PXz06NXblyenjw4f/fr49OTkeX+r",
+	"koky0bMr+9W3HOHLT87+yiG+alrqLsh3F+TbIMh30x5zM1dTtToOmFX6TZlLYs87zgHicUSkMmknXi8c",
+	"KsyEOLlxfNCvBvvBg4QLs8lWRgqL08nunJJvFC/ME8ITt4LofGW3pDS++MKkOxcKLAvj3U1zoH5aoAkF",
+	"FGmNJvgePQbiiu73c/P3+pDi7mpAbM6zPlh005LCM0ISiT5OJVRZ9djxr4f1zu4eVLU10AlHZmZ3YIvK",
+	"EIauBZyRAEUkifkcUZOOy1yVGXhRMSR3HvRAo8w9BeQGUXJxJqHQCJrobBATzM3Hu5HA4C0F6MqGdC7x",
+	"LUqGrWZTOsuGdHpOxyNIWH7EmRI8Xud9vOTHigtyF967Unjvx8pPyzHVKjV4Rd+j+dn843RNIO8NSL7f",
+	"w6xbVjYsyHAqTUBuaCeCMcRZA8H7kGLWK2qRFQlnS7WIAaegRapF6mQauLFw3Fn5bxOPNtXM1Tn8qxn6",
+	"9Q8bljv6S+3yQ2W5ywYSj67aPHJt2PCgx4qdMDeOJLrFbB/OW3TNc+ssMapmE/dkOnXiTla/vqz6vFns",
+	"vfodxAqnJeIEHpIsQKzFCTxfJ0KULTblREdZVN8NsCJR4Jr/cwFFcIow13vD1aWa+GEiyDnl00xMoZGj",
+	"/pCdDDeYp267uaSyYyZA2rVH7TfbsG56JZv42ktHqN1SaM99Hwo/v3ZsbyN9oTGXTaq5tqv9Dxfr+4cM",
+	"2B0TlRf5DeN0Ca2fkXnFxDxXspE1l9AW2XWXKFZFeiG6BnpplMuyGJ1L7g0qZvNBSdmPnswHm1gfoXNY",
+	"v/MEvllszpHAFy4nObeUwvfCdRRw7dXyQ3HMrbyLnp2R+fKYWY+VB81QLma2XBhX5LkBB3+3aW4A3TfK",
+	"cvPWXho+g1YBd0Gzu5y4rx9lS9VKuUZb5y40P5+R+SYBNOhxooClu/r07nqaLY2ZpR4GdLSrUrVpe41M",
+	"8NxF9NPR15toNgN1qtmqRdj0wnfhte8jvLaGtW/3nP6MzFfHyKYRVXXTobCaz53raQg57VoAzPXUkMaK",
+	"CJMQFOjzX+ZwX8O31gs+NhAuIKs4IiSeO9Bc5YDpegOTavUjn6ZEzLNu0eavrpXqejOqYTkMrUkKVq0f",
+	"8awDJ02PKivg4OLUKLHK0GTjN1aDwl3zOmj6U2wBDmeybvmksBJIzUdyMHodgbe9UbNZm99VwJlmYQY+",
+	"yM0iF2E8lfScbJWPzPEmTv2+DJv6mzkQq3W1XwWn7TBWGdBOFUDNR68E6Q91skxFuEKlmKdf7gzXNzth",
+	"+mTwDZdvL6550lxmk/JTUtdbJK8KYaU9yrXFQvehM3OPmUHq0uRlUM62Nk7VOvKHg663Tx64zkYtVMQt",
+	"02t2HGnlUPEK26Cy+o25Z6dMb+9lAJi/VjdQCWErQChiIm3XnYHj+osjyixN16Aom8JaDUTXVb8CjDPT",
+	"IhJL1yGd3o710iucwgqnN2rI1mzlVgyct5f/R2yd1QYV4qgZPe7s3Dezc7nJzs7Keb+8dRvX/Oy08Lr4",
+	"xWOBpQ1fpIrbVewZKbZeEzpEMdZ6yfzW6laJJ8QOPeixqSQCTWzWJCOz9IsbFOg5Tq8clUihptKVA94x",
+	"/jdgfGAkhFlKkOWsX+p9vWIZLVc2nKqS7bKci25eJy8LfKfMf1eH8uOVzq1n4tsMsDnWWhllsyPCm5+t",
+	"d7pSzZtB/ziuQ/dBrSengnSNwpTWCS5x3O2nU0e5x1wOW25obpBmtlCRsxqBG/mpBGbSRs2QVhXQxhun",
+	"vrm9u0tnApwxPvOC3y2zwB9EcGR7vlQxKaCTzNZvUxOYFR4bpJapg3cwcxvfGajvwEBZlrslwV40A2a5",
+	"e6kspWfMRL9TcsTM399ufuRcqjAEjL2XaQpr3faYqbu1lwVGXFspa5VzB2wzigrmekNaq9tmF024PgjS",
+	"M2LjAi4ekekQ25MnnSGXmyrl5oj5M+XSc/rVyujlO7Nhh6vbr1ctrrjEVYBaoawB2J1++Bb6IeNyiGN4",
+	"bG6rxrEQ84zBPQViBeu2jnVObvk5ETFOlorpk1zuzD2ZTWm8X+wstxWg/oCr8Xv64f3HD31EJWStITad",
+	"DIjQcm29C3R/MHc73oJhElyNs64o5o7a/vTRTPSMKB5pVwNGtMGgmqzW1X61gfqcxfNTzsh7+iEtmXNr",
+	"wtwkmIuSrROXpcuuEfs3gLhXFm23KO35hZYIuSUfmmAl6MWdjH8LGf+Vz8yYI8dqasYzMZFjDLHEryzX",
+	"KXhL5Po1EVmDAxalOXKmz0XajjzVV0EuKGtmypjccz5V2ulO498RlYqyUGXSDuP5iXCPHPhnIfeJTAdC",
+	"sLrHrBPPh25u4FaQjnqxrZ6MnlD0PJNye4KYURbxWY/13w8FnwRI8a1+Az3ik2SqjMbKJeNfSQUcWwyv",
+	"uUk5Vml3QAcXug+5vtVi73+GOdBLgtZ6dyu9u6sF4R+zqAjxBhH2lRArfn14P9y61nW0XVY4YP58p26/",
+	"TYFRwalPCE9igrAgAagZX61RhhRXOP56CtgOgtmgNgBGOcB4ORgdxhUSREFdAMxltsUBoAafvnt2vLWQ",
+	"r3ToD5vBMFZuOI0RVnBccuPHzHBYOxs0wSPSRbk5b+Cv4XiG5xJGuG18u3xsdm7LC26vsiddZtnFFYho",
+	"No/n7tLq211a+WTwZDAnJLdbBgB3RtZLOCNzc5xIC++yP6ABCfmESJhzSM9Nsq2GU/aYS56dcEFgLCfU",
+	"6bmKQC2URsj4GWHSvUciM+fa9ZeEHlJQJKhlu1rlOnTiyBj+u+5+4YG5RCbzlChcYdwl2v9jdqcwPGzu",
+	"dTNlsFwXVLGrzc9nazPoJ/wcxN+KsykEsinzILJmkrrtOauNayLouQZ1jOPhQSbMPWalWSqeWJGGqa8n",
+	"dnSl/bg/6Nqa751OZ6tr++ksZhevSKTX7+fEfsNkeqNi7szeN0mm18hHuBq333JOvbnr0/CRcCqomsMa",
+	"A4IFEYdTNa5133/QRkEScV5+fNVs5S7S9FN6R7mJxug+DGvuNptp7/nuw9bDVh9x47OSyYBEEYnctGEJ",
+	"J0gzabUJJsniZiFEAZOMcXbZMRB8JolA51RSBaXa9lBpJqbVzYjS0uMsdJzJhjfqj+HwjLAIhTiO/W+Z",
+	"sall1y7+pl02iyBDIggLiR1/DIiMvLp978vuZcedCw1L+STBjBKJpjDC230BvbJlCOakwFk89+G1I0QW",
+	"v/czkBmFgkCsBccy6zMG4yYPXx8FSIY8IXBTAleq6WSrNJHT1n8sfv9w4V6lZPyIm3ucTTDImqhKF9Ch",
+	"pk8CqUML5LQg2ydLWpFdgjdvgyUETgSRJn9flXUh0iix8SSpsFAkjWqh188ePfZAKDSZKb+Zs5iYSiIg",
+	"6O9aQejjk95tUnZn7i3i3RuWL5Du7+m7k5x7HaBkOoipHJsBze646H07p3vKv25GNSM+dDms2SRnnxh+",
+	"bvUaMN3pPBRcGjubMcdHTpmRFu8e067hjumXHy7/bwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

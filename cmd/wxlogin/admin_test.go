@@ -125,38 +125,42 @@ func TestAdminAPIAuthorization(t *testing.T) {
 	)
 	type rule struct {
 		allowed []string
+		query   string
 		body    any
 		// destructive operations are called only with keys they refuse;
 		// TestAdminAPIResources calls them for real.
 		destructive bool
 	}
 	rules := map[string]rule{
-		"listTenants":        {allowed: []string{op}},
-		"createTenant":       {allowed: []string{op}, body: map[string]string{"id": "gamma", "name": "Gamma"}},
-		"getTenant":          {allowed: []string{op}},
-		"updateTenant":       {allowed: []string{op}, body: map[string]string{"name": "Acme"}},
-		"disableTenant":      {allowed: []string{op}, destructive: true},
-		"listAPIKeys":        {allowed: []string{op, adm, view}},
-		"createAPIKey":       {allowed: []string{op, adm}, body: map[string]string{"name": "k", "role": "viewer"}},
-		"revokeAPIKey":       {allowed: []string{op, adm}},
-		"listAccounts":       {allowed: []string{adm, view}},
-		"createAccount":      {allowed: []string{adm}, body: map[string]any{"appid": "wx00000000000000aa", "name": "New", "mode": "sandbox", "default_scope": "snsapi_base", "redirect_uris": []string{redirectURI}}},
-		"getAccount":         {allowed: []string{adm, view}},
-		"updateAccount":      {allowed: []string{adm}, body: map[string]any{"name": "Account A"}},
-		"deleteAccount":      {allowed: []string{adm}, destructive: true},
-		"getAppSecretStatus": {allowed: []string{adm, view}},
-		"putAppSecret":       {allowed: []string{adm}, body: map[string]string{"app_secret": secretA}},
-		"listClientSecrets":  {allowed: []string{adm, view}},
-		"createClientSecret": {allowed: []string{adm}},
-		"revokeClientSecret": {allowed: []string{adm}},
-		"listIdentities":     {allowed: []string{adm, view}},
-		"getIdentity":        {allowed: []string{adm, view}},
-		"deleteIdentity":     {allowed: []string{adm}},
-		"erasePerson":        {allowed: []string{adm}},
-		"listSigningKeys":    {allowed: []string{adm, view}},
-		"rotateSigningKey":   {allowed: []string{adm}},
-		"retireSigningKey":   {allowed: []string{adm}, destructive: true},
-		"listAuditEvents":    {allowed: []string{op, adm, view}},
+		"listTenants":               {allowed: []string{op}},
+		"createTenant":              {allowed: []string{op}, body: map[string]string{"id": "gamma", "name": "Gamma"}},
+		"getTenant":                 {allowed: []string{op}},
+		"updateTenant":              {allowed: []string{op}, body: map[string]string{"name": "Acme"}},
+		"disableTenant":             {allowed: []string{op}, destructive: true},
+		"listAPIKeys":               {allowed: []string{op, adm, view}},
+		"createAPIKey":              {allowed: []string{op, adm}, body: map[string]string{"name": "k", "role": "viewer"}},
+		"revokeAPIKey":              {allowed: []string{op, adm}},
+		"listAccounts":              {allowed: []string{adm, view}},
+		"createAccount":             {allowed: []string{adm}, body: map[string]any{"appid": "wx00000000000000aa", "name": "New", "mode": "sandbox", "default_scope": "snsapi_base", "redirect_uris": []string{redirectURI}}},
+		"getAccount":                {allowed: []string{adm, view}},
+		"updateAccount":             {allowed: []string{adm}, body: map[string]any{"name": "Account A"}},
+		"deleteAccount":             {allowed: []string{adm}, destructive: true},
+		"getAppSecretStatus":        {allowed: []string{adm, view}},
+		"putAppSecret":              {allowed: []string{adm}, body: map[string]string{"app_secret": secretA}},
+		"listClientSecrets":         {allowed: []string{adm, view}},
+		"createClientSecret":        {allowed: []string{adm}},
+		"revokeClientSecret":        {allowed: []string{adm}},
+		"listIdentities":            {allowed: []string{adm, view}},
+		"getIdentity":               {allowed: []string{adm, view}},
+		"deleteIdentity":            {allowed: []string{adm}},
+		"erasePerson":               {allowed: []string{adm}},
+		"listSigningKeys":           {allowed: []string{adm, view}},
+		"rotateSigningKey":          {allowed: []string{adm}},
+		"retireSigningKey":          {allowed: []string{adm}, destructive: true},
+		"listAuditEvents":           {allowed: []string{op, adm, view}},
+		"getReportSummary":          {allowed: []string{adm, view}, query: "?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z"},
+		"getReportOverlap":          {allowed: []string{adm, view}},
+		"getAccountsWithoutUnionID": {allowed: []string{adm, view}},
 	}
 	params := strings.NewReplacer("{tenant}", tenantID, "{appid}", appA, "{key_id}", opaque.Hex(16), "{secret_id}", opaque.Hex(16),
 		"{identity_id}", opaque.Hex(16), "{unionid}", "o"+opaque.Hex(13), "{kid}", opaque.Hex(8))
@@ -175,7 +179,7 @@ func TestAdminAPIAuthorization(t *testing.T) {
 			continue
 		}
 		covered++
-		path := params.Replace(o.Path)
+		path := params.Replace(o.Path) + r.query
 		for _, k := range keys {
 			allowed := slices.Contains(r.allowed, k.role)
 			if allowed && r.destructive {

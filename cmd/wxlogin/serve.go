@@ -25,7 +25,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 // for up to ShutdownTimeout. ready, when set, is called once it listens.
 func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready func(addr string)) error {
 	gin.SetMode(gin.ReleaseMode)
-	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Extra: extra,
+	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Reports: a.db, Extra: extra,
 		APIRate: a.cfg.APIRate, APIBurst: a.cfg.APIBurst, Logger: a.logger}
 	if a.cfg.Sandbox {
 		deps.Sandbox = wechatsim.New(wechatsim.Config{})

@@ -1,5 +1,6 @@
 // Package layers holds the test that keeps wxlogin's imports going one way:
-// cmd → api → domain (tenants, internal/login) → adapters (wechat,
+// cmd → api → domain (tenants, internal/login,
+// internal/reports) → adapters (wechat,
 // wechatsim, secrets, token) → leaf helpers, with internal/store importing
 // the domain and never imported by it.
 package layers

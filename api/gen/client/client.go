@@ -429,6 +429,13 @@ type AccountUpdate struct {
 	TokenTTLSeconds *TokenTTL `json:"token_ttl_seconds,omitempty"`
 }
 
+// AccountsWithoutUnionID Accounts whose identities never carry a unionid.
+//
+// Example: {"appids":["wx1234567890abcdf0"]}
+type AccountsWithoutUnionID struct {
+	Appids []string `json:"appids"`
+}
+
 // AppID An official account's AppId, 'wx' and 16 lower-case letters or digits.
 //
 // Example: wx1234567890abcdef
@@ -719,6 +726,67 @@ type RedirectURI = string
 //
 // Example: ["https://shop.example.com/wechat/callback"]
 type RedirectURIs = []RedirectURI
+
+// ReportCounts Counts of one account, or of the whole tenant when `appid` is empty.
+//
+// Example: {"active_persons":800,"appid":"wx1234567890abcdef","identities":1200,"logins":5400,"persons":1150,"with_unionid":1100,"without_unionid":100}
+type ReportCounts struct {
+	// ActivePersons Distinct persons who logged in in the window.
+	//
+	// Example: 800
+	ActivePersons int64 `json:"active_persons"`
+
+	// Appid The account; empty for the tenant total.
+	//
+	// Example: wx1234567890abcdef
+	Appid string `json:"appid"`
+
+	// Identities Example: 1200
+	Identities int64 `json:"identities"`
+
+	// Logins Logins in the window.
+	//
+	// Example: 5400
+	Logins int64 `json:"logins"`
+
+	// Persons Distinct unionids plus identities without one.
+	//
+	// Example: 1150
+	Persons int64 `json:"persons"`
+
+	// WithUnionid Example: 1100
+	WithUnionid int64 `json:"with_unionid"`
+
+	// WithoutUnionid Example: 100
+	WithoutUnionid int64 `json:"without_unionid"`
+}
+
+// ReportOverlap Persons shared by each pair of accounts.
+//
+// Example: {"appids":["wx1234567890abcdef","wx1234567890abcdf0"],"both":[[5,2],[2,3]],"only_one":[3,1]}
+type ReportOverlap struct {
+	Appids  []string  `json:"appids"`
+	Both    [][]int64 `json:"both"`
+	OnlyOne []int64   `json:"only_one"`
+}
+
+// ReportSummary The tenant's people per account and in total.
+//
+// Example: {"accounts":[{"active_persons":2,"appid":"wx1234567890abcdef","identities":2,"logins":3,"persons":2,"with_unionid":1,"without_unionid":1},{"active_persons":1,"appid":"wx1234567890abcdf0","identities":1,"logins":1,"persons":1,"with_unionid":1,"without_unionid":0}],"from":"2026-11-01T00:00:00+08:00","to":"2026-12-01T00:00:00+08:00","total":{"active_persons":2,"appid":"","identities":3,"logins":4,"persons":2,"with_unionid":2,"without_unionid":1}}
+type ReportSummary struct {
+	Accounts []ReportCounts `json:"accounts"`
+
+	// From Example: 2026-11-01T00:00:00+08:00
+	From time.Time `json:"from"`
+
+	// To Example: 2026-12-01T00:00:00+08:00
+	To time.Time `json:"to"`
+
+	// Total Counts of one account, or of the whole tenant when `appid` is empty.
+	//
+	// Example: {"active_persons":800,"appid":"wx1234567890abcdef","identities":1200,"logins":5400,"persons":1150,"with_unionid":1100,"without_unionid":100}
+	Total ReportCounts `json:"total"`
+}
 
 // Role `admin` changes the tenant's configuration; `viewer` reads it.
 //
@@ -1091,6 +1159,15 @@ type ListIdentitiesParams struct {
 
 	// Cursor The `next_cursor` of the previous page; absent for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// GetReportSummaryParams defines parameters for GetReportSummary.
+type GetReportSummaryParams struct {
+	// From Start of the window (inclusive).
+	From time.Time `form:"from" json:"from"`
+
+	// To End of the window (exclusive).
+	To time.Time `form:"to" json:"to"`
 }
 
 // RotateSigningKeyParams defines parameters for RotateSigningKey.
@@ -1513,6 +1590,39 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /v1/tenants/{tenant}/persons/{unionid} (the `ErasePerson` operationId).
 	ErasePerson(ctx context.Context, tenant TenantPath, unionid UnionID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAccountsWithoutUnionID Accounts whose identities never carry a unionid
+	//
+	// Accounts with identities of which none has a unionid: most likely the official
+	// account is not bound to the tenant's WeChat Open Platform account.
+	//
+	// Roles: admin, viewer.
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/accounts-without-unionid (the `GetAccountsWithoutUnionID` operationId).
+	GetAccountsWithoutUnionID(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetReportOverlap How many persons two accounts share
+	//
+	// For the tenant's accounts (ordered by AppId), `both[i][j]` is
+	// the number of persons (by unionid) in both account i and account j; the diagonal
+	// is each account's persons. `only_one[i]` is the persons found in account i alone.
+	//
+	// Roles: admin, viewer.
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/overlap (the `GetReportOverlap` operationId).
+	GetReportOverlap(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetReportSummary Who the tenant's people are, per account and in total
+	//
+	// Per account and for the whole tenant: identities, identities with and without
+	// a unionid, distinct persons (one per unionid; an identity without a unionid is a
+	// person of its own), and the logins and active persons of the window
+	// `[from, to)`. Computed by the database.
+	//
+	// Roles: admin, viewer.
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/summary (the `GetReportSummary` operationId).
+	GetReportSummary(ctx context.Context, tenant TenantPath, params *GetReportSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSigningKeys List signing keys
 	//
@@ -2149,6 +2259,69 @@ func (c *Client) GetIdentity(ctx context.Context, tenant TenantPath, identityID 
 // Corresponds with DELETE /v1/tenants/{tenant}/persons/{unionid} (the `ErasePerson` operationId).
 func (c *Client) ErasePerson(ctx context.Context, tenant TenantPath, unionid UnionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewErasePersonRequest(c.Server, tenant, unionid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAccountsWithoutUnionID Accounts whose identities never carry a unionid
+//
+// Accounts with identities of which none has a unionid: most likely the official
+// account is not bound to the tenant's WeChat Open Platform account.
+//
+// Roles: admin, viewer.
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/accounts-without-unionid (the `GetAccountsWithoutUnionID` operationId).
+func (c *Client) GetAccountsWithoutUnionID(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAccountsWithoutUnionIDRequest(c.Server, tenant)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetReportOverlap How many persons two accounts share
+//
+// For the tenant's accounts (ordered by AppId), `both[i][j]` is
+// the number of persons (by unionid) in both account i and account j; the diagonal
+// is each account's persons. `only_one[i]` is the persons found in account i alone.
+//
+// Roles: admin, viewer.
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/overlap (the `GetReportOverlap` operationId).
+func (c *Client) GetReportOverlap(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReportOverlapRequest(c.Server, tenant)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetReportSummary Who the tenant's people are, per account and in total
+//
+// Per account and for the whole tenant: identities, identities with and without
+// a unionid, distinct persons (one per unionid; an identity without a unionid is a
+// person of its own), and the logins and active persons of the window
+// `[from, to)`. Computed by the database.
+//
+// Roles: admin, viewer.
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/summary (the `GetReportSummary` operationId).
+func (c *Client) GetReportSummary(ctx context.Context, tenant TenantPath, params *GetReportSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReportSummaryRequest(c.Server, tenant, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3602,6 +3775,139 @@ func NewErasePersonRequest(server string, tenant TenantPath, unionid UnionID) (*
 	return req, nil
 }
 
+// NewGetAccountsWithoutUnionIDRequest constructs an http.Request for the GetAccountsWithoutUnionID method
+func NewGetAccountsWithoutUnionIDRequest(server string, tenant TenantPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tenants/%s/reports/accounts-without-unionid", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetReportOverlapRequest constructs an http.Request for the GetReportOverlap method
+func NewGetReportOverlapRequest(server string, tenant TenantPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tenants/%s/reports/overlap", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetReportSummaryRequest constructs an http.Request for the GetReportSummary method
+func NewGetReportSummaryRequest(server string, tenant TenantPath, params *GetReportSummaryParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tenants/%s/reports/summary", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListSigningKeysRequest constructs an http.Request for the ListSigningKeys method
 func NewListSigningKeysRequest(server string, tenant TenantPath) (*http.Request, error) {
 	var err error
@@ -4125,6 +4431,45 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /v1/tenants/{tenant}/persons/{unionid} (the `ErasePerson` operationId).
 	ErasePersonWithResponse(ctx context.Context, tenant TenantPath, unionid UnionID, reqEditors ...RequestEditorFn) (*ErasePersonResponse, error)
+
+	// GetAccountsWithoutUnionIDWithResponse Accounts whose identities never carry a unionid
+	//
+	// Accounts with identities of which none has a unionid: most likely the official
+	// account is not bound to the tenant's WeChat Open Platform account.
+	//
+	// Roles: admin, viewer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/accounts-without-unionid (the `GetAccountsWithoutUnionID` operationId).
+	GetAccountsWithoutUnionIDWithResponse(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*GetAccountsWithoutUnionIDResponse, error)
+
+	// GetReportOverlapWithResponse How many persons two accounts share
+	//
+	// For the tenant's accounts (ordered by AppId), `both[i][j]` is
+	// the number of persons (by unionid) in both account i and account j; the diagonal
+	// is each account's persons. `only_one[i]` is the persons found in account i alone.
+	//
+	// Roles: admin, viewer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/overlap (the `GetReportOverlap` operationId).
+	GetReportOverlapWithResponse(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*GetReportOverlapResponse, error)
+
+	// GetReportSummaryWithResponse Who the tenant's people are, per account and in total
+	//
+	// Per account and for the whole tenant: identities, identities with and without
+	// a unionid, distinct persons (one per unionid; an identity without a unionid is a
+	// person of its own), and the logins and active persons of the window
+	// `[from, to)`. Computed by the database.
+	//
+	// Roles: admin, viewer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/summary (the `GetReportSummary` operationId).
+	GetReportSummaryWithResponse(ctx context.Context, tenant TenantPath, params *GetReportSummaryParams, reqEditors ...RequestEditorFn) (*GetReportSummaryResponse, error)
 
 	// ListSigningKeysWithResponse List signing keys
 	//
@@ -6827,6 +7172,339 @@ func (r ErasePersonResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountsWithoutUnionIDResponse401Headers the declared response headers of an HTTP 401 response for GetAccountsWithoutUnionID
+type GetAccountsWithoutUnionIDResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetAccountsWithoutUnionIDResponse429Headers the declared response headers of an HTTP 429 response for GetAccountsWithoutUnionID
+type GetAccountsWithoutUnionIDResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetAccountsWithoutUnionIDResponse503Headers the declared response headers of an HTTP 503 response for GetAccountsWithoutUnionID
+type GetAccountsWithoutUnionIDResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetAccountsWithoutUnionIDResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountsWithoutUnionID
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *Validation
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *RateLimited
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAccountsWithoutUnionIDResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAccountsWithoutUnionIDResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAccountsWithoutUnionIDResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAccountsWithoutUnionIDResponse) GetJSON200() *AccountsWithoutUnionID {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetAccountsWithoutUnionIDResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetAccountsWithoutUnionIDResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetAccountsWithoutUnionIDResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetAccountsWithoutUnionIDResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetAccountsWithoutUnionIDResponse) GetApplicationProblemJSON422() *Validation {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetAccountsWithoutUnionIDResponse) GetApplicationProblemJSON429() *RateLimited {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetAccountsWithoutUnionIDResponse) GetApplicationProblemJSON503() *Unavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAccountsWithoutUnionIDResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAccountsWithoutUnionIDResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAccountsWithoutUnionIDResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAccountsWithoutUnionIDResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetReportOverlapResponse401Headers the declared response headers of an HTTP 401 response for GetReportOverlap
+type GetReportOverlapResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetReportOverlapResponse429Headers the declared response headers of an HTTP 429 response for GetReportOverlap
+type GetReportOverlapResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetReportOverlapResponse503Headers the declared response headers of an HTTP 503 response for GetReportOverlap
+type GetReportOverlapResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetReportOverlapResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReportOverlap
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *Validation
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *RateLimited
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetReportOverlapResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetReportOverlapResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetReportOverlapResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetReportOverlapResponse) GetJSON200() *ReportOverlap {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetReportOverlapResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetReportOverlapResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetReportOverlapResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetReportOverlapResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetReportOverlapResponse) GetApplicationProblemJSON422() *Validation {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetReportOverlapResponse) GetApplicationProblemJSON429() *RateLimited {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetReportOverlapResponse) GetApplicationProblemJSON503() *Unavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReportOverlapResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReportOverlapResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReportOverlapResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReportOverlapResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetReportSummaryResponse401Headers the declared response headers of an HTTP 401 response for GetReportSummary
+type GetReportSummaryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetReportSummaryResponse429Headers the declared response headers of an HTTP 429 response for GetReportSummary
+type GetReportSummaryResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetReportSummaryResponse503Headers the declared response headers of an HTTP 503 response for GetReportSummary
+type GetReportSummaryResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetReportSummaryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReportSummary
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *Validation
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *RateLimited
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetReportSummaryResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetReportSummaryResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetReportSummaryResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetReportSummaryResponse) GetJSON200() *ReportSummary {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetReportSummaryResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetReportSummaryResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetReportSummaryResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetReportSummaryResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetReportSummaryResponse) GetApplicationProblemJSON422() *Validation {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetReportSummaryResponse) GetApplicationProblemJSON429() *RateLimited {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetReportSummaryResponse) GetApplicationProblemJSON503() *Unavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReportSummaryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReportSummaryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReportSummaryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReportSummaryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListSigningKeysResponse401Headers the declared response headers of an HTTP 401 response for ListSigningKeys
 type ListSigningKeysResponse401Headers struct {
 	WWWAuthenticate *string
@@ -7695,6 +8373,63 @@ func (c *ClientWithResponses) ErasePersonWithResponse(ctx context.Context, tenan
 		return nil, err
 	}
 	return ParseErasePersonResponse(rsp)
+}
+
+// GetAccountsWithoutUnionIDWithResponse Accounts whose identities never carry a unionid
+//
+// Accounts with identities of which none has a unionid: most likely the official
+// account is not bound to the tenant's WeChat Open Platform account.
+//
+// Roles: admin, viewer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/accounts-without-unionid (the `GetAccountsWithoutUnionID` operationId).
+func (c *ClientWithResponses) GetAccountsWithoutUnionIDWithResponse(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*GetAccountsWithoutUnionIDResponse, error) {
+	rsp, err := c.GetAccountsWithoutUnionID(ctx, tenant, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAccountsWithoutUnionIDResponse(rsp)
+}
+
+// GetReportOverlapWithResponse How many persons two accounts share
+//
+// For the tenant's accounts (ordered by AppId), `both[i][j]` is
+// the number of persons (by unionid) in both account i and account j; the diagonal
+// is each account's persons. `only_one[i]` is the persons found in account i alone.
+//
+// Roles: admin, viewer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/overlap (the `GetReportOverlap` operationId).
+func (c *ClientWithResponses) GetReportOverlapWithResponse(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*GetReportOverlapResponse, error) {
+	rsp, err := c.GetReportOverlap(ctx, tenant, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetReportOverlapResponse(rsp)
+}
+
+// GetReportSummaryWithResponse Who the tenant's people are, per account and in total
+//
+// Per account and for the whole tenant: identities, identities with and without
+// a unionid, distinct persons (one per unionid; an identity without a unionid is a
+// person of its own), and the logins and active persons of the window
+// `[from, to)`. Computed by the database.
+//
+// Roles: admin, viewer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/summary (the `GetReportSummary` operationId).
+func (c *ClientWithResponses) GetReportSummaryWithResponse(ctx context.Context, tenant TenantPath, params *GetReportSummaryParams, reqEditors ...RequestEditorFn) (*GetReportSummaryResponse, error) {
+	rsp, err := c.GetReportSummary(ctx, tenant, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetReportSummaryResponse(rsp)
 }
 
 // ListSigningKeysWithResponse List signing keys
@@ -10402,6 +11137,330 @@ func ParseErasePersonResponse(rsp *http.Response) (*ErasePersonResponse, error) 
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ErasePersonResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAccountsWithoutUnionIDResponse parses an HTTP response from a GetAccountsWithoutUnionIDWithResponse call
+func ParseGetAccountsWithoutUnionIDResponse(rsp *http.Response) (*GetAccountsWithoutUnionIDResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAccountsWithoutUnionIDResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountsWithoutUnionID
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Validation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAccountsWithoutUnionIDResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetAccountsWithoutUnionIDResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAccountsWithoutUnionIDResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetReportOverlapResponse parses an HTTP response from a GetReportOverlapWithResponse call
+func ParseGetReportOverlapResponse(rsp *http.Response) (*GetReportOverlapResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReportOverlapResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReportOverlap
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Validation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetReportOverlapResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetReportOverlapResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetReportOverlapResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetReportSummaryResponse parses an HTTP response from a GetReportSummaryWithResponse call
+func ParseGetReportSummaryResponse(rsp *http.Response) (*GetReportSummaryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReportSummaryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReportSummary
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Validation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetReportSummaryResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetReportSummaryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetReportSummaryResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxlogin/wxlogin/api/gen"
+)
+
+// TestAdminAPIReports: the reports over HTTP agree with the logins made.
+func TestAdminAPIReports(t *testing.T) {
+	s := newStack(t, backends[0])
+	ctx := context.Background()
+	operator := strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
+	_, viewer := s.keyValue(operator, tenantID, "viewer", nil)
+	alice := newBrowser()
+	s.loginAs(ctx, alice, appA, "alice", "snsapi_userinfo")
+	s.loginAs(ctx, alice, appB, "alice", "snsapi_userinfo")
+	s.loginAs(ctx, newBrowser(), appA, "bob", "snsapi_userinfo")
+	s.loginAs(ctx, newBrowser(), appA, "carol", "snsapi_base") // no unionid: a person of her own
+
+	base := "/v1/tenants/" + tenantID + "/reports"
+	now := time.Now().UTC()
+	window := url.Values{"from": {now.Add(-time.Hour).Format(time.RFC3339)}, "to": {now.Add(time.Hour).Format(time.RFC3339)}}
+	sum := decode[gen.ReportSummary](t, s.admin(viewer, http.MethodGet, base+"/summary?"+window.Encode(), nil), http.StatusOK)
+	counts := func(app string, identities, with, without, persons, logins, active int64) gen.ReportCounts {
+		return gen.ReportCounts{Appid: app, Identities: identities, WithUnionid: with, WithoutUnionid: without, Persons: persons, Logins: logins, ActivePersons: active}
+	}
+	if want := counts("", 4, 3, 1, 3, 4, 3); sum.Total != want {
+		t.Errorf("total %+v, want %+v", sum.Total, want)
+	}
+	wantAccounts := []gen.ReportCounts{counts(appA, 3, 2, 1, 3, 3, 3), counts(appB, 1, 1, 0, 1, 1, 1), counts(appSandbox, 0, 0, 0, 0, 0, 0)}
+	if !reflect.DeepEqual(sum.Accounts, wantAccounts) {
+		t.Errorf("accounts %+v, want %+v", sum.Accounts, wantAccounts)
+	}
+
+	overlap := decode[gen.ReportOverlap](t, s.admin(viewer, http.MethodGet, base+"/overlap", nil), http.StatusOK)
+	want := gen.ReportOverlap{Appids: []string{appA, appB, appSandbox}, Both: [][]int64{{3, 1, 0}, {1, 1, 0}, {0, 0, 0}}, OnlyOne: []int64{2, 0, 0}}
+	if !reflect.DeepEqual(overlap, want) {
+		t.Errorf("overlap %+v, want %+v", overlap, want)
+	}
+
+	missing := decode[gen.AccountsWithoutUnionID](t, s.admin(viewer, http.MethodGet, base+"/accounts-without-unionid", nil), http.StatusOK)
+	if len(missing.Appids) != 0 {
+		t.Errorf("accounts without unionid: %v, want none", missing.Appids)
+	}
+
+	backwards := url.Values{"from": window["to"], "to": window["from"]}
+	if res := s.admin(viewer, http.MethodGet, base+"/summary?"+backwards.Encode(), nil); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("window ending before it starts: %d %s, want 422", res.status, res.body)
+	}
+}
