@@ -56,6 +56,9 @@ func recovery(logger *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler { // a handler cutting its answer short on purpose
+					panic(r)
+				}
 				logger.Error("panic", slog.String("request_id", c.GetString(requestIDKey)), slog.Any("panic", r))
 				c.AbortWithStatus(http.StatusInternalServerError)
 			}

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -673,6 +674,36 @@ type OpenID = string
 // Example: acme-open
 type OpenPlatformID = string
 
+// Person One person (a unionid) across the tenant's accounts.
+//
+// Example: {"accounts":[{"appid":"wx1234567890abcdef","openid":"oLVPpjqs9BhvzwPj5A-vTYAX3GLc"}],"first_appid":"wx1234567890abcdef","first_login_at":"2026-11-25T08:10:00Z","last_login_at":"2026-11-26T12:00:00Z","logins":3,"unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL"}
+type Person struct {
+	Accounts []struct {
+		// Appid An official account's AppId, 'wx' and 16 lower-case letters or digits.
+		//
+		// Example: wx1234567890abcdef
+		Appid AppID `json:"appid"`
+
+		// Openid A WeChat user's id within one official account.
+		//
+		// Example: oLVPpjqs9BhvzwPj5A-vTYAX3GLc
+		Openid OpenID `json:"openid"`
+	} `json:"accounts"`
+
+	// FirstAppid An official account's AppId, 'wx' and 16 lower-case letters or digits.
+	//
+	// Example: wx1234567890abcdef
+	FirstAppid   AppID     `json:"first_appid"`
+	FirstLoginAt time.Time `json:"first_login_at"`
+	LastLoginAt  time.Time `json:"last_login_at"`
+	Logins       int64     `json:"logins"`
+
+	// Unionid A WeChat user's id across the accounts bound to one Open Platform.
+	//
+	// Example: o6_bmasdasdsad6_2sgVt7hMZOPfL
+	Unionid UnionID `json:"unionid"`
+}
+
 // PersonErasure What erasing a person removed.
 //
 // Example: {"identities_erased":2,"login_events_erased":17}
@@ -682,6 +713,18 @@ type PersonErasure struct {
 
 	// LoginEventsErased Example: 17
 	LoginEventsErased int64 `json:"login_events_erased"`
+}
+
+// PersonList A page of persons.
+//
+// Example: {"items":[{"accounts":[{"appid":"wx1234567890abcdef","openid":"oLVPpjqs9BhvzwPj5A-vTYAX3GLc"}],"first_appid":"wx1234567890abcdef","first_login_at":"2026-11-25T08:10:00Z","last_login_at":"2026-11-26T12:00:00Z","logins":3,"unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL"}],"next_cursor":null}
+type PersonList struct {
+	Items []Person `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	//
+	// Example: eyJpZCI6IjAxOTNhIn0
+	NextCursor *NextCursor `json:"next_cursor"`
 }
 
 // Problem RFC 9457 problem details.
@@ -1166,6 +1209,18 @@ type ListIdentitiesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListPersonsParams defines parameters for ListPersons.
+type ListPersonsParams struct {
+	// Appid Only persons with an identity in this official account.
+	Appid *AppID `form:"appid,omitempty" json:"appid,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // GetReportSummaryParams defines parameters for GetReportSummary.
 type GetReportSummaryParams struct {
 	// From Start of the window (inclusive).
@@ -1277,6 +1332,12 @@ type ServerInterface interface {
 	// GetReportOverlap How many persons two accounts share
 	// (GET /v1/tenants/{tenant}/reports/overlap)
 	GetReportOverlap(c *gin.Context, tenant TenantPath)
+	// ListPersons The tenant's persons, one per unionid
+	// (GET /v1/tenants/{tenant}/reports/persons)
+	ListPersons(c *gin.Context, tenant TenantPath, params ListPersonsParams)
+	// GetPerson One person across the tenant's accounts
+	// (GET /v1/tenants/{tenant}/reports/persons/{unionid})
+	GetPerson(c *gin.Context, tenant TenantPath, unionid UnionID)
 	// GetReportSummary Who the tenant's people are, per account and in total
 	// (GET /v1/tenants/{tenant}/reports/summary)
 	GetReportSummary(c *gin.Context, tenant TenantPath, params GetReportSummaryParams)
@@ -2362,6 +2423,92 @@ func (siw *ServerInterfaceWrapper) GetReportOverlap(c *gin.Context) {
 	siw.Handler.GetReportOverlap(c, tenant)
 }
 
+// ListPersons operation middleware
+func (siw *ServerInterfaceWrapper) ListPersons(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tenant" -------------
+	var tenant TenantPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant", c.Param("tenant"), &tenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter tenant: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPersonsParams
+
+	// ------------- Optional query parameter "appid" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "appid", c.Request.URL.Query(), &params.Appid, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter appid: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", c.Request.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter cursor: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListPersons(c, tenant, params)
+}
+
+// GetPerson operation middleware
+func (siw *ServerInterfaceWrapper) GetPerson(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tenant" -------------
+	var tenant TenantPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant", c.Param("tenant"), &tenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter tenant: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "unionid" -------------
+	var unionid UnionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "unionid", c.Param("unionid"), &unionid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter unionid: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetPerson(c, tenant, unionid)
+}
+
 // GetReportSummary operation middleware
 func (siw *ServerInterfaceWrapper) GetReportSummary(c *gin.Context) {
 
@@ -2570,6 +2717,8 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/summary", wrapper.GetReportSummary)
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/overlap", wrapper.GetReportOverlap)
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/accounts-without-unionid", wrapper.GetAccountsWithoutUnionID)
+	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/persons", wrapper.ListPersons)
+	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/persons/:unionid", wrapper.GetPerson)
 }
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
@@ -6463,6 +6612,314 @@ func (response GetReportOverlap503ApplicationProblemPlusJSONResponse) VisitGetRe
 	return err
 }
 
+type ListPersonsRequestObject struct {
+	Tenant TenantPath `json:"tenant"`
+	Params ListPersonsParams
+}
+
+type ListPersonsResponseObject interface {
+	VisitListPersonsResponse(w http.ResponseWriter) error
+}
+
+type ListPersons200JSONResponse PersonList
+
+func (response ListPersons200JSONResponse) VisitListPersonsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersons200TextCsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ListPersons200TextCsvResponse) VisitListPersonsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ListPersons400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListPersons400ApplicationProblemPlusJSONResponse) VisitListPersonsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersons401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPersons401ApplicationProblemPlusJSONResponse) VisitListPersonsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersons403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListPersons403ApplicationProblemPlusJSONResponse) VisitListPersonsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersons404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListPersons404ApplicationProblemPlusJSONResponse) VisitListPersonsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersons422ApplicationProblemPlusJSONResponse struct {
+	ValidationApplicationProblemPlusJSONResponse
+}
+
+func (response ListPersons422ApplicationProblemPlusJSONResponse) VisitListPersonsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersons429ApplicationProblemPlusJSONResponse struct {
+	RateLimitedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPersons429ApplicationProblemPlusJSONResponse) VisitListPersonsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPersons503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListPersons503ApplicationProblemPlusJSONResponse) VisitListPersonsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPersonRequestObject struct {
+	Tenant  TenantPath `json:"tenant"`
+	Unionid UnionID    `json:"unionid"`
+}
+
+type GetPersonResponseObject interface {
+	VisitGetPersonResponse(w http.ResponseWriter) error
+}
+
+type GetPerson200JSONResponse Person
+
+func (response GetPerson200JSONResponse) VisitGetPersonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPerson400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetPerson400ApplicationProblemPlusJSONResponse) VisitGetPersonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPerson401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetPerson401ApplicationProblemPlusJSONResponse) VisitGetPersonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPerson403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetPerson403ApplicationProblemPlusJSONResponse) VisitGetPersonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPerson404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetPerson404ApplicationProblemPlusJSONResponse) VisitGetPersonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPerson422ApplicationProblemPlusJSONResponse struct {
+	ValidationApplicationProblemPlusJSONResponse
+}
+
+func (response GetPerson422ApplicationProblemPlusJSONResponse) VisitGetPersonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPerson429ApplicationProblemPlusJSONResponse struct {
+	RateLimitedApplicationProblemPlusJSONResponse
+}
+
+func (response GetPerson429ApplicationProblemPlusJSONResponse) VisitGetPersonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPerson503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetPerson503ApplicationProblemPlusJSONResponse) VisitGetPersonResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReportSummaryRequestObject struct {
 	Tenant TenantPath `json:"tenant"`
 	Params GetReportSummaryParams
@@ -7135,6 +7592,12 @@ type StrictServerInterface interface {
 	// GetReportOverlap How many persons two accounts share
 	// (GET /v1/tenants/{tenant}/reports/overlap)
 	GetReportOverlap(ctx context.Context, request GetReportOverlapRequestObject) (GetReportOverlapResponseObject, error)
+	// ListPersons The tenant's persons, one per unionid
+	// (GET /v1/tenants/{tenant}/reports/persons)
+	ListPersons(ctx context.Context, request ListPersonsRequestObject) (ListPersonsResponseObject, error)
+	// GetPerson One person across the tenant's accounts
+	// (GET /v1/tenants/{tenant}/reports/persons/{unionid})
+	GetPerson(ctx context.Context, request GetPersonRequestObject) (GetPersonResponseObject, error)
 	// GetReportSummary Who the tenant's people are, per account and in total
 	// (GET /v1/tenants/{tenant}/reports/summary)
 	GetReportSummary(ctx context.Context, request GetReportSummaryRequestObject) (GetReportSummaryResponseObject, error)
@@ -7987,6 +8450,60 @@ func (sh *strictHandler) GetReportOverlap(ctx *gin.Context, tenant TenantPath) {
 	}
 }
 
+// ListPersons operation middleware
+func (sh *strictHandler) ListPersons(ctx *gin.Context, tenant TenantPath, params ListPersonsParams) {
+	var request ListPersonsRequestObject
+
+	request.Tenant = tenant
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPersons(ctx, request.(ListPersonsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPersons")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListPersonsResponseObject); ok {
+		if err := validResponse.VisitListPersonsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPerson operation middleware
+func (sh *strictHandler) GetPerson(ctx *gin.Context, tenant TenantPath, unionid UnionID) {
+	var request GetPersonRequestObject
+
+	request.Tenant = tenant
+	request.Unionid = unionid
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPerson(ctx, request.(GetPersonRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPerson")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetPersonResponseObject); ok {
+		if err := validResponse.VisitGetPersonResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetReportSummary operation middleware
 func (sh *strictHandler) GetReportSummary(ctx *gin.Context, tenant TenantPath, params GetReportSummaryParams) {
 	var request GetReportSummaryRequestObject
@@ -8099,203 +8616,212 @@ func (sh *strictHandler) RetireSigningKey(ctx *gin.Context, tenant TenantPath, k
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1Lcxu5liD8VxC8HWGrbvKphy0qvuhQ+dpV8vtacvneMt0imAmSsJJAGgBFsWxF9ObbTi9nfkGvZjG7",
-	"2cyv6Zie3zGBAyATmUySST38uKNFRVlSZuLgvHFwHp9rIZ8knBGmZK37uTYmOCIC/vn4BI/0/yMiQ0ET",
-	"RTmrdWsnY4IEkXwqQnJPonMiJOUsQEMuUP9oWH+BVTjuN2pBjVzgSRKTWrfWq20PO3g/bA96tVpQk+GY",
-	"TLD+tJon+u9SCcpGtcvLoPach9isVLbw2zfPER8i5cGQX6l53m4qwjBTsonDCcmtNuRiglWtW5sKWhdk",
-	"SARhoX5kEYyX/FhxQRahOGRyRoREIRZiTtkISRIKoiTCgiBGzolAIQ7HJMrDxXhdwgd9eAibTmrd99kf",
-	"P5SB8oYoMT8cKiIWoTkmIWeRRIqjGaYKDciQC40bBcDlYNj1l55QRid69Va6JGWKjIioXepFEyzwhCjL",
-	"CYdJcvSX11iNy6nCh0MaUhwjHIZ8ytQ9ifQbgAKqH0r0q0GN4YleCCcJjWpBTZBPUypIVOsqMSU+dP8k",
-	"yLDWrf2pmfFm0/xVNgEWQMyjqZBclIPUZ+RCnYbwRN+xTCLIOeVTiRI8IgcIDyRhChhX/3VIhVTwpzzp",
-	"yPxp8vujo72jj4cXr05ejo9Yy+3r05SIebYxs1yOxBN88ZywkcbcbrsTaLy7n9tlxD6KyCThirBw/ozM",
-	"S9gPTRn9NCXoHMdTghIikKYbi0iEZoIq0kCHhvxoRtUYNibxhKAzMkeYRWjAI/Mnynqss4PGfCokGmkO",
-	"zpCAgckRHmHK4K1wjNmISMS4fnGEJlyQRo/l8PQg3MEPo9Z+PcTbD+o7gw6p7+P2sL5Ndgd7YSdqD1sp",
-	"4oyWyTDnbbuu970EhZ3d3SIKE6wUEfqb//K+17votOu93sUD8uHP/1Rbgl+mqJof/aWcb6j9+z2JaITu",
-	"a5Q8fXdyT6K+nA76W0s42r11eg2+fjX4SEJlWftoCGp0CW9rxdwHchm6ICrRAEsSIc4O0E67g2ZjwnJa",
-	"0j4ZIUlZUWcWtHM5gaxiX0qZVqsM3c+W4VnSEdOMdEYKqEZmZY3xMxotxfjZTWH6GVnKC4evjzz4GFeI",
-	"KmkEbylY5OZ44DmdULUI2ZEiEwmCv6CqdlvleimGL/lARGSIp7Eyr0zwhbEFQMTUMrRLLEOgLY4gahnK",
-	"wphqlWps4iaIM2/cGO5OwAVYbrGMiwAALgHIPHFlaAwAAM2l/oZMOJMEjOnPOHpDPk2JBOKGXKtv+CdO",
-	"kpga76eZCD6IyeTPH6VxhVIa690oTONaFyAjUhmVTkE5ayTTCD09fvWyi6aMXCQkVCRChEXaCOrfI8qS",
-	"qYJNS4W1/7PoNTWtIZd2/0QCabq1/eHDvaj1sP3w4U74INrb1UylsJrKWncHNABVoFJe4Fg7WyRC9vVM",
-	"GY+VSmS32ZxdxHxEWSMi5263sjnAUd29cVkV16/N2wbVZc6qQVOImcbQQP8Ga4UzTwjqeytqZaPdCs6G",
-	"MQ2vSx2LQjS7aHe2d3b3Hjzcb+FBGJEhwrGGYI7IBZWA4xsnxX5GisPiYlXoEDoc3BwRrB0yYDgUBMg6",
-	"XwUHAM2wRFNt0bR3hrXbQURKSUs6B6Sl2xMuBjSKCLsm4dSYSqf70QTPQa4ijtQY34rYbGe0yrZQjUzD",
-	"9PmbopOxd4LHBCgDm0MRN64fwnHMZwgQZGmQQmCJ8JKrJ3zKomvSgHG0XH4qEqFZ+mZ1uuxkdHnJ9TFB",
-	"b6saXRhXdfP8TdDlJUdyGo4zGbK4T1exuH8t4DRI9WtPMI1JdG1JWOZAgsxqNxSN6DlhiDLkeYhfgTr6",
-	"LOWo4+8bDc3Gq9Ep8d6s2zdvgmIOF5nkTOBHcNmnQmgfCbBnKVkCh6XpG6wIOILXJqY5FOKhIgK1tYfG",
-	"gZ1X0coeayjZSKF1PONzwjmaYDZ3qruq/RFYkXps930juq0IiDseUwl63hLCX9ecPbx4GARi6mkkpgwS",
-	"+3TTi9kAMCecP8diRG7O46PEhJwssEhxtLe7u72HBnNFbsOnaHt26o3veSrOUQybq0ZbxXndPH/THp5z",
-	"hPk5EWhvBz2jPzvCpotauXrL8FSNuaB/XFuwsHW6nctAJUrPDLfgLrQzMuQ2UQ35U/+VGzJOduPgy3FG",
-	"wFHSWJiyM8ZnLECCnPMzEum/k4tEI8aRxQdnQd7evXtXP5yqsVZCIVZkSSRBw0g0/2PvWRDvfJjjZ4IF",
-	"OJE4nvx/vZpFz5qA9KXhlXNMYzyIybVZJSIJYZF2c/V5zMJgkJUucmADeHLMhYrnN89Eu77PeaIdb4EF",
-	"jec+ENX5KX3jJtjp0McQlSjiM+Yxi1vrJnXzb1p60zuHa1CXMqMIBImoIKE6nQoqu0jjr9tsyjFPGva1",
-	"ZjjooslUwmkU8Ivu6/8hzuI54gzFPMTxmEulZabdedBoNVqN9pbmZyG43vL7z7UhJXEEVsFbr9ECRsAA",
-	"Z+0qa1x+uHmt1fHctZzGFgSfSYSRmFZmufOMXjduQHxwHNtl6/W3DlDfEKCPGJ4QiQgOxwgI0YDAk10Q",
-	"Lk1eH5WH8FmmMbWW4lMvPpZTWZ9roSBYkegUbq06rc5evd2ud3ZPWg+7rVa31fodHtcqVabPPCh5Bgjk",
-	"orwPoh2yM2zh/cFDTSiyO9zB24NOWAtqMZbqVJ+7CyvunbT2u9vua+66gwILgG6H59k0joOaPjxqXRdN",
-	"KFAoETwhArzIwo48MVq2ufTKLtKemaKTkuu6PAqK6H7nQuHaNkvFE4lmXJxRNjpAGmCIMMDFXd5cLMFk",
-	"KUD6O8Y8mBjhAoA0qh6+LFJh5YZmWCL9OARLAm0F9V8mlE0VsfujwyXbKyPt1bZnGGL1Bl/qZy7zDLN2",
-	"a/Zhu5PZmMYEUWWDnY0rw2tYdDW8b/QzJnjrAsDvaxCfht3ajwQ+Q+cYsUDG3Maze14OZNcwGXXxCL4G",
-	"1icy50Ecv/YEaIhjSRaNJiMzp1QKGqSKdsjJ80rpvaqgeVethhfRC2uZqHlnOFVTQa4ugddjyauyg88J",
-	"62gKGgDH8ashGO+VV9zGclwGnwvoPyuzJzZsp20IiYc2EePQutVgt7rI+L79Bjoea4cKjr184SJwdnF2",
-	"+veLbb4vW7NPb0nnt+jhx2dnnw4fsL8OfpcnO88n7fDJ7viX5E1n+m6vPHHCR48GdxEtH1ayrzmXp/Yw",
-	"0F7wUog3N5DGRFU1h4DvK6Alr8DNmpsYzZR1nlOpypIAEjwi+gBhkSYLWKGKTIyPeLv4uXl34UNQ8zI3",
-	"zDMLWshuz/tHJWlyjIiFwPBzbqU1qoJcKJtvsmATAIj810qVgfGbSx3CYgYNuv+f//9//9//67/+57/9",
-	"zy1NZ2xD8QU6m0wazaElsdQqpLf3wKcy5EaQmcQJ1SQVlA25JrF2wE+nIrZuebfZTA8O3Yeth62mMseC",
-	"GQnHWJWEdZvwiVpQm/DI3Eafk4wrDsMJ0VopqQU1nhB2msRYaRVvDhX603X9e+Ad75yjMe+OCf7RqhHy",
-	"iYMlxHE8wOGZJoe5YNZIk/p/xjGYJtFSFO1aFNkEt1q3rTmInxF2qlR8agKostbd3mu1qnxpgYst8Spl",
-	"OwW34zcXyL8alGN46DLHEmW2SHMGiZCJbLx981w7pZKwCCWEJzFBiptzD+r7BO1DnlFfnxhJH+EoKmbQ",
-	"XZP5/Ny/MlQY5lyNgRf6mQ19i0WeXnMOSAh7bR83lC+w/Ro3xT789s2RhONxyvYrSQtPHZvTejmbr0l3",
-	"0C+cnDzXL/uisIJTdzfg1ILGdQmE1v0C0hWZuYi3sk2VUCfFmM/mBSff2+AKPX8NT75oDRroSEFKpaGT",
-	"Pv5IopAkCRZYkXjuBCqZqvSp/ia2Yr0d+KbKe4navaZKvZr2+wdVFKUin6aJGSOX59XndEi0uLrs2iz5",
-	"9+m7E6kPdvZLAWrbiIQ2BS7n9AC14R8mV9EcEHMsa9ZMk9Me7u3k0tP2WqX5adfVEyskep0zXhTb5V75",
-	"nd/2A/ltt3EksUeB7+VM8hawsKGtOoF0cRKb8gOTHnIAmgCytSSSCs8bCDJpk+Qocgl45smCbFydR4L0",
-	"0UnjirbkQafEltxZh3XWoZpDeLmc7eQ7c/3xllHOylKK3XNoNuYyTc6nRKaVNkLMEUZT/QEalXk8wExF",
-	"5TZs1T6UOw95GV44JeSltczcLLEg4HNUOfm72pkA3Ztd3INDUXsPxXxGRD3EkqCYKKWliwsU0REtWJly",
-	"k+IVScwu3rfq+7j+x4fP7b3Lfyo7CqUu5DtBrxqLTn1VV13jXNkFEp06DV9rpZAbwIs/lx6hTzMDUZLB",
-	"n4Eh+ATgeEcejbFCrxzaUxZz0tJAL4G3BFFTwYqn0LUwegeaBEs540J7IF6lRLvzcHUZUFCDQp5XLJ4b",
-	"e1fCZ27Xpbw2jag6DMuL6N7pzWOGINxmKoZQRKMAYanP47ak7pyIgTk/2Ao1G30yronmGfOzsZ7ZzxGV",
-	"NndAeyNnZJ694X5hAoD6F5YhsifsL9KPul9EJCb2G27jDZPCbsoN3O/SL+V/na7oqnSyDyZESM4aRGAJ",
-	"lXmmKMXAyZX5WO6XRFFTppdxxMI+FuVJE+TxOSmL/b1ixKeFYz6t2CDDy5ZSFMXGUrcMiYqLU1uGUimG",
-	"u8rNhG+02vvbuDXcqe9FnWH9Qbg9qD8kO7i+O9wbPAgfRvukVSl1E1jrlCaw3Haj1Wi3txsPNMKwGIEC",
-	"sLvpluowW5BhXMsSVZAy/ErHy5ONyyK2VtQAmZymCY6IraqCvXoXyOD2JERgxQUK+WSCWSTdyahv8xj6",
-	"aEAZFvkruio0WnuheaNRwc0uq326f16eW3FPor/Vbd5g/aigVUvYZQEqj3/KlsFRJIiUPnlQiCcENH/x",
-	"XjHHfQs23rJjqerUnzda0+ZDG815RlnUpVEf3SeNUQP1l3NyP0B9qwu7mvL/8a//rn9lNFGX750OJvpX",
-	"W3mQV0vGwg6sqFQuUSq55IZIV04+AidjKYpyxPcplIKw1D6BOlx3oMb6SUT0oyvO0ne68DZOqJnN+uaH",
-	"1Edgzo+X+HmH+aLDCjlVxju4XgAG3n5I2sNW2Im2Bzt4d3/v4YMHe3u7uzs729udTrvdapVkP2Vrf8t7",
-	"n000fJlyyLaRA3Ad8bxEiLJDQ46Om+YBrCWq7xPCQ/L008Ons7Y4+aM1+G1n8jJ88Ld553my+0zu/xpt",
-	"/zLcOyTtN3znLX34u2p9d2yR305pYrSVB+eewBkeERYlnDK1NhVkU/QsMNn3z7k5HG7EyessV46VV2Rn",
-	"fEVVdAtGIqeYv7mZeEJJHD0WoqwliD5mQazSOPIDwc+ITfMtEMclVWdNSmwqNYRjhjyO+YxEaDBfF5ZZ",
-	"lHL76c/L4qj3JCQVHyBG4AbdBlcxixCgFAEm0EdOGYmMfrzXuBcg43IWssALHXjcdhZTIe3+lnq7Bm02",
-	"kTz/0Y1Rsu5i12AoBaqMyq6BRzmNbXRnKonQfrkkhGm4OFtsUrPJ9Sg+xwoL7zZFdptNNaYiml00PsV8",
-	"xBsha04mPCGsOdp+wdnb39XLX8+iyR80PIrp4GKP4iefDsPdvfOL58dvh8lgj+2+e3b899/+3no0/uuz",
-	"M4qfHo/+2o5+n568Gp0/fy7GTweP3/z1rzvkhTx/uEPw+a8U05B8uqCDpxePhr+S5s6e1ppUSHVqLntK",
-	"lES73HvdDduk/mDQwfX9aHtY3yG72PmvLqur7JN7J+1OpnfMEzanaTuoMRqe2cuh//wf//Z//tt/sTdD",
-	"sDR//tvr5OMnuf/z+PyP2euPu4f185O/H/5t+5fn2vG2AVz9oD4BYRlhGUkc7Z125Og39WD84vdXr4fP",
-	"r5tE49OxyD5PXIQQ0qkLF2omm+UAkUmi5q7LEmdkMUXlu+GMBUkvsspym9y+zXhBgbs+l+ek+4xWDYoc",
-	"O3pf3fY+QJna26mt7nHiM/It8EgqGgsbcLKy/mLHIDKVmSKUjwEAuFa3+nCMTRWyi2mDQrzvheVd+5AB",
-	"nzKoJcUM6ZXSqLgt7ovnbtcD0PB6xxJJjoZYFEIWqwV5MSS+2jKY+IM1YhZTGQo8muWEfIHpi+yXZ5tV",
-	"9madx5fdTV3t1j9nYr5bxX4llb7oe9Ze/OXx7ovO49nvH/+qXr57cfH7cWv77x+fjmvX9EhT7+Cbe6Mv",
-	"7EVwnl/6ErNowC/6aY6IliFTBCH4dDR2JaH3JBpMaazqNBViMpnGWHFxgPoxPSf9Hku/4V62T5pKANuf",
-	"zd7g2IU1eel54QrDZnYsaKSXpUrwEPrn4EFMwF3NS72fFlJsD7ay911Q85C+sOZrLCUEWl1HP3eo1WSw",
-	"7fwgFs9Zpp+rtvJbG11PzVfZBS6N0jLeCY7IxrF9D0t7O6u627Xq+4f133H9j9N6aXe7oGZtQwnFPL/Y",
-	"dOUyHQDXO8brpHz1xebm4Hs5C6UHJXd969um1IiZWEYxlZ7KzKzdnybQKWGnx+zpJLBnkwDdO72njdy9",
-	"+r0tZ8TBhtK8dQzgQKYy69pjxqzqZ9JMhEJvRD8dqkDwZTj6qRRHr+Ge4LHAclrWnRRObURgSdkIYWRu",
-	"FZAgE35OiukRmcU6hQvQqNbtOOVvYu7p79sPFvXy4tue09VZ5XS1ypyu0nW9L7YfbPjJBQeiCG/5mmW6",
-	"3FUPL6D7zZNHaH9n9wGyxcnI1IIXXYCFCnHwBLroCufnkvLvG4hU/FAV38U0LYPbUkmYEabQTHA28tq9",
-	"WEjyau76lFksSrakWjhEcJErKg+8IvLy8FQl18cLf5U4Pxl5V9/RJrjYNmMVN1RtqLzJLbFNRqEMgv/+",
-	"nbFtDQr6N3OTYj6SV7hNtnxaBsuvJyevkXkg92Hg6TQfeXd/31NAO61SrWYlYNEgQ28PJKeTCRZzlyeg",
-	"389vpYLkFJPTysJi9vtSgdcGbQ3evjmSKKYQaKT2GiDi4XRCIAfN+0Z5jGOdoK6ruCmoZ/irw1dKnjJl",
-	"7KUmLm52dZ8LSKZLG10ECA8kj6eKBNpyDwUe6c3DD+5MX773Cjmped+3tcIxuu+++v5f/vThz19srvb9",
-	"FOov7c6DXq/Rsv+1t+6/7zb/+YN++qetf94q9RJy6Zvl6RJatWnyI4ycJPkRZBPwNV3LyAUOVTwPoLUU",
-	"eN76HznUbJbTXUmf+XS+BIQemdd2DTbtT+1FXfeGJFyoR0ZJLeze/B7y9Vka/zDhDSMlszGPXYdY4wH2",
-	"wSr0tRsIfmFJNtY5OTXOlqx1H2p6rzzse43Vum04G5lISq27C4ok/VS7rXerbddpep5ut1v2d3yqvF+X",
-	"1cMUICvi4i9UKspCZR1FyLPV7DAySsHW5s8oi/gst2nY4oI7tqj/0vBsCQcazDtXO72lNHhXXOG4QmZr",
-	"STAyQ63vPnYqQuwIUQT5uQl1LUeJoVyFFdZTw9JUoiSeSj/r2aU2FKOKhk0qrJ3nJB8/7Vb1L+T4zv9I",
-	"pW8sKdLJNRvMwbm4aIbElGBBkdnLbYfWDK/OiYhxSR7ZaysFcoyFcfvAM0swBeWwpKxneZo5cGhZ7nlQ",
-	"G3BtCd6/3w06H4L3nWD7w4egpi3WKWdan24H7ZvIUHcLlcXRKhC7+LHizxnA1/lueRq9Bd1bZDlFj40f",
-	"tabXt60/TrQLaWMD2iPQIr2gbT7XUjfXJZn5irSzgYLvZEpl25P+zoJeL1Pql8Hi4u3liw9bReuSLd72",
-	"7UqVxVv6XDgUfOKFilvtE4gTd1utP0MSAhTWpg90ljygcFxmjzw0FuDezuDeWYW0TinSSgxhmLoDFb0P",
-	"z4co4XyDlrLLqzIEVLvB0nhc/GLnWl+0iK++1eKNvN4ngOa+FmTILBVIXnbg6UOOez+dI6J8uQw5G9LR",
-	"VMDB4QD1zymZEdGHMLNEVPmFCKZNSFAzzxQy8e3fFtBw7Eq4loRFZ2RQx37DHARFX/663q2XPp4Uyi1z",
-	"YOQfXQTGr7Uva6IErc4xW6j3PrBFTyrN7XKB/rziumqdZGdBamR5GrSB0L89HGOZgzgHUS6oPuA8Jpgt",
-	"9glY0ksqQwKE9G3SddoPjDDEtBtvMLSkw1mFfgNrrwBSLC3PtEMwwykbieXOE67hc7qVA9RaDXpno8im",
-	"hOQ1B+Da9gTHpp6ltDWhFytIpfPpuxN/Wos8gLhMIug5VgSNcWzby6GY4HMr2j5CimY1HtW6tcfHnd29",
-	"ivltZ2Afig2YIBapNA68XkLQPQTC7drOlGSLxCN/7paBIie8DrCvk814tmmpRbbhCq3z4OGbbp1nUbyo",
-	"4AHlfWAVCem8kG8qD1A/wVL6f7MzpAZTBSXC6aHq6btnxweobwGH4/ZISwjU7hXMgCFwULPfzrihWJyl",
-	"Su82i43KTHpBPKq5DRZafniYXy1T5WkChYlHMkA4jpG9f1u4pszlDFQQl70bE5eri+ezT/luaCvXc0S7",
-	"jZxUT7198xyAk7QOZ6FkgU8SzOZoChd1Lpa6eWs7W3AZpcW4afOFfKeG2mpfoFXeoep2ek6lIC+ixf0t",
-	"sz65ZlL6tOY63kGHSddgMoc5i4lFh2O9ss1Kojarzq/Y8qh19ZZHfh+TFIOb9SUym7tGW6LSFnTLGK7k",
-	"wvh2sL8UUctxUJZcsA15Adslt3wuQ8AmBwSQCiAVFkrLLheIsIi6G8Z79XuNhZv/fAX+e1z/o1Xf/2D/",
-	"X//wuR3stS/dr0sD+gbudTlo9pruWs0gb1aj3IKCt0r1O1Hut9g5JU9Fv+3OEQsbJTfhSxWrduWcbvXP",
-	"3gEC8BBh5i9UVVOkGwnnIuJca5DFGPv1Okpdt3tUUFveiGQxgwqHgtt64zQPL80z0n5dLkfpermxV8+q",
-	"Mi0Ap4Kq+TEMygBWGUA74MOpCQ2bn544o8QT/GlK0P3Zxdnpf/zrv2/VgqUN7E1F/GCO+ka1mFarfQRX",
-	"hGnZO8IJ1Q+bZ6AwxQzt0FwFa+fzQLL6tp+xpOEiNdKyKZPDDP1StkydTKGIsACfX7AEUKYgmtfq9rVS",
-	"SAGWAqCXkFox5Isw/moclyXtRqxDYyelyCmxLJ5OlTZZtrAnG9cMeswmntmGEZoG8AEXPzMS3GM99qc/",
-	"oV89x0n/6jEOx5lbtZAkBwOA8ULvTtO+KX1tKDhT2t71mCQwd3pMXJKZ1lzkIM2FFFMm7e7vSfRK8xoi",
-	"F3Zerc3SlEScE4EkjYjZnEukw1qAwDFCIY+Ia2ufwuFuqtHbN0eBPtva2VrugR4b4PCMwBcjQiYS2WKm",
-	"fA2kGS6YRjhcUVVuqTMyb/TYiR1Oe04EHVICCIwpIyUv6FOsI8KhIxRQ4JyIuTn6TllEBOo3z9t9pPAZ",
-	"kUsadqPetNXaDnFCNRzwA+mj+30rmv2tBjqEvzAqbYEsZyHx8xa1BAQmEhOhMZZjYjMYx1iCmhI8Jl0N",
-	"3xcz9u8LzDz80mNf6vU6/Kf/1HfNLfroCxqQmLORmTo+5qZbjia3pX3Xyk8A+SWBG1KsF7VGyHkqB7kn",
-	"kWGBc0h+YvMMpc7nPzCTO3N/83sEIAOqjTV/0b91GLf5ruDGzZi7ZTbPu3jzF/P5Km/1GODdjKjkU6VZ",
-	"GM1s7rXBI2RY2MnaO63tA4TRhEp93gvKJiP1mBuNpL9r32qbad4m/4fhCWR12mGY7qJ8jA2AZnKjW87I",
-	"U0yw8CIueMCnyugM68sjUAuGtpSzfOKPHXGixqTH9Jak2ROJgL1/+gmSzeRPP8EcsmWpkOh+f9kcHc2+",
-	"J2NCRY/1tVaFiA9PQ5AyTVh6++ZIWhaF3KUvNjtL8yrBEFXx+TXl2aqjZjXpd1ot9KXQPcSfF9tFk3Sm",
-	"7dPjVy8DhG1moZ0YBKDp36aj8w2m0xGACRaSoAqQ5YZiAWht9AWxqw3aqrBeNsMTFtu2eKg8CrTCEtmo",
-	"Slhix+wnP9XSZaHlZLPSlFrz0f2UfqWjZtF9c0NxpHXMiEpFNHrUjIZkCzCKGeoXxtD2zTC3pYNoK8BY",
-	"NtpRg9vuoC+o7wZF9ssmRbqN3JPpHYId/V5h3WzgHay2XWDuslF5Fb7qpa3qz3Y6hc+aK7vBtJCt2E2F",
-	"xQoJczxrzkFBphyzXwxwZOnFRc7irxjCVGUPuRmPsIv9jONtj6fitEg3ks2Mz+x708b67kxSUbLTCWbo",
-	"C9oFWcsNhbsfYYUHWGqb7V2ibLlZaBUB0fbJ0QS0xBB0sbt+tQahgd64aZhahYdjEmrtgUeYMqnyOaE9",
-	"ZisaNVrGmEWxtfoHqDiVMgxJoiCl0pxxB0SbR21IuCQ259SakOdaQq0FSbAGTR8XnN7nIiKii/pArD66",
-	"34bTXqsVINucE+22tkxVPPg0Pdb3Tu19GIc00B+WWoBXlg+BBihWEFkgoQ2ibPz0EwIXDvVfvzo+cY4b",
-	"Zogn5ty/qD403xt6pX6ixBPSY5rTtIEGMbRehjvGGhtuSu8FeEVyRoShCrxUoGKPTbggDXQIz3lnCM+L",
-	"trwEKtAZkcJZaQuIAFd5PWb8xQBJcLypsLuw3sU+0vyhfSUYTWH4znWqMx6p05p6b9oXMXoTtus+0kDH",
-	"lI3iTM8ZLjTbdb64Vsqg8w5Q//XhyaNf+z1mPeZMd8LJz+5eK9aZuwtbGF5MGRoQNSOEWdpCn6OMtH5b",
-	"RFD9oeZB4B3MfF+zaw/+yl7pBMZNMs2oAnMigFZO9t90QoKcprSHO2AJA6PtYOau+bE+YwFGoZYopiFh",
-	"MhcKSnA4JvUOTPzLtyaYzWYNDH9ucDFq2ndl8/nRo8cvjx/DO1l2uhuF6ScD1FoN+5A+ieKE1rq17Uar",
-	"sW1imWMIIzQjHup/XAa1pn2sMceT2P5KNT8bW37ZbMxIHNdB4zc/zs5kw85RLDzGtePThEPa4h9tIvFn",
-	"yBi6zBKK1z1o9maeymoZNPylbd4MI7gAWXojwRkopzCeRlowQDWZHEFqlNkb7SF30yaAhmqpZ30UQXxL",
-	"qhO7vEaj9RPl0oFQ2SNNGAINV3RrHnRhzQ9BTRCZcE14vctOq7VivqWba1ltnKIXji6d4bkQkL4Majtm",
-	"/bLPpnA2f8aRNUnmlfb6V94WJtrutLbXv/TEH5y/0+msf+O3XA3STmd//Sv+7O7LoLZbBTB/1iwE71xm",
-	"IzCPQyg0ihvJrDOrNP2Medn9gLnxkekMIZP0qKQ1L969tB/tsT0Dsvu2OVHdHjPnde91ozHTwV35QGBV",
-	"wTAg2sj+ppLhGV249f2QVhv9zKP5DfO8vT67zN8aQJfeBXlr3/Day6aXZvdy3kBcbTTXTcKFZy6D2nMe",
-	"4lXdU93z6XMAyHcs0K0K0vnIHh7hhXaFJdIZ7j+MyjDMmgp+qdbIW8XUiBo1Am2Sy+oUijdJXdAIhct6",
-	"65C1dlKNkyqTndY2DLXpMX3eQTCEP1EHqG/uFA2/961KcTa4a66r+t59lfGKGz1mYDJebyGLoOgv59zF",
-	"TmtHn/aqKiq79VRTFSR+Z1UGOhzhLGjfu0U0O1n9xkuunvApi34cebDUWy0QQblbeOLdmqatKc3RpCrz",
-	"/ELUMsZp/Rim4vKOa78+1/5C1DqO3cxhMizyGqsxOEuJPkSXuI1eqr4N5IzoOTEhCC/X16QsNFaoadxj",
-	"RZVs1Da4mzRywzzMglWl6a1nKTb3GYcQOrhlZ9Emh1RyFr+uBoAKe5sMPLtTB1YdtCuog9dePP8JhPP/",
-	"kR1Ie3N7BQey6ZdcrbGoJQkJMhdigWsAXzHAqTNA5uZ2WajlMGtU8QPHWvzhcyuDLVl56p2V/kbhmQUu",
-	"9iQmq5q7tsEuDfO8sZea5kpi/QRReyWtzG171hen22MSSsvKZooeoClTNDbtr2z3R9d8zi8IG2IaN3rs",
-	"jXdrJ10PYVTWpKOf9ruwg4DTPh39raDHXOG7a9KBuEh7dEDm5BzuDuDulETLOlb02KG7AvZaDbj7Ye9W",
-	"OL2iKKqc5cErN9LvO41e5YfSfuXwVTrusNwl8frO3QWwrqgj7yJeoIWdEizTgeW6eJ374q6RVgbE4Pe5",
-	"XOAsRpAfBZCFwrJq0Lwe7TEKl/6JOx6l3T+oQiGPYxIqEkGKeKaMjfozLewqKS0Dcqa0qgWyvJaKI+hB",
-	"cudpfIMoFpCuOoevCGil3Y+KEa0SdwHO6JBj2kV9aVOoJZ7LHgMjPrN14VlNc2DGt9hqaOjaZvNS7XX8",
-	"Rh79L0QtZdfWj2Kq7gJo3yqAVl1aru6brz8wwiSCm428HRRGf/SRIEmMQ5e5a9qZpf3e/IHM+bgbsi2u",
-	"OEMuyxGkCMZomG/ZTG6bsOSbuxCHY3JPotiV8Nzvv/vb81e/HL08PXz06NXblyenjw4f/fr49OTkeX+r",
-	"koky0bMr+9W3HOHLT87+yiG+alrqLsh3F+TbIMh30x5zM1dTtToOmFX6TZlLYs87zgHicUSkMmknXi8c",
-	"KsyEOLlxfNCvBvvBg4QLs8lWRgqL08nunJJvFC/ME8ITt4LofGW3pDS++MKkOxcKLAvj3U1zoH5aoAkF",
-	"FGmNJvgePQbiiu73c/P3+pDi7mpAbM6zPlh005LCM0ISiT5OJVRZ9djxr4f1zu4eVLU10AlHZmZ3YIvK",
-	"EIauBZyRAEUkifkcUZOOy1yVGXhRMSR3HvRAo8w9BeQGUXJxJqHQCJrobBATzM3Hu5HA4C0F6MqGdC7x",
-	"LUqGrWZTOsuGdHpOxyNIWH7EmRI8Xud9vOTHigtyF967Unjvx8pPyzHVKjV4Rd+j+dn843RNIO8NSL7f",
-	"w6xbVjYsyHAqTUBuaCeCMcRZA8H7kGLWK2qRFQlnS7WIAaegRapF6mQauLFw3Fn5bxOPNtXM1Tn8qxn6",
-	"9Q8bljv6S+3yQ2W5ywYSj67aPHJt2PCgx4qdMDeOJLrFbB/OW3TNc+ssMapmE/dkOnXiTla/vqz6vFns",
-	"vfodxAqnJeIEHpIsQKzFCTxfJ0KULTblREdZVN8NsCJR4Jr/cwFFcIow13vD1aWa+GEiyDnl00xMoZGj",
-	"/pCdDDeYp267uaSyYyZA2rVH7TfbsG56JZv42ktHqN1SaM99Hwo/v3ZsbyN9oTGXTaq5tqv9Dxfr+4cM",
-	"2B0TlRf5DeN0Ca2fkXnFxDxXspE1l9AW2XWXKFZFeiG6BnpplMuyGJ1L7g0qZvNBSdmPnswHm1gfoXNY",
-	"v/MEvllszpHAFy4nObeUwvfCdRRw7dXyQ3HMrbyLnp2R+fKYWY+VB81QLma2XBhX5LkBB3+3aW4A3TfK",
-	"cvPWXho+g1YBd0Gzu5y4rx9lS9VKuUZb5y40P5+R+SYBNOhxooClu/r07nqaLY2ZpR4GdLSrUrVpe41M",
-	"8NxF9NPR15toNgN1qtmqRdj0wnfhte8jvLaGtW/3nP6MzFfHyKYRVXXTobCaz53raQg57VoAzPXUkMaK",
-	"CJMQFOjzX+ZwX8O31gs+NhAuIKs4IiSeO9Bc5YDpegOTavUjn6ZEzLNu0eavrpXqejOqYTkMrUkKVq0f",
-	"8awDJ02PKivg4OLUKLHK0GTjN1aDwl3zOmj6U2wBDmeybvmksBJIzUdyMHodgbe9UbNZm99VwJlmYQY+",
-	"yM0iF2E8lfScbJWPzPEmTv2+DJv6mzkQq3W1XwWn7TBWGdBOFUDNR68E6Q91skxFuEKlmKdf7gzXNzth",
-	"+mTwDZdvL6550lxmk/JTUtdbJK8KYaU9yrXFQvehM3OPmUHq0uRlUM62Nk7VOvKHg663Tx64zkYtVMQt",
-	"02t2HGnlUPEK26Cy+o25Z6dMb+9lAJi/VjdQCWErQChiIm3XnYHj+osjyixN16Aom8JaDUTXVb8CjDPT",
-	"IhJL1yGd3o710iucwgqnN2rI1mzlVgyct5f/R2yd1QYV4qgZPe7s3Dezc7nJzs7Keb+8dRvX/Oy08Lr4",
-	"xWOBpQ1fpIrbVewZKbZeEzpEMdZ6yfzW6laJJ8QOPeixqSQCTWzWJCOz9IsbFOg5Tq8clUihptKVA94x",
-	"/jdgfGAkhFlKkOWsX+p9vWIZLVc2nKqS7bKci25eJy8LfKfMf1eH8uOVzq1n4tsMsDnWWhllsyPCm5+t",
-	"d7pSzZtB/ziuQ/dBrSengnSNwpTWCS5x3O2nU0e5x1wOW25obpBmtlCRsxqBG/mpBGbSRs2QVhXQxhun",
-	"vrm9u0tnApwxPvOC3y2zwB9EcGR7vlQxKaCTzNZvUxOYFR4bpJapg3cwcxvfGajvwEBZlrslwV40A2a5",
-	"e6kspWfMRL9TcsTM399ufuRcqjAEjL2XaQpr3faYqbu1lwVGXFspa5VzB2wzigrmekNaq9tmF024PgjS",
-	"M2LjAi4ekekQ25MnnSGXmyrl5oj5M+XSc/rVyujlO7Nhh6vbr1ctrrjEVYBaoawB2J1++Bb6IeNyiGN4",
-	"bG6rxrEQ84zBPQViBeu2jnVObvk5ETFOlorpk1zuzD2ZTWm8X+wstxWg/oCr8Xv64f3HD31EJWStITad",
-	"DIjQcm29C3R/MHc73oJhElyNs64o5o7a/vTRTPSMKB5pVwNGtMGgmqzW1X61gfqcxfNTzsh7+iEtmXNr",
-	"wtwkmIuSrROXpcuuEfs3gLhXFm23KO35hZYIuSUfmmAl6MWdjH8LGf+Vz8yYI8dqasYzMZFjDLHEryzX",
-	"KXhL5Po1EVmDAxalOXKmz0XajjzVV0EuKGtmypjccz5V2ulO498RlYqyUGXSDuP5iXCPHPhnIfeJTAdC",
-	"sLrHrBPPh25u4FaQjnqxrZ6MnlD0PJNye4KYURbxWY/13w8FnwRI8a1+Az3ik2SqjMbKJeNfSQUcWwyv",
-	"uUk5Vml3QAcXug+5vtVi73+GOdBLgtZ6dyu9u6sF4R+zqAjxBhH2lRArfn14P9y61nW0XVY4YP58p26/",
-	"TYFRwalPCE9igrAgAagZX61RhhRXOP56CtgOgtmgNgBGOcB4ORgdxhUSREFdAMxltsUBoAafvnt2vLWQ",
-	"r3ToD5vBMFZuOI0RVnBccuPHzHBYOxs0wSPSRbk5b+Cv4XiG5xJGuG18u3xsdm7LC26vsiddZtnFFYho",
-	"No/n7tLq211a+WTwZDAnJLdbBgB3RtZLOCNzc5xIC++yP6ABCfmESJhzSM9Nsq2GU/aYS56dcEFgLCfU",
-	"6bmKQC2URsj4GWHSvUciM+fa9ZeEHlJQJKhlu1rlOnTiyBj+u+5+4YG5RCbzlChcYdwl2v9jdqcwPGzu",
-	"dTNlsFwXVLGrzc9nazPoJ/wcxN+KsykEsinzILJmkrrtOauNayLouQZ1jOPhQSbMPWalWSqeWJGGqa8n",
-	"dnSl/bg/6Nqa751OZ6tr++ksZhevSKTX7+fEfsNkeqNi7szeN0mm18hHuBq333JOvbnr0/CRcCqomsMa",
-	"A4IFEYdTNa5133/QRkEScV5+fNVs5S7S9FN6R7mJxug+DGvuNptp7/nuw9bDVh9x47OSyYBEEYnctGEJ",
-	"J0gzabUJJsniZiFEAZOMcXbZMRB8JolA51RSBaXa9lBpJqbVzYjS0uMsdJzJhjfqj+HwjLAIhTiO/W+Z",
-	"sall1y7+pl02iyBDIggLiR1/DIiMvLp978vuZcedCw1L+STBjBKJpjDC230BvbJlCOakwFk89+G1I0QW",
-	"v/czkBmFgkCsBccy6zMG4yYPXx8FSIY8IXBTAleq6WSrNJHT1n8sfv9w4V6lZPyIm3ucTTDImqhKF9Ch",
-	"pk8CqUML5LQg2ydLWpFdgjdvgyUETgSRJn9flXUh0iix8SSpsFAkjWqh188ePfZAKDSZKb+Zs5iYSiIg",
-	"6O9aQejjk95tUnZn7i3i3RuWL5Du7+m7k5x7HaBkOoipHJsBze646H07p3vKv25GNSM+dDms2SRnnxh+",
-	"bvUaMN3pPBRcGjubMcdHTpmRFu8e067hjumXHy7/bwAAAP//",
+	"7L1Lcxu5liD8VxC8HWGpbvKphyUqvuhQ+dpVsmVbV5LL95bpFsFMkISVBNIJkBTLVkRvvu3Xy29+Qa9m",
+	"MbvZzK/pmJ7fMYEDIBOZTJJJPSz7thYVZUmZiYOD88Z5fKn4fBRxRpgUlfaXypDggMTwz+fneKD+HxDh",
+	"xzSSlLNKu3I+JCgmgo9jnzwRaEJiQTnzUJ/HqHvUr77G0h92axWvQq7wKApJpV3pVLb6LbzvN3udSsWr",
+	"CH9IRlh9Ws4i9XchY8oGletrr3LMfaxXKlr43ekx4n0kHRiyK9UnzbokDDMp6tgfkcxqfR6PsKy0K+OY",
+	"VmPSJzFhvnpkHow3/EzymMxDccjElMQC+TiOZ5QNkCB+TKRAOCaIkQmJkY/9IQmycDFeFfBBFx7CxqNK",
+	"+0P6x49FoJwSGc8O+5LE89CcEZ+zQCDJ0RRTiXqkz2OFGwnAZWDYcZceUUZHavVGsiRlkgxIXLlWi0Y4",
+	"xiMiDSUcRtHRX06wHBafCu/3qU9xiLDv8zGTTwRSbwAKqHooUq96FYZHaiEcRTSoeJWYfB7TmASVtozH",
+	"xIXun2LSr7Qrf6qntFnXfxV1gAUQ82wcCx4Xg9Rl5Epe+PBE15JMFJMJ5WOBIjwgBwj3BGESCFf9tU9j",
+	"IeFP2aMjs5fR78+Odo8+HV69PX8zPGINu6/PYxLP0o3p5TJHPMJXx4QNFOZ2mi1P4d3+3Cw67KOAjCIu",
+	"CfNnr8isgPzQmNHPY4ImOBwTFJEYqXNjAQnQNKaS1NChPn40pXIIGxN4RNAlmSHMAtTjgf4TZR3W2kZD",
+	"Po4FGigKTpGAgcgRHmDK4C1/iNmACMS4enGARjwmtQ7L4Ompv433gsZ+1cdbT6vbvRap7uNmv7pFdnq7",
+	"fito9hsJ4rSUSTHnbLuq9r0Aha2dnTwKIywlidU3/+VDp3PValY7naun5OOf/6myAL9MUjk7+ksx3VDz",
+	"9ycC0QBtKJS8fH/+RKCuGPe6mwso2r51cQu6ftv7RHxpSPuoD2J0AW0rwdyF49LngqhAPSxIgDg7QNvN",
+	"FpoOCctISfNkgARleZmZk87FB2QE+8KTaTSK0P1qEZ4FHTBFSJckh2qkV1YYv6TBQoxf3hWmX5GFtHB4",
+	"cuTAx7hEVArNeAvBIndHA8d0ROU8ZEeSjAQw/pyo2mkUy6UQvuQCEZA+HodSvzLCV1oXwCEmmqFZoBk8",
+	"pXFiIhehzA+pEqlaJ66DOP3GneHuHEyAxRpLmwgA4AKA9BM3hkYDANBcq2+IiDNBQJn+jINT8nlMBByu",
+	"z5X4hn/iKAqptn7qUcx7IRn9+ZPQplByxmo3EtOw0gbIiJBapFMQzgrJNEAvz96+aaMxI1cR8SUJEGGB",
+	"UoLq94iyaCxh00JiZf/MW011o8iF2T8RcDTtyn5/bzdo7DX39rb9p8HujiIqieVYVNrbIAGoBJHyGofK",
+	"2CIBMq+nwngoZSTa9fr0KuQDymoBmdjdinoPB1X7xnVZXJ/otzWqi4xVjSYfM4WhnvoNVgJnFhHUdVZU",
+	"wkaZFZz1Q+rf9nQMCtH0qtna2t7Zfbq338A9PyB9hEMFwQyRKyoAx3d+FPvpURzmFytzDr7Fwd0dgtFD",
+	"GgyLAg8Z4ytnAKApFmisNJqyzrAyO0icnKQ5OgukObcXPO7RICDslgcnh1RY2Y9GeAZ8FXAkh/he2GYr",
+	"Pat0C+WOqZ88f1fnpPVdzEMCJwObQwHXph/CYcinCBBkziCBwBzCGy5f8DELbnkGjKPF/FPyEOqFb5Y/",
+	"l+30XN5w5SaobZU7F8ZlVT9/F+fyhiMx9ocpDxncJ6sY3J/E4A1S9doLTEMS3JoTFhmQwLPKDEUDOiEM",
+	"UYYcC/EbnI7ypezpuPtGfb3xcucUOW9WzZt3cWIWFynnjOBHMNnHcaxsJMCeOckCOMyZnmJJwBC89WFq",
+	"pxD3JYlRU1loHMh52VkZt4aStQRay1E+55yjEWYzK7rL6p8YS1INzb7vRLblAbHuMRUg581BuOtq38OJ",
+	"h0EgpppEYoogMU/XnZgNAHPO+TGOB+TuLD5KdMjJAIskR7s7O1u7qDeT5D5siqajp05dy1NyjkLYXLmz",
+	"lZxX9fN3beFZQ5hPSIx2t9Er+rM92GRRw1fvGB7LIY/pH7dmLGyMbmsyUIESn+EezIVmegyZTZRD/th9",
+	"5Y6Uk9k42HKcETCUFBbG7JLxKfNQTCb8kgTq7+QqUoixx+KCM8dv79+/rx6O5VAJIR9LsiCSoGAkiv6x",
+	"8yywdzbM8TPBMRiROBz9P52KQc+KgPS1ppUJpiHuheTWpBKQiLBAmbnKHzMwaGQlixyYAJ4Y8liGs7sn",
+	"oh3X5jxXhneMYxrOXCDK01Pyxl2Q06GLISpQwKfMIRa71l3K5t8U9yZ3Drc4Xcq0IIhJQGPiy4txTEUb",
+	"Kfy163Ux5FHNvFb3e200GgvwRgG/aEP9D3EWzhBnKOQ+DodcSMUzzdbTWqPWqDU3FT3HMVdb/vCl0qck",
+	"DEArOOvVGkAIGOCs3GSN6493L7VajrmWkdgxwZcCYRSPS5PcJD2vO1cgLjiW7NL1upsHqKsPoIsYHhGB",
+	"CPaHCA6iBoEnsyBcmpwcFYfwWSoxlZTiYyc+lhFZXyp+TLAkwQXcWrUard1qs1lt7Zw39tqNRrvR+B0e",
+	"VyJVJM88LXgGDshGeZ8G22S738D7vT11UGSnv423ei2/4lVCLOSF8rtzK+6eN/bbW/Zr9rqDAgmAbIfn",
+	"2TgMvYpyHpWsC0YUTiiKeURisCJzO3LYaNHmkiu7QFlmko4KruuyKMij+70NhSvdLCSPBJry+JKywQFS",
+	"AEOEAS7usupiASYLAVLf0epBxwjnAKRB+fBl/hSWbmiKBVKPQ7DEU1pQ/WVE2VgSsz/aX7C9oqO92fY0",
+	"QSzf4Bv1zHWWYFZuzTxsdjId0pAgKk2ws3ZjeDWJLof3VD2jg7c2APyhAvFp2K35iOcSdIYQc8eY2Xh6",
+	"z8vh2BVMWlw8g6+B9gm0P4jDE4eB+jgUZF5pMjK1QiUnQcpIhww/L+XemzKac9WqaRG9NpqJ6nf6YzmO",
+	"yc058HYkeVNycClh1ZmCBMBh+LYPynvpFbfWHNfelxz6L4v0iQnbKR1Cwr5JxDg0ZjXorTbStm+3hs6G",
+	"yqACt5fPXQROry4v/n61xfdFY/r5HWn9Fux9enX5+fAp+2vvd3G+fTxq+i92hr9Ep63x+93ixAkXPQrc",
+	"ebR8XEq+2i9P9KGnrOCFEK+vILWKKqsOAd83QEtWgOs111GaCekcUyGLkgAiPCDKgTBIEzmsUElG2ka8",
+	"X/zcvbnw0as4mRv6mTkpZLbn/KMUN1lCxHGM4efMSitEBbmSJt9kTicAENmvFQoDbTcXGoT5DBq08Z//",
+	"73//3//r///Pf/ufm+qcsQnF585ZZ9IoCi2IpZY5enMPfCF8rhmZCRxRdaQxZX2ujlgZ4BfjODRmebte",
+	"TxyH9l5jr1GX2i2YEn+IZUFYtw6fqHiVEQ/0bfSEpFRx6I+IkkpRxavwiLCLKMRSiXjtVKhPV9XvgXYc",
+	"P0dh3roJrmtV8/nIwuLjMOxh/1Idh75gVkgT6n/aMBhHwUIU7RgUmQS3SrupKIhfEnYhZXihA6ii0t7a",
+	"bTTKfGmOis3hlcp28u7Hbs4d/3JQzuCh6wxJFOkiRRkkQDqy8e70WBmlgrAARYRHIUGSa78Hdd0D7UKe",
+	"UVd5jKSLcBDkM+huSXxu7l8RKjRxLsfAa/XMmrbFPE2v8AMiwk7M4/rkc2S/wkwxD787PRLgHidkv/Ro",
+	"4akz7a0Xk/mKdAf1wvn5sXrZZYUllLqzBqXmJK5NIDTmFxxdnpjzeCvaVMHpJBhzyTxn5DsbXCLnb2HJ",
+	"57VBDR1JSKnU56TcH0EkEiTCMZYknFmGisYyeaq7jq5YrQceVHgvELu3FKk3k37/oIKikOWTNDGt5LK0",
+	"ekz7RLGrza5Nk39fvj8XyrEzX/JQ00QklCqwOacHqAn/0LmK2kHMkKxeM0lO29vdzqSn7TYK89NuKyeW",
+	"cPQqYzzPtout8ke77Qey2+7DJTGuwPfik7wDLKypq84hXZyEuvxAp4ccgCSAbC2BhMSzGoJM2ig6CmwC",
+	"nn4yxxs3pxEveXRUu6Euedoq0CWP2mGVdihnEF4vJjvxXl9/vGOUs6KUYvscmg65SJLzKRFJpU0czxBG",
+	"Y/UBGhRZPEBMeeHWb1Q+FhsPWR6e8xKy3FqkbhZoELA5ynj+tnbGQ0+mV0/AKWruopBPSVz1sSAoJFIq",
+	"7uIxCuiA5rRMsUpxiiSmVx8a1X1c/ePjl+bu9T8VuUKJCfk+pjeNRSe2qq2usabs3BFdWAlfaSSQa8Dz",
+	"Pxe60BepgijI4E/BiPkI4HhPng2xRG8t2hMSs9xSQ2+AtmIixzHLe6ErYXQcmggLMeWxskCcSolma295",
+	"GZBXgUKetyycaX1XQGd214W0Ng6oPPSLi+jeq81jhiDcpiuGUEADD2Gh/HFTUjchcU/7D6ZCzUSftGmi",
+	"aEb/rLVn+nNAhckdUNbIJZmlb9hf6ACg+oUhiPQJ84vko/YXAQmJ+YbdeE2nsOtyA/u75EvZXycr2iqd",
+	"9IMRiQVnNRJjAZV5uihFw8ml/ljml0RSXaaXUsTcPub5SR3I8wkpiv29ZcQ9C0t8SrBBhpcppcizjTnd",
+	"IiRKHl+YMpRSMdxlZiZ8o9Hc38KN/nZ1N2j1q0/9rV51j2zj6k5/t/fU3wv2SaNU6iaQ1gWNYLmtWqPW",
+	"bG7VniqE4XgAAsDspl0ow0xBhjYtC0RBQvBLDS+HN67z2FpSA6RzmkY4IKaqCvbqXCCD2RORGEseI5+P",
+	"RpgFwnpGXZPH0EU9ynCcvaIrc0YrLzTvNCq43mW1e+5fFudWPBHob1WTN1g9yknVAnKZg8qhn6JlcBDE",
+	"RAj3eJCPRwQkf/5eMUN9czrekGOh6FSf11LT5ENryXlJWdCmQRdtkNqghrqLKbnroa6RhW118v/xr/+u",
+	"fqUlUZvvXvRG6lebWZCXc8bcDgyrlC5RKrjkhkhXhj88y2MJijKH755QAsJC/QTicJVDjdWTiKhHl/jS",
+	"j7LwPjzUVGc9uJP6DNT52QI77zBbdFgip0pbB7cLwMDbe6TZb/itYKu3jXf2d/eePt3d3dnZ3t7aarWa",
+	"zUajIPspXfsh733WkfBFwiHdRgbAVYfnJEIUOQ2Zc1w3D2Dlobo2ITwkLj7vvZw24/M/Gr3ftkdv/Kd/",
+	"m7WOo51XYv/XYOuX/u4haZ7y7Xd073fZ+O7IIrudwsRoww/WPAEfHhEWRJwyuTIVZF30zBHZ90+5GRyu",
+	"RcmrNFeGlJdkZ3xDUXQPSiIjmB9cTbygJAyex3FRSxDlZkGsUhvyvZhfEpPmmzscm1SdNikxqdQQjunz",
+	"MORTEqDebFVYZp7Lzae/LIqjPhGQVHyAGIEbdBNcxSxAgFIEmECfOGUk0PLxSe2Jh7TJmcsCz3XgsduZ",
+	"T4U0+1to7Wq0mUTy7EfXRsmqi12NoQSoolO2DTyKz9hEd8aCxMouF4QwBRdn801q1rkexRMscezcpoh2",
+	"vS6HNA6mV7XPIR/wms/qoxGPCKsPtl5z9u53+ebXy2D0B/WPQtq72qX4xedDf2d3cnV89q4f9XbZzvtX",
+	"Z3//7e+NZ8O/vrqk+OXZ4K/N4Pfx+dvB5Pg4Hr7sPT/961+3yWsx2dsmePIrxdQnn69o7+XVs/6vpL69",
+	"q6QmjYW80Jc9BUKiWWy97vhNUn3aa+HqfrDVr26THWztV5vVVfTJ3fNmK5U7+gmT07TlVRj1L83l0H/+",
+	"j3/7P//t/zM3Q7A0P/7tJPr0Wez/PJz8MT35tHNYnZz//fBvW78cK8PbBHDVg8oDwiLAIhA42L1oicFv",
+	"8unw9e9vT/rHt02icc8xTz4vbIQQ0qlzF2o6m+UAkVEkZ7bLEmdkPkXlu6GMOU7Pk8pindy8z3hBjrq+",
+	"FOeku4RWDooMOTpf3XI+QJnc3a4s73HiEvI90EjCGnMbsLyy+mJHIzLhmTyUzwEAuFY38nCIdRWyjWmD",
+	"QNxwwvK2fUiPjxnUkmKG1EpJVNwU94Uzu+seSHi1Y4EER30c50IWyxl5PiS+XDPo+INRYgZTKQqcM8sw",
+	"+RzR58kvSzbL9M0qiy+9m7rZrX9GxXy3gv1GIn3e9qy8/svzndet59PfP/1Vvnn/+ur3s8bW3z+9HFZu",
+	"aZEm1sGDW6OvzUVwll66ArOgx6+6SY6I4iFdBBHz8WBoS0KfCNQb01BWacLEZDQOseTxAeqGdEK6HZZ8",
+	"w75sntSVAKY/m7nBMQur46WT3BWGyeyYk0hvCoXgIfTPwb2QgLma5Xo3LSTfHmxp7zuv4iB9bs0TLAQE",
+	"Wm1HP+vUqmMw7fwgFs9ZKp/LtvJbGV1P1FfRBS4NkjLeEQ7I2rF9B0u728u62zWq+4fV33H1j4tqYXc7",
+	"r2J0Q8GJOXax7sqlOwCuNoxXcfnyi831wXdyFgodJXt96+qmRInpWEY+lZ6KVK1tjCPolLDdYcY78Yxv",
+	"4qEnF0+UkntSfbJplTjoUJrVjh44ZDLVrh2m1ap6JslEyPVGdNOhcge+CEc/FeLoBO4Jip0ffYeANpJ8",
+	"iE2E/ZibS5Gk5dmC7LSkrHelqiqnAZTQ10ps6cfK6rl1dJcAtXVznyLBhKN1buN2rGfZLUhiNB8p0jV5",
+	"TZdBe0kY572DkmY3vtlr5py+zBvn8wa5Y+ku24tNI8pjMLUSndJ1F0dlzcTi3B7Nks9jLMZFDYMhkEJi",
+	"LCgbIGyZNCYjPiH5jKXUiLyAnISg0m5Ze0xfgyW/bz6dN5Xm33b8oNYyP6hRhPbCdZ0vNp+u+ck5mz4P",
+	"b/Gai5G+yijXyF52d/hfVebdQzTYqKYHt7xtr4c5ujh98Qztb+88RaaVBNKdO/LkMdfPA86yjW4Q7Sxo",
+	"1nEHceUfqj9HPqlW47ZQSE4Jk2gaczZwmnMZSLJG6e1PZr6FhDmquZAPjzMtQDyn5UfxZUIpZnEuKwoY",
+	"Jj3e5Rk1Ec43OVpGDWXb36+T02NSBymDq1o3w8c0cgZrOXVqQz4QN8j9MXRaBMuv5+cnSD+Q+TDQdFI9",
+	"srO/7+im7UahwjMcMK9PoBMTEuPRCMczm9Wl3s9upQTn5FOJi+x4830hwceGJjTvTo8ECilcC1FzaRtw",
+	"fzwiYNI73yiOSK9i1FX1kTlRDH+1+EqOp0gYO4nk85td3pUIUp+TtkQewj3Bw7EknvKz+jEeqM3DDzYC",
+	"W7z3EhUE2UhFY4kbu2G/+uFf/vTxz19NZc1GAvXXZutpp1NrmP+amxsf2vV//qie/mnznzcLfbpMsn1x",
+	"cpsSber4EUaWk9z7Pn09p3tMkivsy3DmQSNAiJOof2RQs14FTil55p7zNSD0SL+2o7FpfmrOy7pTEvFY",
+	"Pks8ruzu9e+huool0WodjNZcMh3y0Dq32l/vglboKqcdvPiC3NkJuTCmYaW9p857qbnmtMFsNyGSZS2u",
+	"HRAkyaeaTbVbpbsuEkOs2WyY3/GxdH5dVL2YgyyPi79QISnzpTVr1d4VOQy0UDCdVKaUBXya2TRssYSf",
+	"lXiMBRSoMW8DI0lOica75BKHJeoQCq6OUtS6nkWrJMSpG5mrTdQXE4tRok+uxAqrT8OcqUBROBZujYpN",
+	"RMvfAWkyKbF2lpJc/DQb5b+QoTv3I6W+sSAakWkNm4FzftEUicmBeXliL9YdSjK8nZA4xAVZvyeGC8QQ",
+	"x9rsA8sswhSEw6Iw18KiIKDQokohr9LjShN8+LDjtT56H1re1sePXkVprAvOlDzd8pp3UU9kFyryvEoc",
+	"dv5j+Z9TgG/z3eKiJwO6s8jiEz3TdtSKyQymW0SkTEgTyVUWgWLpOWmT9+RzgrS1hoBvZfxp9xM5uV4k",
+	"1K+9+cWbixfvN/LaJV286eqVMos3IPgQ85ETKGg0zyFK0G40/gwpY9AGIXmgteABicMifeSgMQf3Vgr3",
+	"9jKktQqRVi4Au9z6cGyIooAooKUo1aAIAeUimAqP819s3eqLBvHlt5rPn1L7BNDs15yYZyFD8iKHpwsV",
+	"Sd1k6lPm+sDnrE8H4xgchwPUnVAyJXEXLgUFotItG9NNnbyKfiZXN2X+NoeGM1twu+ASa0p6Vey2N0NQ",
+	"ouuu6+QoKPckVxyfASP76DwwbmeUopZ3MJgCs7nuHAemRFUmmbj2WjYruG5a1d6a4xpRXLSiIXRzPYZY",
+	"ZCDOQJS5Au1xHhLM5ru6LOj8lyIBLmBNiUzSvZEwxJQZrzG0oB9lie4wKy9sEywtzotGMHEvHWBo/Qnb",
+	"nj/ZygFqLAe9tVbQW0CqsQVwZTOZM119WNhI1okVJNz58v25O1tLHEBcJorpBEuChjg0zUBRSPDEsLaL",
+	"kLxaDQeVduX5WWtnt2Q28iXoh3y7PIhFSoUDp/Mb9HqCy1GlZwru4cKBOyVRQ5FhXgvYt8k9v1y3MC7d",
+	"cIlGp/DwXTc6NSieF/CA8i6QioDiC6gOEAeoG2Eh3L+ZiX+9sYSGDolT9fL9q7MD1DWAg7s9UBwCldY5",
+	"NaAP2KuYb6fUkC+llYWZKPm2kvouLxxU7AZzDZoczC/nqeL7o9x8OuEhHIbIZEvMJZVk7pNKsMvunbHL",
+	"zdnz1eds78ql69lDu487I0e8Pfi90XlSNTlXYMZHEWYzNIY7XBtLXb8RqSmPD5LWCUmrnGxfncpyW6BR",
+	"3E/wfjoEJiDPo8X+LdU+mdZ/yluz/UmhH7BtB5zBnMHEvMGxWtimBazr9VIp2aCucfMGdW7XqQSD63WR",
+	"05u7RRO5woahiwiuIJfgfrC/EFGLcVCUCrYFWVxbBbd8Np/LpHJ5kLglJI6l4l0eI8ICam8Yn1Sf1Oby",
+	"tLL9Uj7g6h+N6v5H8//qxy9Nb7d5bX9dGNDXcK9KTjDXdLdq3Xu3EuUeBLwRqt+JcL/HPlfZU3SbpB0x",
+	"v1ZwE75QsCpTzspW1/f2EICHCNN/obKcIF2LOecRZxs5zcfYb9f/77a9/rzK4rZR8/muTiJkkjWdZIUq",
+	"uy6TUXq7Soab58Dqhq3jmMrZGYw1AlLpQfP2w7EODeufXlilxCP8eUzQxvTq8uI//vXfNyvewnEjun9J",
+	"b4a6WrToxthdBFeESZMShCOqHtbPQBmhHrGkqArWzuaBpNXIP2NB/fnTSIpcdcUJdLfa1FWNuZLvHHxu",
+	"eSlAmYCoX6ua1wohBVhygF5DakWfz8P4qzZcFjSHMgaNmWslxsSQOLQfA7UC2WGwJxPX9DrMpAmb9j7q",
+	"DOADNn6mObjDOuxPf0K/OoaT+tVz7A9Ts2oupRnGteO5Tsu62V7yWj/mTCp912GCsEBTv8k/VJKLHCSZ",
+	"6/GYCbP7JwK9VbSGyJWZLm5y6gWJJyRGggZEb86mPWPFQGAYIZ8HxA4hSeCwN9Xo3emRp3xbMwnRPtBh",
+	"PexfEvhiQMhIIFN6mq1Y16NgkwiHLYHNLHVJZrUOOzejxCckpn1KAIEhZaTgBeXF2kM4tAcFJzAh8Uy7",
+	"vmMWkBh165NmF0l8ScSC8QqoM240tnwcUQUH/EC6aKNrWLO7WUOH8BdGhWlnwJlP3CxzxQGejsQEaIjF",
+	"kJh88yEWIKZiHpK2gu+rHtL6FSbUfu2wr9VqFf5Tf+raVkRd9BX1SMjZAJTXdMh1bzN13Obs24Z/PMgv",
+	"8exIebWoUULWUjnIPIk0CUwg+YnNUpRam/9Az1nO/M3t6II0qCbW/FX91mLcVCeAGTdl9pZZP2/jzV/1",
+	"58u81WGAdz1QmI+lImE0NZUyGo+QYSE0Y203tg4QRiMqlL/nFc2x6zA7yE5917zVVOdr838YHkHCrxld",
+	"bC/Kh1gDqOfs2uU0P4UEx07EBff4WGqZYWx5BGJBny3lLJv4YwZSySHpMLUlofdEAiDvn36CZDPx008w",
+	"NXJRKiTa6C6aeqbI93xIaNxhXSVVIeLDkxCkSBKW3p0eCUOikLv01WRnKVolGKIqLr0mNFt2MLg6+u1G",
+	"A33N9Xpyp3u30SiZQP7y7O0bD2GTWWjmuwFo6rcRjvGISAiRY2fUcYRjQVAJyDIjDAG0JvqK2M3GIpZY",
+	"L524DIttGTyUHtxcYol0sDAssa33k51BbLPQMrxZaqa4/uh+cn6Fg8HRhr6hOFIyZkCFJAo9ckp9sgkY",
+	"xQx1c0PDu3r05sKx4SVgLBrEq8BtttBX1LVjfbtFc33tRp6I5A6h+/wcD7pl1k3Hk8JqWzniLhpsWuKr",
+	"Ttqq+myrlfusvrLrjXPZiu2EWQyTMEuz2g/yUuGY/qKHA3NePM5o/CUj88rsITORF3axn1K86ciXn+1r",
+	"B2jqYcddZzZk1/okJTk7mTeJvqId4LXMCM+NAEvcw0LpbOcSZdNOriwJiNJP9kxASvRBFtvrV6MQaujU",
+	"zi5WItwfEl9JDzzAlAmZzQntMFN/rtAyxCwIjdY/QPkZwr5PIgkpldrH7RGlHpUi4YKYnFOjQo4VhxoN",
+	"EmEFmnIXrNzncUDiNurCYXXRRhO8vUbDQ6aVMtppbOoeJmDTdFjX8dq7MLyupz4sFAMvLfYECZCv9zRA",
+	"QtNaUfvpJwQmHOqevD07t4YbZohH2u+fFx+K7vV5JXaiwCPSYYrSlIIGNjRWhnVjtQ7XjVJisIrElMT6",
+	"VOCl3Cl22IjHpIYO4TnHh3CsaENLIAKtEsn5SptwCHCV12HaXvSQAMObxmYXxrrYR4o+lK0Eg4Q03dm+",
+	"otoitVJT7U3ZIlpuwnbtR2rojLJBmMo5TYV6u9YWV0IZZN4B6p4cnj/7tdthxmJOZSd4fmb3SrBO7V3Y",
+	"3Kh5ylCPyCkhzJwtdKVLj9ZtYgui31c0CLSDmWtrto3jL82VjqfNJN060NMeATTeM/+mI+JlJKVx7oAk",
+	"NIym36S95sfKxwKMQuVnSH3CRCYUFGF/SKotmM+abSQznU5rGP5c4/Ggbt4V9eOjZ8/fnD2Hd9LsdDu4",
+	"2E0GqDRq5iHlieKIVtqVrVqjtqVjmUMII9QD7qt/XHuVunmsNsOj0PxK1r9oXX5dr01JGFZB4tc/TS9F",
+	"zUy9zT3GleFTBydt/o8mkfgLZAxdpwnFqx7Ue9NPpbUMCv7CppyaEGyALLmR4AyEkx+OA8UYIJp0jiDV",
+	"wuxUWcjtpGWrPrXEsj4KIL4l5LlZXqHR2Ili4fi+9JE6jOyHK7oVD9qw5kevEhMRcXXwapetRmPJNGI7",
+	"hbjc8FsnHF04cXkuIH3tVbb1+kWfTeCs/4wDo5L0K83Vr7zLzR/fbmytfumFNXnhjVZr9Ru/ZWqQtlv7",
+	"q185xZIcaztDvbNTBjB3MjgE72xmIxCPRSi09RyItI+20N3nedH9gL7xEcnEN530KIVRL869tBvtMR1e",
+	"0vu2GZHtDtP+uvO6lpjJmMVsILAsY2gQTWR/Xc5wlC7c+n5Mqo1+5sHsjmneXJ9dZ28NoKf6HL8173jt",
+	"RbOm03s5Z3y5Upqr5pbDM9de5Zj7eFmva/t88hwA8h0zdKMEdz4zziO80CyxxDnnx0ql/zgiQxNrwviF",
+	"UiOrFRMlqsUINLUvqlPI3yS1QSLkLuuNQdbYTiROIky2G1swgqzDlL+jTK1LEskD1NV3ipreu0akWB3c",
+	"1tdVXee+SlvFtQ7TMGmrN5dFkLeXM+Ziq7GtvL2ygspsPZFUOY7fXpaBDi6cAe1714h6J8vfeMPlCz5m",
+	"wY/DD+b0ljOEV2wWnju3pkkjYe2alCWeX4hcRDiNH0NVXD9S7ben2l+IXEWx6xlMmkROsByCsRQpJ7rA",
+	"bHRS9U0gZ0AnRIcgnFxfnbJQWyKmcYflRbIW22Bu0sCOXtILluWmd46mWN9m7EPo4J6NRZMcUspY/LYS",
+	"ACrsTTLw9FEcGHHQLCEOTpx4/gsI5/8jG5Dm5vYGBmTdLblaoVELEhJEJsQC1wCuYACv00P65nZRqOUw",
+	"bVTxA8da3FGhS4MtaXnqo5Z+oPDMHBU7HJNWzd1aYReGeU7Npaa+klg979lcSUt92572xWl3mIDSsqIJ",
+	"0AdozCQNdbNC06vXtgp1C8L6mIa1Djt1bu2E7fiOipp0dJN+F2Zse9Kno7vpdZgtfLdNOhCPkx4dkDk5",
+	"g7sDuDslwaKOFR12aK+AnVYD9n7YuRVOrijyImdx8MoOYP1Oo1fZEeLfOHyVDKctNkmcLqGPAawbysjH",
+	"iBdIYSsEi2RgsSxeZb7Ya6SlATH4fSYXOI0RZAe3pKGwtBo0K0c7jMKlf2Tdo6T7B5XI52FIfEkCSBFP",
+	"hbEWf7q7YSmhpUFOhVa5QJbTAHcAPUgeLY0HiGLB0ZWn8CUBraT7UT6iVWAugI8OOaZt1BUmhVrgmegw",
+	"UOJTUxee1jR7etiWqYaGrm0mL9Vcx69l0f9C5EJybfwoquoxgPZQAbTy3HJz23y1wwjNke828naQG9TU",
+	"RTGJQuzbzF3dzizp9+aOz8/G3ZBpccUZslmOwEUw9Eh/y2Rym4QlV9352B+SJwKFtoRno/v+b8dvfzl6",
+	"c3H47Nnbd2/OL54dPvv1+cX5+XF3s5SK0tGzG9vV9xzhM3A9TIivnJR6DPI9BvnWCPLdtcVcz9RULY8D",
+	"ppV+Y2aT2LOGs4d4GBAhddqJ0wuHxnqep1g7PuhWg/3gQcK5SZJLI4X5WZKPRskDxQuzB+GwW451vrFZ",
+	"UhhffK3TnXMFljaROunmCU5EUqAJBRRJjSbYHh0G7Io2uplpqV1Icbc1ICbnWTkW7aSk8JKQSKBPYwFV",
+	"Vh129uthtbWzC1VtNXTOUcwlFJP5Nu+FkanyRzwUkCjkM0R1Oi6zVWZgRYWQ3HnQAYkycwSQHRvM40sB",
+	"hUbQRGeNmGBmmumdBAbvKUBXNFJ5gW1RMBo7nalcNFLZMTqeQcLyM85kzMNV1scbfiZ5TB7DezcK7/1Y",
+	"+WkZolomBm9oe9S/6H9crAjknQLnuz3M2kVlwzHpj4UOyPXN/EaGOKsheB9SzDp5KbIk4WyhFNHg5KRI",
+	"uUidSAI3Bo5HLf8w8WhdzVyewr+Zol/9sCa5o79Urj+W5rt0fPzgps0jV4YNDzos3wlz7UiiXcz04bxH",
+	"0zyzzgKlqjfxRCRTJx559dvzqkub+d6r30GscFzATmAhiRzEip3A8rUsRNl8U050lEb17bhBEni2+T+P",
+	"oQhOEmZ7b9i6VB0/jGIyoXycsik0clQfMnM8e7PEbNeXVGbMBHC7sqjdZhvGTC+lE0+cdITKPYX27Peh",
+	"8PNbx/bWkhcKc+mkmlub2v9wsb5/yIDdGZFZll8zThfR6iWZlUzMsyUbaXMJpZFtd4l8VaQToquhN1q4",
+	"LIrR2eRer2Q2H5SU/ejJfLCJ1RE6i/VHS+DBYnP2CFzmspxzTyl8r21HAdteLTsUR9/K2+jZJZktjpl1",
+	"WHHQDGViZouZcUmeG1Dwd5vmBtA9UJabs/bC8Bm0CngMmj3mxH37KFsiVool2ipzof7lkszWCaBBjxMJ",
+	"JN1W3rvtabYwZpZYGNDRrkzVpuk1MsIzG9E3EzHWk2wa6kSylYuwqYUfw2vfR3htBWnfr5/+isyWx8jG",
+	"AZVV3aGwnM2d6WkIOe2KAfT1VJ+GksQ6IchT/l9qcN/CtlYLPtcQziErPyIknFnQbOWA7noDk2rVI5/H",
+	"JJ6l3aL1X20r1dVqVMFy6BuV5C1bP+BpB06auCpL4ODxhRZipaFJx28sB4Xb5nXQ9CffAhx8snbxpLAC",
+	"SPVHMjA6HYG3nFGzaZvfZcDpZmEaPsjNIld+OBZ0QjaLR+Y4E6d+X4RN9c0MiOW62i+D03QYKw1oqwyg",
+	"+qM3gvSH8iwTFi5RKebIl0fF9WAepnsMruJy9cUtPc1FOik7JXW1RnKqEJbqo0xbLLQBnZk7TA9SFzov",
+	"g3K2uXaq1pE7HHS1fnLAtTpqriJukVwz40hLh4qX6AaZ1m/MHD2le3svAkD/tbyCighbAkIeE0m77hQc",
+	"218cUWbOdAWK0ims5UC0XfVLwDjVLSKxsB3S6f1oL7XCBaxwcaeKbMVW7kXBOXv5L6LrjDQoEUdNz+NR",
+	"zz2YnstMdrZazvnlveu4+hcrhVfFL57HWJjwRSK4bcWe5mJjNaFDFGIll/RvjWwVeETM0IMOGwsSo5HJ",
+	"mmRkmnxxjQI9S+mloxIJ1FTYcsBHwn8AwgdCQpglB7KY9Autr7csPculDafKZLsspqK7l8mLAt8J8T/W",
+	"ofx4pXOrifg+A2yWtJZG2cyI8PoXY50uFfN60D8Oq9B9UMnJcUzaWmAKYwQXGO7m04mh3GE2hy0zNNdL",
+	"MltonNEanh35KWPMhImaISUqoI03Tmxzc3eXzAS4ZHzqBL8beoE/SMyR6flSRqWATNJbv09JoFd4rpFa",
+	"JA7ew8xt/KigvgMFZUjunhh7Xg3o5Z4kvJT4mJF6p8DFzN7fru9yLhQYMYy9F0kKa9X0mKnatRcFRmxb",
+	"KaOVMw62HkUFc70hrdVus41GXDmC9JKYuICNR6QyxPTkSWbIZaZK2Tli7ky5xE+/WRm9eK83bHF1//Wq",
+	"+RUXmApQK5Q2AHuUDw8hH1IqhziGQ+amahzH8SwlcEeAGMa6L7fO8i2fkDjE0UI2fZHJnXki0imNG/nO",
+	"cpse6va4HH6gHz98+thFVEDWGmLjUY/Eiq+NdYE2ejO7400YJsHlMO2Kou+ozU+f9ETPgOKBMjVgRBsM",
+	"qklrXc1Xa6jLWTi74Ix8oB+Tkjm7JsxNgrko6TphUbrsCrY/BcS9NWi7R27PLrSAyc3xoRGWMb165PGH",
+	"4PFf+VSPObKkJqc8ZRMxxBBL/MZ8bWBZyNdvYWbhVMGcatfMFFbFhTqKnhlQOcTCyxSeyCHkmeARSXrY",
+	"wUW6lwzeCZz4rZ6aKLnEoenYdOBed1h7psPeQ9u8Q5iC1EaSXMm6LyZd41YYYJJbFN3kA+5QlIC4UkjQ",
+	"A2eenf3mdZiQMcEjEqANn4fjEROoawP2AOUFXFiYf5uItvTc+Lb0NLieRVDXS4wOAVOR4BNtjbIu+sQp",
+	"03vqHnQ39bbtCCb4tx2ihGOC6IDxmKzfm/PEnHKZ2xxLnXYgUBrjYt/obudHCo5rzJrQuFex9JcdTH9b",
+	"EuqwpSOMvflUBy87ILwJNxrpL3fPmy1zzeFtFbze5se/nUSfPov9n4eTP6Ynn3YOq5Pzvx/+beuXY7+T",
+	"zS7J324suR8wpKXn/4Wh8eNHhv0etdJDaKXMxXN6QIy4Iv/B9FI2wLTw5nzRLWu7UE0lGsf2Y0sUUIe5",
+	"GsjVPjWYrAGlkYynMjETiQIn1F1+XZvxW0WLFlmJGo2PfPgQfPiWJWTszLqfc6funBN/kLhRgqgFUuCE",
+	"xGkjLhYktRy6H1syNifxq71M8oA2dXSNJB/LDsNpnkZAhaTMl6lXmhOOBxkryfZOxmn8GmYymLPlfTvf",
+	"2th6MP1St4LT/qykk9QbNfJlSlnApx3W/dCP+UhJps1uDT3jo2gstfGYKRq9kat6ZjC8wkY8k0kXawsX",
+	"2oCatHI5In9u7LUbjQUmo9rdUmq6WbLIcxbkIV4jE2QpxJLfHt6P9x4dsGe7qMBV//lR8D9MIXwu+BwR",
+	"HoVE+XseiBlXrCkfTFkl384gMwML16hhhZFjMAYZRtxyiWIioX51A0LxuogVxODL96/ONufy6g9dewrD",
+	"+OP+OERYQljfjsmF0cZ2hr3yMNooM48Y4oo4nOKZgFHDazvNZ3rnpgz2/irQk2UWJVgBi6ZzIx+Tqx4u",
+	"uco9BocHM0xyv+WqkNtkrIRLMtNh76RBRPoH1CM+HxEB87jpRBeFKThFh9kirxGPCYyPh34StnOFYkrN",
+	"ZPySMGHfIwGakJj2bR906HUKzSxoXLIN+il0jEsJ/rvu0uaAuYAnsyeRS7V5LAj9x+yipmlY5x+mwmCx",
+	"LCijV+tfLldWeo74BNjfsLMuWDelncCyYB8EZjaCUq5RTCcK1CEO+wcpM3eY4WYheWRYmrKB7jTjyA8f",
+	"M7ggJ6n63m61Ntum7+N8FdySgk/1fobt1yz61CLmUe09SNGnQj7C5aj9nms/dU6ago/445jKGazRIzgm",
+	"8eFYDivtDx+VUhAknhS7r4qsbMKXekpfClGBAu6PYdbRRncoZdSu15MZSe29xl6ji7i2WcmoR4KAKF7r",
+	"43EoBXiQ4zistCt1UEkGN3MhCjzQHGyDK72YTwWJ0YQKKqGlkHEq9WTfqh6lX+jOQmfEdMi4+hj2LwkL",
+	"kI/D0P2WHu9fFOZxN22zrmPSJzFhvraoPUCRDjAYpDlfti9b6pxrrM9HEWaUCDQWCs32C+itKZfVngJn",
+	"4cyF14y6m//ez3DMyI8JxFpwKNJ+uDAW/fDkyEPC5xGBjB5I/UsmsCaXUqZOef77h3P5PwVj8nSaYexM",
+	"2kqb/Qsb0KG6nxepwqiOpHGQeyxJPK8Ab84GCw44ionQdaayqFumQomJJwmJ4XbThqROXj177oCQa4ZY",
+	"HAk0mBgLEkNyim1ZZm9oo6LcTmcRJ7+teIFkfy/fn2fMaw9F415IxRBWS9xF59sZ2VP89Zj4PIbgj6m1",
+	"AkKBw3EPw60BXAGm9c51jFZBlRJHepfrxE3NGtZNv/54/X8DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

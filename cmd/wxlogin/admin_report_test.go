@@ -50,6 +50,34 @@ func TestAdminAPIReports(t *testing.T) {
 		t.Errorf("accounts without unionid: %v, want none", missing.Appids)
 	}
 
+	persons := decode[gen.PersonList](t, s.admin(viewer, http.MethodGet, base+"/persons", nil), http.StatusOK)
+	if len(persons.Items) != 2 || persons.NextCursor != nil {
+		t.Fatalf("persons %+v, want alice and bob (carol has no unionid)", persons)
+	}
+	var alicePerson gen.Person
+	for _, p := range persons.Items {
+		if len(p.Accounts) == 2 {
+			alicePerson = p
+		}
+	}
+	if alicePerson.Unionid == "" || alicePerson.FirstAppid != appA || alicePerson.Logins != 2 ||
+		alicePerson.Accounts[0].Appid != appA || alicePerson.Accounts[1].Appid != appB {
+		t.Errorf("alice across accounts: %+v", alicePerson)
+	}
+	one := decode[gen.Person](t, s.admin(viewer, http.MethodGet, base+"/persons/"+alicePerson.Unionid, nil), http.StatusOK)
+	if !reflect.DeepEqual(one, alicePerson) {
+		t.Errorf("person by unionid %+v, want %+v", one, alicePerson)
+	}
+	if res := s.admin(viewer, http.MethodGet, base+"/persons/ounknown", nil); res.status != http.StatusNotFound {
+		t.Errorf("unknown person: %d", res.status)
+	}
+	csv := s.adminWith(viewer, http.MethodGet, base+"/persons", nil, http.Header{"Accept": {"text/csv"}})
+	lines := strings.Split(strings.TrimSpace(string(csv.body)), "\n")
+	if csv.status != http.StatusOK || !strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv") || len(lines) != 3 ||
+		lines[0] != "unionid,first_appid,first_login_at,last_login_at,logins,accounts" || !strings.Contains(string(csv.body), appA+":") {
+		t.Errorf("CSV export: %d %q\n%s", csv.status, csv.header.Get("Content-Type"), csv.body)
+	}
+
 	backwards := url.Values{"from": window["to"], "to": window["from"]}
 	if res := s.admin(viewer, http.MethodGet, base+"/summary?"+backwards.Encode(), nil); res.status != http.StatusUnprocessableEntity {
 		t.Errorf("window ending before it starts: %d %s, want 422", res.status, res.body)

@@ -76,4 +76,12 @@ type Store interface {
 	// identities but none with a unionid: accounts likely not bound to the
 	// tenant's Open Platform.
 	AccountsWithoutUnionID(ctx context.Context, tenantID string) ([]string, error)
+	// Persons returns a page of the tenant's persons, ordered by unionid.
+	Persons(ctx context.Context, tenantID string, f PersonFilter) ([]Person, error)
+	// Person returns the person with unionID, or tenants.ErrNotFound.
+	Person(ctx context.Context, tenantID, unionID string) (Person, error)
+	// EachPerson calls fn, in unionid order, with every person f selects
+	// after f.Page.After, reading f.Page.Size() persons at a time; it stops
+	// at fn's first error and returns it.
+	EachPerson(ctx context.Context, tenantID string, f PersonFilter, fn func(Person) error) error
 }

@@ -668,6 +668,36 @@ type OpenID = string
 // Example: acme-open
 type OpenPlatformID = string
 
+// Person One person (a unionid) across the tenant's accounts.
+//
+// Example: {"accounts":[{"appid":"wx1234567890abcdef","openid":"oLVPpjqs9BhvzwPj5A-vTYAX3GLc"}],"first_appid":"wx1234567890abcdef","first_login_at":"2026-11-25T08:10:00Z","last_login_at":"2026-11-26T12:00:00Z","logins":3,"unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL"}
+type Person struct {
+	Accounts []struct {
+		// Appid An official account's AppId, 'wx' and 16 lower-case letters or digits.
+		//
+		// Example: wx1234567890abcdef
+		Appid AppID `json:"appid"`
+
+		// Openid A WeChat user's id within one official account.
+		//
+		// Example: oLVPpjqs9BhvzwPj5A-vTYAX3GLc
+		Openid OpenID `json:"openid"`
+	} `json:"accounts"`
+
+	// FirstAppid An official account's AppId, 'wx' and 16 lower-case letters or digits.
+	//
+	// Example: wx1234567890abcdef
+	FirstAppid   AppID     `json:"first_appid"`
+	FirstLoginAt time.Time `json:"first_login_at"`
+	LastLoginAt  time.Time `json:"last_login_at"`
+	Logins       int64     `json:"logins"`
+
+	// Unionid A WeChat user's id across the accounts bound to one Open Platform.
+	//
+	// Example: o6_bmasdasdsad6_2sgVt7hMZOPfL
+	Unionid UnionID `json:"unionid"`
+}
+
 // PersonErasure What erasing a person removed.
 //
 // Example: {"identities_erased":2,"login_events_erased":17}
@@ -677,6 +707,18 @@ type PersonErasure struct {
 
 	// LoginEventsErased Example: 17
 	LoginEventsErased int64 `json:"login_events_erased"`
+}
+
+// PersonList A page of persons.
+//
+// Example: {"items":[{"accounts":[{"appid":"wx1234567890abcdef","openid":"oLVPpjqs9BhvzwPj5A-vTYAX3GLc"}],"first_appid":"wx1234567890abcdef","first_login_at":"2026-11-25T08:10:00Z","last_login_at":"2026-11-26T12:00:00Z","logins":3,"unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL"}],"next_cursor":null}
+type PersonList struct {
+	Items []Person `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	//
+	// Example: eyJpZCI6IjAxOTNhIn0
+	NextCursor *NextCursor `json:"next_cursor"`
 }
 
 // Problem RFC 9457 problem details.
@@ -1161,6 +1203,18 @@ type ListIdentitiesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListPersonsParams defines parameters for ListPersons.
+type ListPersonsParams struct {
+	// Appid Only persons with an identity in this official account.
+	Appid *AppID `form:"appid,omitempty" json:"appid,omitempty"`
+
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // GetReportSummaryParams defines parameters for GetReportSummary.
 type GetReportSummaryParams struct {
 	// From Start of the window (inclusive).
@@ -1611,6 +1665,29 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/tenants/{tenant}/reports/overlap (the `GetReportOverlap` operationId).
 	GetReportOverlap(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListPersons The tenant's persons, one per unionid
+	//
+	// One row per unionid: the accounts and openids the person has, the account they
+	// came through first, first and last login, and total logins; ordered by unionid.
+	// With `Accept: text/csv` every person matching the filter is exported as CSV,
+	// streamed (columns `unionid,first_appid,first_login_at,last_login_at,logins,accounts`,
+	// accounts as `appid:openid` joined by `;`), and `limit` and `cursor` are ignored.
+	//
+	// Roles: admin, viewer.
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/persons (the `ListPersons` operationId).
+	ListPersons(ctx context.Context, tenant TenantPath, params *ListPersonsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetPerson One person across the tenant's accounts
+	//
+	// The person with this unionid: accounts and openids, first account, first and
+	// last login, total logins. 404 when no identity of the tenant has this unionid.
+	//
+	// Roles: admin, viewer.
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/persons/{unionid} (the `GetPerson` operationId).
+	GetPerson(ctx context.Context, tenant TenantPath, unionid UnionID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReportSummary Who the tenant's people are, per account and in total
 	//
@@ -2300,6 +2377,49 @@ func (c *Client) GetAccountsWithoutUnionID(ctx context.Context, tenant TenantPat
 // Corresponds with GET /v1/tenants/{tenant}/reports/overlap (the `GetReportOverlap` operationId).
 func (c *Client) GetReportOverlap(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetReportOverlapRequest(c.Server, tenant)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListPersons The tenant's persons, one per unionid
+//
+// One row per unionid: the accounts and openids the person has, the account they
+// came through first, first and last login, and total logins; ordered by unionid.
+// With `Accept: text/csv` every person matching the filter is exported as CSV,
+// streamed (columns `unionid,first_appid,first_login_at,last_login_at,logins,accounts`,
+// accounts as `appid:openid` joined by `;`), and `limit` and `cursor` are ignored.
+//
+// Roles: admin, viewer.
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/persons (the `ListPersons` operationId).
+func (c *Client) ListPersons(ctx context.Context, tenant TenantPath, params *ListPersonsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListPersonsRequest(c.Server, tenant, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetPerson One person across the tenant's accounts
+//
+// The person with this unionid: accounts and openids, first account, first and
+// last login, total logins. 404 when no identity of the tenant has this unionid.
+//
+// Roles: admin, viewer.
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/persons/{unionid} (the `GetPerson` operationId).
+func (c *Client) GetPerson(ctx context.Context, tenant TenantPath, unionid UnionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetPersonRequest(c.Server, tenant, unionid)
 	if err != nil {
 		return nil, err
 	}
@@ -3843,6 +3963,132 @@ func NewGetReportOverlapRequest(server string, tenant TenantPath) (*http.Request
 	return req, nil
 }
 
+// NewListPersonsRequest constructs an http.Request for the ListPersons method
+func NewListPersonsRequest(server string, tenant TenantPath, params *ListPersonsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tenants/%s/reports/persons", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Appid != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "appid", *params.Appid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetPersonRequest constructs an http.Request for the GetPerson method
+func NewGetPersonRequest(server string, tenant TenantPath, unionid UnionID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "unionid", unionid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tenants/%s/reports/persons/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetReportSummaryRequest constructs an http.Request for the GetReportSummary method
 func NewGetReportSummaryRequest(server string, tenant TenantPath, params *GetReportSummaryParams) (*http.Request, error) {
 	var err error
@@ -4456,6 +4702,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/tenants/{tenant}/reports/overlap (the `GetReportOverlap` operationId).
 	GetReportOverlapWithResponse(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*GetReportOverlapResponse, error)
+
+	// ListPersonsWithResponse The tenant's persons, one per unionid
+	//
+	// One row per unionid: the accounts and openids the person has, the account they
+	// came through first, first and last login, and total logins; ordered by unionid.
+	// With `Accept: text/csv` every person matching the filter is exported as CSV,
+	// streamed (columns `unionid,first_appid,first_login_at,last_login_at,logins,accounts`,
+	// accounts as `appid:openid` joined by `;`), and `limit` and `cursor` are ignored.
+	//
+	// Roles: admin, viewer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/persons (the `ListPersons` operationId).
+	ListPersonsWithResponse(ctx context.Context, tenant TenantPath, params *ListPersonsParams, reqEditors ...RequestEditorFn) (*ListPersonsResponse, error)
+
+	// GetPersonWithResponse One person across the tenant's accounts
+	//
+	// The person with this unionid: accounts and openids, first account, first and
+	// last login, total logins. 404 when no identity of the tenant has this unionid.
+	//
+	// Roles: admin, viewer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/persons/{unionid} (the `GetPerson` operationId).
+	GetPersonWithResponse(ctx context.Context, tenant TenantPath, unionid UnionID, reqEditors ...RequestEditorFn) (*GetPersonResponse, error)
 
 	// GetReportSummaryWithResponse Who the tenant's people are, per account and in total
 	//
@@ -7394,6 +7667,228 @@ func (r GetReportOverlapResponse) ContentType() string {
 	return ""
 }
 
+// ListPersonsResponse401Headers the declared response headers of an HTTP 401 response for ListPersons
+type ListPersonsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListPersonsResponse429Headers the declared response headers of an HTTP 429 response for ListPersons
+type ListPersonsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListPersonsResponse503Headers the declared response headers of an HTTP 503 response for ListPersons
+type ListPersonsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListPersonsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PersonList
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *Validation
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *RateLimited
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListPersonsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListPersonsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListPersonsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListPersonsResponse) GetJSON200() *PersonList {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListPersonsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListPersonsResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListPersonsResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListPersonsResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListPersonsResponse) GetApplicationProblemJSON422() *Validation {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListPersonsResponse) GetApplicationProblemJSON429() *RateLimited {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListPersonsResponse) GetApplicationProblemJSON503() *Unavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListPersonsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListPersonsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListPersonsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListPersonsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetPersonResponse401Headers the declared response headers of an HTTP 401 response for GetPerson
+type GetPersonResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetPersonResponse429Headers the declared response headers of an HTTP 429 response for GetPerson
+type GetPersonResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetPersonResponse503Headers the declared response headers of an HTTP 503 response for GetPerson
+type GetPersonResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetPersonResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Person
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *Validation
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *RateLimited
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetPersonResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetPersonResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetPersonResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetPersonResponse) GetJSON200() *Person {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetPersonResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetPersonResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetPersonResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetPersonResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetPersonResponse) GetApplicationProblemJSON422() *Validation {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetPersonResponse) GetApplicationProblemJSON429() *RateLimited {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetPersonResponse) GetApplicationProblemJSON503() *Unavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetPersonResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetPersonResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetPersonResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetPersonResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetReportSummaryResponse401Headers the declared response headers of an HTTP 401 response for GetReportSummary
 type GetReportSummaryResponse401Headers struct {
 	WWWAuthenticate *string
@@ -8410,6 +8905,45 @@ func (c *ClientWithResponses) GetReportOverlapWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseGetReportOverlapResponse(rsp)
+}
+
+// ListPersonsWithResponse The tenant's persons, one per unionid
+//
+// One row per unionid: the accounts and openids the person has, the account they
+// came through first, first and last login, and total logins; ordered by unionid.
+// With `Accept: text/csv` every person matching the filter is exported as CSV,
+// streamed (columns `unionid,first_appid,first_login_at,last_login_at,logins,accounts`,
+// accounts as `appid:openid` joined by `;`), and `limit` and `cursor` are ignored.
+//
+// Roles: admin, viewer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/persons (the `ListPersons` operationId).
+func (c *ClientWithResponses) ListPersonsWithResponse(ctx context.Context, tenant TenantPath, params *ListPersonsParams, reqEditors ...RequestEditorFn) (*ListPersonsResponse, error) {
+	rsp, err := c.ListPersons(ctx, tenant, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListPersonsResponse(rsp)
+}
+
+// GetPersonWithResponse One person across the tenant's accounts
+//
+// The person with this unionid: accounts and openids, first account, first and
+// last login, total logins. 404 when no identity of the tenant has this unionid.
+//
+// Roles: admin, viewer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/persons/{unionid} (the `GetPerson` operationId).
+func (c *ClientWithResponses) GetPersonWithResponse(ctx context.Context, tenant TenantPath, unionid UnionID, reqEditors ...RequestEditorFn) (*GetPersonResponse, error) {
+	rsp, err := c.GetPerson(ctx, tenant, unionid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetPersonResponse(rsp)
 }
 
 // GetReportSummaryWithResponse Who the tenant's people are, per account and in total
@@ -11353,6 +11887,225 @@ func ParseGetReportOverlapResponse(rsp *http.Response) (*GetReportOverlapRespons
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetReportOverlapResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListPersonsResponse parses an HTTP response from a ListPersonsWithResponse call
+func ParseListPersonsResponse(rsp *http.Response) (*ListPersonsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListPersonsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PersonList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Validation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListPersonsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListPersonsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListPersonsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetPersonResponse parses an HTTP response from a GetPersonWithResponse call
+func ParseGetPersonResponse(rsp *http.Response) (*GetPersonResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetPersonResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Person
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Validation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetPersonResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetPersonResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetPersonResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

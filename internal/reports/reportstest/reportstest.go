@@ -37,6 +37,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		{"Overlap", testOverlap},
 		{"AccountsWithoutUnionID", testAccountsWithoutUnionID},
 		{"EmptyTenant", testEmptyTenant},
+		{"Persons", testPersons},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, newBackend(t)) })
 	}
