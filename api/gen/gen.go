@@ -98,6 +98,27 @@ func (e Mode) Valid() bool {
 	}
 }
 
+// Defines values for ReportActivityInterval.
+const (
+	ReportActivityIntervalDay   ReportActivityInterval = "day"
+	ReportActivityIntervalMonth ReportActivityInterval = "month"
+	ReportActivityIntervalWeek  ReportActivityInterval = "week"
+)
+
+// Valid indicates whether the value is a known member of the ReportActivityInterval enum.
+func (e ReportActivityInterval) Valid() bool {
+	switch e {
+	case ReportActivityIntervalDay:
+		return true
+	case ReportActivityIntervalMonth:
+		return true
+	case ReportActivityIntervalWeek:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	Admin  Role = "admin"
@@ -164,6 +185,27 @@ func (e SigningKeyState) Valid() bool {
 	case Passive:
 		return true
 	case Retired:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetReportActivityParamsInterval.
+const (
+	GetReportActivityParamsIntervalDay   GetReportActivityParamsInterval = "day"
+	GetReportActivityParamsIntervalMonth GetReportActivityParamsInterval = "month"
+	GetReportActivityParamsIntervalWeek  GetReportActivityParamsInterval = "week"
+)
+
+// Valid indicates whether the value is a known member of the GetReportActivityParamsInterval enum.
+func (e GetReportActivityParamsInterval) Valid() bool {
+	switch e {
+	case GetReportActivityParamsIntervalDay:
+		return true
+	case GetReportActivityParamsIntervalMonth:
+		return true
+	case GetReportActivityParamsIntervalWeek:
 		return true
 	default:
 		return false
@@ -338,6 +380,14 @@ type Account struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// AccountActivity The buckets of one account, or of the tenant when `appid` is empty.
+//
+// Example: {"appid":"wx1234567890abcdef","buckets":[{"active_persons":40,"logins":95,"new_persons":12,"start":"2026-11-01T00:00:00+08:00"}]}
+type AccountActivity struct {
+	Appid   string           `json:"appid"`
+	Buckets []ActivityBucket `json:"buckets"`
+}
+
 // AccountCreate A new official account. Its AppSecret is set separately, with `putAppSecret`.
 //
 // Example: {"appid":"wx1234567890abcdef","default_scope":"snsapi_userinfo","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"token_ttl_seconds":3600}
@@ -440,6 +490,18 @@ type AccountUpdate struct {
 // Example: {"appids":["wx1234567890abcdf0"]}
 type AccountsWithoutUnionID struct {
 	Appids []string `json:"appids"`
+}
+
+// ActivityBucket One day, week or month.
+//
+// Example: {"active_persons":40,"logins":95,"new_persons":12,"start":"2026-11-01T00:00:00+08:00"}
+type ActivityBucket struct {
+	ActivePersons int64 `json:"active_persons"`
+	Logins        int64 `json:"logins"`
+	NewPersons    int64 `json:"new_persons"`
+
+	// Start The bucket's start, in the report's time zone.
+	Start time.Time `json:"start"`
 }
 
 // AppID An official account's AppId, 'wx' and 16 lower-case letters or digits.
@@ -774,6 +836,23 @@ type RedirectURI = string
 //
 // Example: ["https://shop.example.com/wechat/callback"]
 type RedirectURIs = []RedirectURI
+
+// ReportActivity Activity over time per account and in total.
+//
+// Example: {"accounts":[{"appid":"wx1234567890abcdef","buckets":[{"active_persons":40,"logins":95,"new_persons":12,"start":"2026-11-01T00:00:00+08:00"}]}],"interval":"day","time_zone":"Asia/Shanghai","total":{"appid":"","buckets":[{"active_persons":40,"logins":95,"new_persons":12,"start":"2026-11-01T00:00:00+08:00"}]}}
+type ReportActivity struct {
+	Accounts []AccountActivity      `json:"accounts"`
+	Interval ReportActivityInterval `json:"interval"`
+	TimeZone string                 `json:"time_zone"`
+
+	// Total The buckets of one account, or of the tenant when `appid` is empty.
+	//
+	// Example: {"appid":"wx1234567890abcdef","buckets":[{"active_persons":40,"logins":95,"new_persons":12,"start":"2026-11-01T00:00:00+08:00"}]}
+	Total AccountActivity `json:"total"`
+}
+
+// ReportActivityInterval defines model for ReportActivity.Interval.
+type ReportActivityInterval string
 
 // ReportCounts Counts of one account, or of the whole tenant when `appid` is empty.
 //
@@ -1209,6 +1288,24 @@ type ListIdentitiesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// GetReportActivityParams defines parameters for GetReportActivity.
+type GetReportActivityParams struct {
+	// From Start of the window (inclusive).
+	From time.Time `form:"from" json:"from"`
+
+	// To End of the window (exclusive).
+	To time.Time `form:"to" json:"to"`
+
+	// Interval The bucket size.
+	Interval *GetReportActivityParamsInterval `form:"interval,omitempty" json:"interval,omitempty"`
+
+	// TimeZone IANA time zone the buckets follow.
+	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+}
+
+// GetReportActivityParamsInterval defines parameters for GetReportActivity.
+type GetReportActivityParamsInterval string
+
 // ListPersonsParams defines parameters for ListPersons.
 type ListPersonsParams struct {
 	// Appid Only persons with an identity in this official account.
@@ -1329,6 +1426,9 @@ type ServerInterface interface {
 	// GetAccountsWithoutUnionID Accounts whose identities never carry a unionid
 	// (GET /v1/tenants/{tenant}/reports/accounts-without-unionid)
 	GetAccountsWithoutUnionID(c *gin.Context, tenant TenantPath)
+	// GetReportActivity New persons, active persons and logins over time
+	// (GET /v1/tenants/{tenant}/reports/activity)
+	GetReportActivity(c *gin.Context, tenant TenantPath, params GetReportActivityParams)
 	// GetReportOverlap How many persons two accounts share
 	// (GET /v1/tenants/{tenant}/reports/overlap)
 	GetReportOverlap(c *gin.Context, tenant TenantPath)
@@ -2398,6 +2498,66 @@ func (siw *ServerInterfaceWrapper) GetAccountsWithoutUnionID(c *gin.Context) {
 	siw.Handler.GetAccountsWithoutUnionID(c, tenant)
 }
 
+// GetReportActivity operation middleware
+func (siw *ServerInterfaceWrapper) GetReportActivity(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tenant" -------------
+	var tenant TenantPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant", c.Param("tenant"), &tenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter tenant: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetReportActivityParams
+
+	// ------------- Required query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "from", c.Request.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Required query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "to", c.Request.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "interval" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "interval", c.Request.URL.Query(), &params.Interval, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter interval: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "time_zone" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "time_zone", c.Request.URL.Query(), &params.TimeZone, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter time_zone: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportActivity(c, tenant, params)
+}
+
 // GetReportOverlap operation middleware
 func (siw *ServerInterfaceWrapper) GetReportOverlap(c *gin.Context) {
 
@@ -2719,6 +2879,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/accounts-without-unionid", wrapper.GetAccountsWithoutUnionID)
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/persons", wrapper.ListPersons)
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/persons/:unionid", wrapper.GetPerson)
+	router.GET(options.BaseURL+"/v1/tenants/:tenant/reports/activity", wrapper.GetReportActivity)
 }
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
@@ -6469,6 +6630,170 @@ func (response GetAccountsWithoutUnionID503ApplicationProblemPlusJSONResponse) V
 	return err
 }
 
+type GetReportActivityRequestObject struct {
+	Tenant TenantPath `json:"tenant"`
+	Params GetReportActivityParams
+}
+
+type GetReportActivityResponseObject interface {
+	VisitGetReportActivityResponse(w http.ResponseWriter) error
+}
+
+type GetReportActivity200JSONResponse ReportActivity
+
+func (response GetReportActivity200JSONResponse) VisitGetReportActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportActivity200TextCsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetReportActivity200TextCsvResponse) VisitGetReportActivityResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetReportActivity400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportActivity400ApplicationProblemPlusJSONResponse) VisitGetReportActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportActivity401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportActivity401ApplicationProblemPlusJSONResponse) VisitGetReportActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportActivity403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportActivity403ApplicationProblemPlusJSONResponse) VisitGetReportActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportActivity404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportActivity404ApplicationProblemPlusJSONResponse) VisitGetReportActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportActivity422ApplicationProblemPlusJSONResponse struct {
+	ValidationApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportActivity422ApplicationProblemPlusJSONResponse) VisitGetReportActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportActivity429ApplicationProblemPlusJSONResponse struct {
+	RateLimitedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportActivity429ApplicationProblemPlusJSONResponse) VisitGetReportActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportActivity503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportActivity503ApplicationProblemPlusJSONResponse) VisitGetReportActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReportOverlapRequestObject struct {
 	Tenant TenantPath `json:"tenant"`
 }
@@ -7589,6 +7914,9 @@ type StrictServerInterface interface {
 	// GetAccountsWithoutUnionID Accounts whose identities never carry a unionid
 	// (GET /v1/tenants/{tenant}/reports/accounts-without-unionid)
 	GetAccountsWithoutUnionID(ctx context.Context, request GetAccountsWithoutUnionIDRequestObject) (GetAccountsWithoutUnionIDResponseObject, error)
+	// GetReportActivity New persons, active persons and logins over time
+	// (GET /v1/tenants/{tenant}/reports/activity)
+	GetReportActivity(ctx context.Context, request GetReportActivityRequestObject) (GetReportActivityResponseObject, error)
 	// GetReportOverlap How many persons two accounts share
 	// (GET /v1/tenants/{tenant}/reports/overlap)
 	GetReportOverlap(ctx context.Context, request GetReportOverlapRequestObject) (GetReportOverlapResponseObject, error)
@@ -8424,6 +8752,33 @@ func (sh *strictHandler) GetAccountsWithoutUnionID(ctx *gin.Context, tenant Tena
 	}
 }
 
+// GetReportActivity operation middleware
+func (sh *strictHandler) GetReportActivity(ctx *gin.Context, tenant TenantPath, params GetReportActivityParams) {
+	var request GetReportActivityRequestObject
+
+	request.Tenant = tenant
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportActivity(ctx, request.(GetReportActivityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportActivity")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportActivityResponseObject); ok {
+		if err := validResponse.VisitGetReportActivityResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetReportOverlap operation middleware
 func (sh *strictHandler) GetReportOverlap(ctx *gin.Context, tenant TenantPath) {
 	var request GetReportOverlapRequestObject
@@ -8616,212 +8971,224 @@ func (sh *strictHandler) RetireSigningKey(ctx *gin.Context, tenant TenantPath, k
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1Lcxu5liD8VxC8HWGpbvKphyUqvuhQ+dpVsmVbV5LL95bpFsFMkISVBNIJkBTLVkRvvu3Xy29+Qa9m",
-	"MbvZzK/pmJ7fMYEDIBOZTJJJPSz7thYVZUmZiYOD88Z5fKn4fBRxRpgUlfaXypDggMTwz+fneKD+HxDh",
-	"xzSSlLNKu3I+JCgmgo9jnzwRaEJiQTnzUJ/HqHvUr77G0h92axWvQq7wKApJpV3pVLb6LbzvN3udSsWr",
-	"CH9IRlh9Ws4i9XchY8oGletrr3LMfaxXKlr43ekx4n0kHRiyK9UnzbokDDMp6tgfkcxqfR6PsKy0K+OY",
-	"VmPSJzFhvnpkHow3/EzymMxDccjElMQC+TiOZ5QNkCB+TKRAOCaIkQmJkY/9IQmycDFeFfBBFx7CxqNK",
-	"+0P6x49FoJwSGc8O+5LE89CcEZ+zQCDJ0RRTiXqkz2OFGwnAZWDYcZceUUZHavVGsiRlkgxIXLlWi0Y4",
-	"xiMiDSUcRtHRX06wHBafCu/3qU9xiLDv8zGTTwRSbwAKqHooUq96FYZHaiEcRTSoeJWYfB7TmASVtozH",
-	"xIXun2LSr7Qrf6qntFnXfxV1gAUQ82wcCx4Xg9Rl5Epe+PBE15JMFJMJ5WOBIjwgBwj3BGESCFf9tU9j",
-	"IeFP2aMjs5fR78+Odo8+HV69PX8zPGINu6/PYxLP0o3p5TJHPMJXx4QNFOZ2mi1P4d3+3Cw67KOAjCIu",
-	"CfNnr8isgPzQmNHPY4ImOBwTFJEYqXNjAQnQNKaS1NChPn40pXIIGxN4RNAlmSHMAtTjgf4TZR3W2kZD",
-	"Po4FGigKTpGAgcgRHmDK4C1/iNmACMS4enGARjwmtQ7L4Ompv433gsZ+1cdbT6vbvRap7uNmv7pFdnq7",
-	"fito9hsJ4rSUSTHnbLuq9r0Aha2dnTwKIywlidU3/+VDp3PValY7naun5OOf/6myAL9MUjk7+ksx3VDz",
-	"9ycC0QBtKJS8fH/+RKCuGPe6mwso2r51cQu6ftv7RHxpSPuoD2J0AW0rwdyF49LngqhAPSxIgDg7QNvN",
-	"FpoOCctISfNkgARleZmZk87FB2QE+8KTaTSK0P1qEZ4FHTBFSJckh2qkV1YYv6TBQoxf3hWmX5GFtHB4",
-	"cuTAx7hEVArNeAvBIndHA8d0ROU8ZEeSjAQw/pyo2mkUy6UQvuQCEZA+HodSvzLCV1oXwCEmmqFZoBk8",
-	"pXFiIhehzA+pEqlaJ66DOP3GneHuHEyAxRpLmwgA4AKA9BM3hkYDANBcq2+IiDNBQJn+jINT8nlMBByu",
-	"z5X4hn/iKAqptn7qUcx7IRn9+ZPQplByxmo3EtOw0gbIiJBapFMQzgrJNEAvz96+aaMxI1cR8SUJEGGB",
-	"UoLq94iyaCxh00JiZf/MW011o8iF2T8RcDTtyn5/bzdo7DX39rb9p8HujiIqieVYVNrbIAGoBJHyGofK",
-	"2CIBMq+nwngoZSTa9fr0KuQDymoBmdjdinoPB1X7xnVZXJ/otzWqi4xVjSYfM4WhnvoNVgJnFhHUdVZU",
-	"wkaZFZz1Q+rf9nQMCtH0qtna2t7Zfbq338A9PyB9hEMFwQyRKyoAx3d+FPvpURzmFytzDr7Fwd0dgtFD",
-	"GgyLAg8Z4ytnAKApFmisNJqyzrAyO0icnKQ5OgukObcXPO7RICDslgcnh1RY2Y9GeAZ8FXAkh/he2GYr",
-	"Pat0C+WOqZ88f1fnpPVdzEMCJwObQwHXph/CYcinCBBkziCBwBzCGy5f8DELbnkGjKPF/FPyEOqFb5Y/",
-	"l+30XN5w5SaobZU7F8ZlVT9/F+fyhiMx9ocpDxncJ6sY3J/E4A1S9doLTEMS3JoTFhmQwLPKDEUDOiEM",
-	"UYYcC/EbnI7ypezpuPtGfb3xcucUOW9WzZt3cWIWFynnjOBHMNnHcaxsJMCeOckCOMyZnmJJwBC89WFq",
-	"pxD3JYlRU1loHMh52VkZt4aStQRay1E+55yjEWYzK7rL6p8YS1INzb7vRLblAbHuMRUg581BuOtq38OJ",
-	"h0EgpppEYoogMU/XnZgNAHPO+TGOB+TuLD5KdMjJAIskR7s7O1u7qDeT5D5siqajp05dy1NyjkLYXLmz",
-	"lZxX9fN3beFZQ5hPSIx2t9Er+rM92GRRw1fvGB7LIY/pH7dmLGyMbmsyUIESn+EezIVmegyZTZRD/th9",
-	"5Y6Uk9k42HKcETCUFBbG7JLxKfNQTCb8kgTq7+QqUoixx+KCM8dv79+/rx6O5VAJIR9LsiCSoGAkiv6x",
-	"8yywdzbM8TPBMRiROBz9P52KQc+KgPS1ppUJpiHuheTWpBKQiLBAmbnKHzMwaGQlixyYAJ4Y8liGs7sn",
-	"oh3X5jxXhneMYxrOXCDK01Pyxl2Q06GLISpQwKfMIRa71l3K5t8U9yZ3Drc4Xcq0IIhJQGPiy4txTEUb",
-	"Kfy163Ux5FHNvFb3e200GgvwRgG/aEP9D3EWzhBnKOQ+DodcSMUzzdbTWqPWqDU3FT3HMVdb/vCl0qck",
-	"DEArOOvVGkAIGOCs3GSN6493L7VajrmWkdgxwZcCYRSPS5PcJD2vO1cgLjiW7NL1upsHqKsPoIsYHhGB",
-	"CPaHCA6iBoEnsyBcmpwcFYfwWSoxlZTiYyc+lhFZXyp+TLAkwQXcWrUard1qs1lt7Zw39tqNRrvR+B0e",
-	"VyJVJM88LXgGDshGeZ8G22S738D7vT11UGSnv423ei2/4lVCLOSF8rtzK+6eN/bbW/Zr9rqDAgmAbIfn",
-	"2TgMvYpyHpWsC0YUTiiKeURisCJzO3LYaNHmkiu7QFlmko4KruuyKMij+70NhSvdLCSPBJry+JKywQFS",
-	"AEOEAS7usupiASYLAVLf0epBxwjnAKRB+fBl/hSWbmiKBVKPQ7DEU1pQ/WVE2VgSsz/aX7C9oqO92fY0",
-	"QSzf4Bv1zHWWYFZuzTxsdjId0pAgKk2ws3ZjeDWJLof3VD2jg7c2APyhAvFp2K35iOcSdIYQc8eY2Xh6",
-	"z8vh2BVMWlw8g6+B9gm0P4jDE4eB+jgUZF5pMjK1QiUnQcpIhww/L+XemzKac9WqaRG9NpqJ6nf6YzmO",
-	"yc058HYkeVNycClh1ZmCBMBh+LYPynvpFbfWHNfelxz6L4v0iQnbKR1Cwr5JxDg0ZjXorTbStm+3hs6G",
-	"yqACt5fPXQROry4v/n61xfdFY/r5HWn9Fux9enX5+fAp+2vvd3G+fTxq+i92hr9Ep63x+93ixAkXPQrc",
-	"ebR8XEq+2i9P9KGnrOCFEK+vILWKKqsOAd83QEtWgOs111GaCekcUyGLkgAiPCDKgTBIEzmsUElG2ka8",
-	"X/zcvbnw0as4mRv6mTkpZLbn/KMUN1lCxHGM4efMSitEBbmSJt9kTicAENmvFQoDbTcXGoT5DBq08Z//",
-	"73//3//r///Pf/ufm+qcsQnF585ZZ9IoCi2IpZY5enMPfCF8rhmZCRxRdaQxZX2ujlgZ4BfjODRmebte",
-	"TxyH9l5jr1GX2i2YEn+IZUFYtw6fqHiVEQ/0bfSEpFRx6I+IkkpRxavwiLCLKMRSiXjtVKhPV9XvgXYc",
-	"P0dh3roJrmtV8/nIwuLjMOxh/1Idh75gVkgT6n/aMBhHwUIU7RgUmQS3SrupKIhfEnYhZXihA6ii0t7a",
-	"bTTKfGmOis3hlcp28u7Hbs4d/3JQzuCh6wxJFOkiRRkkQDqy8e70WBmlgrAARYRHIUGSa78Hdd0D7UKe",
-	"UVd5jKSLcBDkM+huSXxu7l8RKjRxLsfAa/XMmrbFPE2v8AMiwk7M4/rkc2S/wkwxD787PRLgHidkv/Ro",
-	"4akz7a0Xk/mKdAf1wvn5sXrZZYUllLqzBqXmJK5NIDTmFxxdnpjzeCvaVMHpJBhzyTxn5DsbXCLnb2HJ",
-	"57VBDR1JSKnU56TcH0EkEiTCMZYknFmGisYyeaq7jq5YrQceVHgvELu3FKk3k37/oIKikOWTNDGt5LK0",
-	"ekz7RLGrza5Nk39fvj8XyrEzX/JQ00QklCqwOacHqAn/0LmK2kHMkKxeM0lO29vdzqSn7TYK89NuKyeW",
-	"cPQqYzzPtout8ke77Qey2+7DJTGuwPfik7wDLKypq84hXZyEuvxAp4ccgCSAbC2BhMSzGoJM2ig6CmwC",
-	"nn4yxxs3pxEveXRUu6Euedoq0CWP2mGVdihnEF4vJjvxXl9/vGOUs6KUYvscmg65SJLzKRFJpU0czxBG",
-	"Y/UBGhRZPEBMeeHWb1Q+FhsPWR6e8xKy3FqkbhZoELA5ynj+tnbGQ0+mV0/AKWruopBPSVz1sSAoJFIq",
-	"7uIxCuiA5rRMsUpxiiSmVx8a1X1c/ePjl+bu9T8VuUKJCfk+pjeNRSe2qq2usabs3BFdWAlfaSSQa8Dz",
-	"Pxe60BepgijI4E/BiPkI4HhPng2xRG8t2hMSs9xSQ2+AtmIixzHLe6ErYXQcmggLMeWxskCcSolma295",
-	"GZBXgUKetyycaX1XQGd214W0Ng6oPPSLi+jeq81jhiDcpiuGUEADD2Gh/HFTUjchcU/7D6ZCzUSftGmi",
-	"aEb/rLVn+nNAhckdUNbIJZmlb9hf6ACg+oUhiPQJ84vko/YXAQmJ+YbdeE2nsOtyA/u75EvZXycr2iqd",
-	"9IMRiQVnNRJjAZV5uihFw8ml/ljml0RSXaaXUsTcPub5SR3I8wkpiv29ZcQ9C0t8SrBBhpcppcizjTnd",
-	"IiRKHl+YMpRSMdxlZiZ8o9Hc38KN/nZ1N2j1q0/9rV51j2zj6k5/t/fU3wv2SaNU6iaQ1gWNYLmtWqPW",
-	"bG7VniqE4XgAAsDspl0ow0xBhjYtC0RBQvBLDS+HN67z2FpSA6RzmkY4IKaqCvbqXCCD2RORGEseI5+P",
-	"RpgFwnpGXZPH0EU9ynCcvaIrc0YrLzTvNCq43mW1e+5fFudWPBHob1WTN1g9yknVAnKZg8qhn6JlcBDE",
-	"RAj3eJCPRwQkf/5eMUN9czrekGOh6FSf11LT5ENryXlJWdCmQRdtkNqghrqLKbnroa6RhW118v/xr/+u",
-	"fqUlUZvvXvRG6lebWZCXc8bcDgyrlC5RKrjkhkhXhj88y2MJijKH755QAsJC/QTicJVDjdWTiKhHl/jS",
-	"j7LwPjzUVGc9uJP6DNT52QI77zBbdFgip0pbB7cLwMDbe6TZb/itYKu3jXf2d/eePt3d3dnZ3t7aarWa",
-	"zUajIPspXfsh733WkfBFwiHdRgbAVYfnJEIUOQ2Zc1w3D2Dlobo2ITwkLj7vvZw24/M/Gr3ftkdv/Kd/",
-	"m7WOo51XYv/XYOuX/u4haZ7y7Xd073fZ+O7IIrudwsRoww/WPAEfHhEWRJwyuTIVZF30zBHZ90+5GRyu",
-	"RcmrNFeGlJdkZ3xDUXQPSiIjmB9cTbygJAyex3FRSxDlZkGsUhvyvZhfEpPmmzscm1SdNikxqdQQjunz",
-	"MORTEqDebFVYZp7Lzae/LIqjPhGQVHyAGIEbdBNcxSxAgFIEmECfOGUk0PLxSe2Jh7TJmcsCz3XgsduZ",
-	"T4U0+1to7Wq0mUTy7EfXRsmqi12NoQSoolO2DTyKz9hEd8aCxMouF4QwBRdn801q1rkexRMscezcpoh2",
-	"vS6HNA6mV7XPIR/wms/qoxGPCKsPtl5z9u53+ebXy2D0B/WPQtq72qX4xedDf2d3cnV89q4f9XbZzvtX",
-	"Z3//7e+NZ8O/vrqk+OXZ4K/N4Pfx+dvB5Pg4Hr7sPT/961+3yWsx2dsmePIrxdQnn69o7+XVs/6vpL69",
-	"q6QmjYW80Jc9BUKiWWy97vhNUn3aa+HqfrDVr26THWztV5vVVfTJ3fNmK5U7+gmT07TlVRj1L83l0H/+",
-	"j3/7P//t/zM3Q7A0P/7tJPr0Wez/PJz8MT35tHNYnZz//fBvW78cK8PbBHDVg8oDwiLAIhA42L1oicFv",
-	"8unw9e9vT/rHt02icc8xTz4vbIQQ0qlzF2o6m+UAkVEkZ7bLEmdkPkXlu6GMOU7Pk8pindy8z3hBjrq+",
-	"FOeku4RWDooMOTpf3XI+QJnc3a4s73HiEvI90EjCGnMbsLyy+mJHIzLhmTyUzwEAuFY38nCIdRWyjWmD",
-	"QNxwwvK2fUiPjxnUkmKG1EpJVNwU94Uzu+seSHi1Y4EER30c50IWyxl5PiS+XDPo+INRYgZTKQqcM8sw",
-	"+RzR58kvSzbL9M0qiy+9m7rZrX9GxXy3gv1GIn3e9qy8/svzndet59PfP/1Vvnn/+ur3s8bW3z+9HFZu",
-	"aZEm1sGDW6OvzUVwll66ArOgx6+6SY6I4iFdBBHz8WBoS0KfCNQb01BWacLEZDQOseTxAeqGdEK6HZZ8",
-	"w75sntSVAKY/m7nBMQur46WT3BWGyeyYk0hvCoXgIfTPwb2QgLma5Xo3LSTfHmxp7zuv4iB9bs0TLAQE",
-	"Wm1HP+vUqmMw7fwgFs9ZKp/LtvJbGV1P1FfRBS4NkjLeEQ7I2rF9B0u728u62zWq+4fV33H1j4tqYXc7",
-	"r2J0Q8GJOXax7sqlOwCuNoxXcfnyi831wXdyFgodJXt96+qmRInpWEY+lZ6KVK1tjCPolLDdYcY78Yxv",
-	"4qEnF0+UkntSfbJplTjoUJrVjh44ZDLVrh2m1ap6JslEyPVGdNOhcge+CEc/FeLoBO4Jip0ffYeANpJ8",
-	"iE2E/ZibS5Gk5dmC7LSkrHelqiqnAZTQ10ps6cfK6rl1dJcAtXVznyLBhKN1buN2rGfZLUhiNB8p0jV5",
-	"TZdBe0kY572DkmY3vtlr5py+zBvn8wa5Y+ku24tNI8pjMLUSndJ1F0dlzcTi3B7Nks9jLMZFDYMhkEJi",
-	"LCgbIGyZNCYjPiH5jKXUiLyAnISg0m5Ze0xfgyW/bz6dN5Xm33b8oNYyP6hRhPbCdZ0vNp+u+ck5mz4P",
-	"b/Gai5G+yijXyF52d/hfVebdQzTYqKYHt7xtr4c5ujh98Qztb+88RaaVBNKdO/LkMdfPA86yjW4Q7Sxo",
-	"1nEHceUfqj9HPqlW47ZQSE4Jk2gaczZwmnMZSLJG6e1PZr6FhDmquZAPjzMtQDyn5UfxZUIpZnEuKwoY",
-	"Jj3e5Rk1Ec43OVpGDWXb36+T02NSBymDq1o3w8c0cgZrOXVqQz4QN8j9MXRaBMuv5+cnSD+Q+TDQdFI9",
-	"srO/7+im7UahwjMcMK9PoBMTEuPRCMczm9Wl3s9upQTn5FOJi+x4830hwceGJjTvTo8ECilcC1FzaRtw",
-	"fzwiYNI73yiOSK9i1FX1kTlRDH+1+EqOp0gYO4nk85td3pUIUp+TtkQewj3Bw7EknvKz+jEeqM3DDzYC",
-	"W7z3EhUE2UhFY4kbu2G/+uFf/vTxz19NZc1GAvXXZutpp1NrmP+amxsf2vV//qie/mnznzcLfbpMsn1x",
-	"cpsSber4EUaWk9z7Pn09p3tMkivsy3DmQSNAiJOof2RQs14FTil55p7zNSD0SL+2o7FpfmrOy7pTEvFY",
-	"Pks8ruzu9e+huool0WodjNZcMh3y0Dq32l/vglboKqcdvPiC3NkJuTCmYaW9p857qbnmtMFsNyGSZS2u",
-	"HRAkyaeaTbVbpbsuEkOs2WyY3/GxdH5dVL2YgyyPi79QISnzpTVr1d4VOQy0UDCdVKaUBXya2TRssYSf",
-	"lXiMBRSoMW8DI0lOica75BKHJeoQCq6OUtS6nkWrJMSpG5mrTdQXE4tRok+uxAqrT8OcqUBROBZujYpN",
-	"RMvfAWkyKbF2lpJc/DQb5b+QoTv3I6W+sSAakWkNm4FzftEUicmBeXliL9YdSjK8nZA4xAVZvyeGC8QQ",
-	"x9rsA8sswhSEw6Iw18KiIKDQokohr9LjShN8+LDjtT56H1re1sePXkVprAvOlDzd8pp3UU9kFyryvEoc",
-	"dv5j+Z9TgG/z3eKiJwO6s8jiEz3TdtSKyQymW0SkTEgTyVUWgWLpOWmT9+RzgrS1hoBvZfxp9xM5uV4k",
-	"1K+9+cWbixfvN/LaJV286eqVMos3IPgQ85ETKGg0zyFK0G40/gwpY9AGIXmgteABicMifeSgMQf3Vgr3",
-	"9jKktQqRVi4Au9z6cGyIooAooKUo1aAIAeUimAqP819s3eqLBvHlt5rPn1L7BNDs15yYZyFD8iKHpwsV",
-	"Sd1k6lPm+sDnrE8H4xgchwPUnVAyJXEXLgUFotItG9NNnbyKfiZXN2X+NoeGM1twu+ASa0p6Vey2N0NQ",
-	"ouuu6+QoKPckVxyfASP76DwwbmeUopZ3MJgCs7nuHAemRFUmmbj2WjYruG5a1d6a4xpRXLSiIXRzPYZY",
-	"ZCDOQJS5Au1xHhLM5ru6LOj8lyIBLmBNiUzSvZEwxJQZrzG0oB9lie4wKy9sEywtzotGMHEvHWBo/Qnb",
-	"nj/ZygFqLAe9tVbQW0CqsQVwZTOZM119WNhI1okVJNz58v25O1tLHEBcJorpBEuChjg0zUBRSPDEsLaL",
-	"kLxaDQeVduX5WWtnt2Q28iXoh3y7PIhFSoUDp/Mb9HqCy1GlZwru4cKBOyVRQ5FhXgvYt8k9v1y3MC7d",
-	"cIlGp/DwXTc6NSieF/CA8i6QioDiC6gOEAeoG2Eh3L+ZiX+9sYSGDolT9fL9q7MD1DWAg7s9UBwCldY5",
-	"NaAP2KuYb6fUkC+llYWZKPm2kvouLxxU7AZzDZoczC/nqeL7o9x8OuEhHIbIZEvMJZVk7pNKsMvunbHL",
-	"zdnz1eds78ql69lDu487I0e8Pfi90XlSNTlXYMZHEWYzNIY7XBtLXb8RqSmPD5LWCUmrnGxfncpyW6BR",
-	"3E/wfjoEJiDPo8X+LdU+mdZ/yluz/UmhH7BtB5zBnMHEvMGxWtimBazr9VIp2aCucfMGdW7XqQSD63WR",
-	"05u7RRO5woahiwiuIJfgfrC/EFGLcVCUCrYFWVxbBbd8Np/LpHJ5kLglJI6l4l0eI8ICam8Yn1Sf1Oby",
-	"tLL9Uj7g6h+N6v5H8//qxy9Nb7d5bX9dGNDXcK9KTjDXdLdq3Xu3EuUeBLwRqt+JcL/HPlfZU3SbpB0x",
-	"v1ZwE75QsCpTzspW1/f2EICHCNN/obKcIF2LOecRZxs5zcfYb9f/77a9/rzK4rZR8/muTiJkkjWdZIUq",
-	"uy6TUXq7Soab58Dqhq3jmMrZGYw1AlLpQfP2w7EODeufXlilxCP8eUzQxvTq8uI//vXfNyvewnEjun9J",
-	"b4a6WrToxthdBFeESZMShCOqHtbPQBmhHrGkqArWzuaBpNXIP2NB/fnTSIpcdcUJdLfa1FWNuZLvHHxu",
-	"eSlAmYCoX6ua1wohBVhygF5DakWfz8P4qzZcFjSHMgaNmWslxsSQOLQfA7UC2WGwJxPX9DrMpAmb9j7q",
-	"DOADNn6mObjDOuxPf0K/OoaT+tVz7A9Ts2oupRnGteO5Tsu62V7yWj/mTCp912GCsEBTv8k/VJKLHCSZ",
-	"6/GYCbP7JwK9VbSGyJWZLm5y6gWJJyRGggZEb86mPWPFQGAYIZ8HxA4hSeCwN9Xo3emRp3xbMwnRPtBh",
-	"PexfEvhiQMhIIFN6mq1Y16NgkwiHLYHNLHVJZrUOOzejxCckpn1KAIEhZaTgBeXF2kM4tAcFJzAh8Uy7",
-	"vmMWkBh165NmF0l8ScSC8QqoM240tnwcUQUH/EC6aKNrWLO7WUOH8BdGhWlnwJlP3CxzxQGejsQEaIjF",
-	"kJh88yEWIKZiHpK2gu+rHtL6FSbUfu2wr9VqFf5Tf+raVkRd9BX1SMjZAJTXdMh1bzN13Obs24Z/PMgv",
-	"8exIebWoUULWUjnIPIk0CUwg+YnNUpRam/9Az1nO/M3t6II0qCbW/FX91mLcVCeAGTdl9pZZP2/jzV/1",
-	"58u81WGAdz1QmI+lImE0NZUyGo+QYSE0Y203tg4QRiMqlL/nFc2x6zA7yE5917zVVOdr838YHkHCrxld",
-	"bC/Kh1gDqOfs2uU0P4UEx07EBff4WGqZYWx5BGJBny3lLJv4YwZSySHpMLUlofdEAiDvn36CZDPx008w",
-	"NXJRKiTa6C6aeqbI93xIaNxhXSVVIeLDkxCkSBKW3p0eCUOikLv01WRnKVolGKIqLr0mNFt2MLg6+u1G",
-	"A33N9Xpyp3u30SiZQP7y7O0bD2GTWWjmuwFo6rcRjvGISAiRY2fUcYRjQVAJyDIjDAG0JvqK2M3GIpZY",
-	"L524DIttGTyUHtxcYol0sDAssa33k51BbLPQMrxZaqa4/uh+cn6Fg8HRhr6hOFIyZkCFJAo9ckp9sgkY",
-	"xQx1c0PDu3r05sKx4SVgLBrEq8BtttBX1LVjfbtFc33tRp6I5A6h+/wcD7pl1k3Hk8JqWzniLhpsWuKr",
-	"Ttqq+myrlfusvrLrjXPZiu2EWQyTMEuz2g/yUuGY/qKHA3NePM5o/CUj88rsITORF3axn1K86ciXn+1r",
-	"B2jqYcddZzZk1/okJTk7mTeJvqId4LXMCM+NAEvcw0LpbOcSZdNOriwJiNJP9kxASvRBFtvrV6MQaujU",
-	"zi5WItwfEl9JDzzAlAmZzQntMFN/rtAyxCwIjdY/QPkZwr5PIgkpldrH7RGlHpUi4YKYnFOjQo4VhxoN",
-	"EmEFmnIXrNzncUDiNurCYXXRRhO8vUbDQ6aVMtppbOoeJmDTdFjX8dq7MLyupz4sFAMvLfYECZCv9zRA",
-	"QtNaUfvpJwQmHOqevD07t4YbZohH2u+fFx+K7vV5JXaiwCPSYYrSlIIGNjRWhnVjtQ7XjVJisIrElMT6",
-	"VOCl3Cl22IjHpIYO4TnHh3CsaENLIAKtEsn5SptwCHCV12HaXvSQAMObxmYXxrrYR4o+lK0Eg4Q03dm+",
-	"otoitVJT7U3ZIlpuwnbtR2rojLJBmMo5TYV6u9YWV0IZZN4B6p4cnj/7tdthxmJOZSd4fmb3SrBO7V3Y",
-	"3Kh5ylCPyCkhzJwtdKVLj9ZtYgui31c0CLSDmWtrto3jL82VjqfNJN060NMeATTeM/+mI+JlJKVx7oAk",
-	"NIym36S95sfKxwKMQuVnSH3CRCYUFGF/SKotmM+abSQznU5rGP5c4/Ggbt4V9eOjZ8/fnD2Hd9LsdDu4",
-	"2E0GqDRq5iHlieKIVtqVrVqjtqVjmUMII9QD7qt/XHuVunmsNsOj0PxK1r9oXX5dr01JGFZB4tc/TS9F",
-	"zUy9zT3GleFTBydt/o8mkfgLZAxdpwnFqx7Ue9NPpbUMCv7CppyaEGyALLmR4AyEkx+OA8UYIJp0jiDV",
-	"wuxUWcjtpGWrPrXEsj4KIL4l5LlZXqHR2Ili4fi+9JE6jOyHK7oVD9qw5kevEhMRcXXwapetRmPJNGI7",
-	"hbjc8FsnHF04cXkuIH3tVbb1+kWfTeCs/4wDo5L0K83Vr7zLzR/fbmytfumFNXnhjVZr9Ru/ZWqQtlv7",
-	"q185xZIcaztDvbNTBjB3MjgE72xmIxCPRSi09RyItI+20N3nedH9gL7xEcnEN530KIVRL869tBvtMR1e",
-	"0vu2GZHtDtP+uvO6lpjJmMVsILAsY2gQTWR/Xc5wlC7c+n5Mqo1+5sHsjmneXJ9dZ28NoKf6HL8173jt",
-	"RbOm03s5Z3y5Upqr5pbDM9de5Zj7eFmva/t88hwA8h0zdKMEdz4zziO80CyxxDnnx0ql/zgiQxNrwviF",
-	"UiOrFRMlqsUINLUvqlPI3yS1QSLkLuuNQdbYTiROIky2G1swgqzDlL+jTK1LEskD1NV3ipreu0akWB3c",
-	"1tdVXee+SlvFtQ7TMGmrN5dFkLeXM+Ziq7GtvL2ygspsPZFUOY7fXpaBDi6cAe1714h6J8vfeMPlCz5m",
-	"wY/DD+b0ljOEV2wWnju3pkkjYe2alCWeX4hcRDiNH0NVXD9S7ben2l+IXEWx6xlMmkROsByCsRQpJ7rA",
-	"bHRS9U0gZ0AnRIcgnFxfnbJQWyKmcYflRbIW22Bu0sCOXtILluWmd46mWN9m7EPo4J6NRZMcUspY/LYS",
-	"ACrsTTLw9FEcGHHQLCEOTpx4/gsI5/8jG5Dm5vYGBmTdLblaoVELEhJEJsQC1wCuYACv00P65nZRqOUw",
-	"bVTxA8da3FGhS4MtaXnqo5Z+oPDMHBU7HJNWzd1aYReGeU7Npaa+klg979lcSUt92572xWl3mIDSsqIJ",
-	"0AdozCQNdbNC06vXtgp1C8L6mIa1Djt1bu2E7fiOipp0dJN+F2Zse9Kno7vpdZgtfLdNOhCPkx4dkDk5",
-	"g7sDuDslwaKOFR12aK+AnVYD9n7YuRVOrijyImdx8MoOYP1Oo1fZEeLfOHyVDKctNkmcLqGPAawbysjH",
-	"iBdIYSsEi2RgsSxeZb7Ya6SlATH4fSYXOI0RZAe3pKGwtBo0K0c7jMKlf2Tdo6T7B5XI52FIfEkCSBFP",
-	"hbEWf7q7YSmhpUFOhVa5QJbTAHcAPUgeLY0HiGLB0ZWn8CUBraT7UT6iVWAugI8OOaZt1BUmhVrgmegw",
-	"UOJTUxee1jR7etiWqYaGrm0mL9Vcx69l0f9C5EJybfwoquoxgPZQAbTy3HJz23y1wwjNke828naQG9TU",
-	"RTGJQuzbzF3dzizp9+aOz8/G3ZBpccUZslmOwEUw9Eh/y2Rym4QlV9352B+SJwKFtoRno/v+b8dvfzl6",
-	"c3H47Nnbd2/OL54dPvv1+cX5+XF3s5SK0tGzG9vV9xzhM3A9TIivnJR6DPI9BvnWCPLdtcVcz9RULY8D",
-	"ppV+Y2aT2LOGs4d4GBAhddqJ0wuHxnqep1g7PuhWg/3gQcK5SZJLI4X5WZKPRskDxQuzB+GwW451vrFZ",
-	"UhhffK3TnXMFljaROunmCU5EUqAJBRRJjSbYHh0G7Io2uplpqV1Icbc1ICbnWTkW7aSk8JKQSKBPYwFV",
-	"Vh129uthtbWzC1VtNXTOUcwlFJP5Nu+FkanyRzwUkCjkM0R1Oi6zVWZgRYWQ3HnQAYkycwSQHRvM40sB",
-	"hUbQRGeNmGBmmumdBAbvKUBXNFJ5gW1RMBo7nalcNFLZMTqeQcLyM85kzMNV1scbfiZ5TB7DezcK7/1Y",
-	"+WkZolomBm9oe9S/6H9crAjknQLnuz3M2kVlwzHpj4UOyPXN/EaGOKsheB9SzDp5KbIk4WyhFNHg5KRI",
-	"uUidSAI3Bo5HLf8w8WhdzVyewr+Zol/9sCa5o79Urj+W5rt0fPzgps0jV4YNDzos3wlz7UiiXcz04bxH",
-	"0zyzzgKlqjfxRCRTJx559dvzqkub+d6r30GscFzATmAhiRzEip3A8rUsRNl8U050lEb17bhBEni2+T+P",
-	"oQhOEmZ7b9i6VB0/jGIyoXycsik0clQfMnM8e7PEbNeXVGbMBHC7sqjdZhvGTC+lE0+cdITKPYX27Peh",
-	"8PNbx/bWkhcKc+mkmlub2v9wsb5/yIDdGZFZll8zThfR6iWZlUzMsyUbaXMJpZFtd4l8VaQToquhN1q4",
-	"LIrR2eRer2Q2H5SU/ejJfLCJ1RE6i/VHS+DBYnP2CFzmspxzTyl8r21HAdteLTsUR9/K2+jZJZktjpl1",
-	"WHHQDGViZouZcUmeG1Dwd5vmBtA9UJabs/bC8Bm0CngMmj3mxH37KFsiVool2ipzof7lkszWCaBBjxMJ",
-	"JN1W3rvtabYwZpZYGNDRrkzVpuk1MsIzG9E3EzHWk2wa6kSylYuwqYUfw2vfR3htBWnfr5/+isyWx8jG",
-	"AZVV3aGwnM2d6WkIOe2KAfT1VJ+GksQ6IchT/l9qcN/CtlYLPtcQziErPyIknFnQbOWA7noDk2rVI5/H",
-	"JJ6l3aL1X20r1dVqVMFy6BuV5C1bP+BpB06auCpL4ODxhRZipaFJx28sB4Xb5nXQ9CffAhx8snbxpLAC",
-	"SPVHMjA6HYG3nFGzaZvfZcDpZmEaPsjNIld+OBZ0QjaLR+Y4E6d+X4RN9c0MiOW62i+D03QYKw1oqwyg",
-	"+qM3gvSH8iwTFi5RKebIl0fF9WAepnsMruJy9cUtPc1FOik7JXW1RnKqEJbqo0xbLLQBnZk7TA9SFzov",
-	"g3K2uXaq1pE7HHS1fnLAtTpqriJukVwz40hLh4qX6AaZ1m/MHD2le3svAkD/tbyCighbAkIeE0m77hQc",
-	"218cUWbOdAWK0ims5UC0XfVLwDjVLSKxsB3S6f1oL7XCBaxwcaeKbMVW7kXBOXv5L6LrjDQoEUdNz+NR",
-	"zz2YnstMdrZazvnlveu4+hcrhVfFL57HWJjwRSK4bcWe5mJjNaFDFGIll/RvjWwVeETM0IMOGwsSo5HJ",
-	"mmRkmnxxjQI9S+mloxIJ1FTYcsBHwn8AwgdCQpglB7KY9Autr7csPculDafKZLsspqK7l8mLAt8J8T/W",
-	"ofx4pXOrifg+A2yWtJZG2cyI8PoXY50uFfN60D8Oq9B9UMnJcUzaWmAKYwQXGO7m04mh3GE2hy0zNNdL",
-	"MltonNEanh35KWPMhImaISUqoI03Tmxzc3eXzAS4ZHzqBL8beoE/SMyR6flSRqWATNJbv09JoFd4rpFa",
-	"JA7ew8xt/KigvgMFZUjunhh7Xg3o5Z4kvJT4mJF6p8DFzN7fru9yLhQYMYy9F0kKa9X0mKnatRcFRmxb",
-	"KaOVMw62HkUFc70hrdVus41GXDmC9JKYuICNR6QyxPTkSWbIZaZK2Tli7ky5xE+/WRm9eK83bHF1//Wq",
-	"+RUXmApQK5Q2AHuUDw8hH1IqhziGQ+amahzH8SwlcEeAGMa6L7fO8i2fkDjE0UI2fZHJnXki0imNG/nO",
-	"cpse6va4HH6gHz98+thFVEDWGmLjUY/Eiq+NdYE2ejO7400YJsHlMO2Kou+ozU+f9ETPgOKBMjVgRBsM",
-	"qklrXc1Xa6jLWTi74Ix8oB+Tkjm7JsxNgrko6TphUbrsCrY/BcS9NWi7R27PLrSAyc3xoRGWMb165PGH",
-	"4PFf+VSPObKkJqc8ZRMxxBBL/MZ8bWBZyNdvYWbhVMGcatfMFFbFhTqKnhlQOcTCyxSeyCHkmeARSXrY",
-	"wUW6lwzeCZz4rZ6aKLnEoenYdOBed1h7psPeQ9u8Q5iC1EaSXMm6LyZd41YYYJJbFN3kA+5QlIC4UkjQ",
-	"A2eenf3mdZiQMcEjEqANn4fjEROoawP2AOUFXFiYf5uItvTc+Lb0NLieRVDXS4wOAVOR4BNtjbIu+sQp",
-	"03vqHnQ39bbtCCb4tx2ihGOC6IDxmKzfm/PEnHKZ2xxLnXYgUBrjYt/obudHCo5rzJrQuFex9JcdTH9b",
-	"EuqwpSOMvflUBy87ILwJNxrpL3fPmy1zzeFtFbze5se/nUSfPov9n4eTP6Ynn3YOq5Pzvx/+beuXY7+T",
-	"zS7J324suR8wpKXn/4Wh8eNHhv0etdJDaKXMxXN6QIy4Iv/B9FI2wLTw5nzRLWu7UE0lGsf2Y0sUUIe5",
-	"GsjVPjWYrAGlkYynMjETiQIn1F1+XZvxW0WLFlmJGo2PfPgQfPiWJWTszLqfc6funBN/kLhRgqgFUuCE",
-	"xGkjLhYktRy6H1syNifxq71M8oA2dXSNJB/LDsNpnkZAhaTMl6lXmhOOBxkryfZOxmn8GmYymLPlfTvf",
-	"2th6MP1St4LT/qykk9QbNfJlSlnApx3W/dCP+UhJps1uDT3jo2gstfGYKRq9kat6ZjC8wkY8k0kXawsX",
-	"2oCatHI5In9u7LUbjQUmo9rdUmq6WbLIcxbkIV4jE2QpxJLfHt6P9x4dsGe7qMBV//lR8D9MIXwu+BwR",
-	"HoVE+XseiBlXrCkfTFkl384gMwML16hhhZFjMAYZRtxyiWIioX51A0LxuogVxODL96/ONufy6g9dewrD",
-	"+OP+OERYQljfjsmF0cZ2hr3yMNooM48Y4oo4nOKZgFHDazvNZ3rnpgz2/irQk2UWJVgBi6ZzIx+Tqx4u",
-	"uco9BocHM0xyv+WqkNtkrIRLMtNh76RBRPoH1CM+HxEB87jpRBeFKThFh9kirxGPCYyPh34StnOFYkrN",
-	"ZPySMGHfIwGakJj2bR906HUKzSxoXLIN+il0jEsJ/rvu0uaAuYAnsyeRS7V5LAj9x+yipmlY5x+mwmCx",
-	"LCijV+tfLldWeo74BNjfsLMuWDelncCyYB8EZjaCUq5RTCcK1CEO+wcpM3eY4WYheWRYmrKB7jTjyA8f",
-	"M7ggJ6n63m61Ntum7+N8FdySgk/1fobt1yz61CLmUe09SNGnQj7C5aj9nms/dU6ago/445jKGazRIzgm",
-	"8eFYDivtDx+VUhAknhS7r4qsbMKXekpfClGBAu6PYdbRRncoZdSu15MZSe29xl6ji7i2WcmoR4KAKF7r",
-	"43EoBXiQ4zistCt1UEkGN3MhCjzQHGyDK72YTwWJ0YQKKqGlkHEq9WTfqh6lX+jOQmfEdMi4+hj2LwkL",
-	"kI/D0P2WHu9fFOZxN22zrmPSJzFhvraoPUCRDjAYpDlfti9b6pxrrM9HEWaUCDQWCs32C+itKZfVngJn",
-	"4cyF14y6m//ez3DMyI8JxFpwKNJ+uDAW/fDkyEPC5xGBjB5I/UsmsCaXUqZOef77h3P5PwVj8nSaYexM",
-	"2kqb/Qsb0KG6nxepwqiOpHGQeyxJPK8Ab84GCw44ionQdaayqFumQomJJwmJ4XbThqROXj177oCQa4ZY",
-	"HAk0mBgLEkNyim1ZZm9oo6LcTmcRJ7+teIFkfy/fn2fMaw9F415IxRBWS9xF59sZ2VP89Zj4PIbgj6m1",
-	"AkKBw3EPw60BXAGm9c51jFZBlRJHepfrxE3NGtZNv/54/X8DAAD//w==",
+	"7L1bc9u4lij8V1DaUxW7N3X1JbFcX025s9PdTpzEO3Y6e3eUsSASkhBTAENAlpXEVfPyvX7z+J1fME/n",
+	"4bydl/Nrps6c33EKCwAJUqRE+RIne/zQ1bFNEgvrjoV1+VLz+STijDApat0vtTHBAYnhn89O8Uj9PyDC",
+	"j2kkKWe1bu10TFBMBJ/GPnkk0AWJBeXMQ0Meo/7hsP4SS3/cb9S8GrnEkygktW6tV9sadvCe3x70ajWv",
+	"JvwxmWD1aTmP1N+FjCkb1a6uvNoR97FeqWjht2+OEB8i6cCQXal50W5KwjCToon9CcmsNuTxBMtatzaN",
+	"aT0mQxIT5qtHFsF4xU8kj8kiFAdMzEgskI/jeE7ZCAnix0QKhGOCGLkgMfKxPyZBFi7G6wI+6MJD2HRS",
+	"675P//ihCJQ3RMbzg6Ek8SI0J8TnLBBIcjTDVKIBGfJY4UYCcBkYdtylJ5TRiVq9lSxJmSQjEteu1KIR",
+	"jvGESMMJB1F0+JdjLMfFVOHDIfUpDhH2fT5l8pFA6g1AAVUPRepVr8bwRC2Eo4gGNa8Wk09TGpOg1pXx",
+	"lLjQ/VNMhrVu7U/NlDeb+q+iCbAAYp5OY8HjYpD6jFzKMx+e6FuWiWJyQflUoAiPyD7CA0GYBMZVfx3S",
+	"WEj4U5Z0ZP48+uPp4e7hx4PL16evxoesZff1aUrieboxvVyGxBN8eUTYSGFup93xFN7tz+0iYh8GZBJx",
+	"SZg/f0HmBeyHpox+mhJ0gcMpQRGJkaIbC0iAZjGVpIEONPnRjMoxbEzgCUHnZI4wC9CAB/pPlPVYZxuN",
+	"+TQWaKQ4OEUCBiZHeIQpg7f8MWYjIhDj6sURmvCYNHosg6fH/jZ+ErT26j7eelzfHnRIfQ+3h/UtsjPY",
+	"9TtBe9hKEKe1TIo5Z9t1te8SFHZ2dvIojLCUJFbf/Jf3vd5lp13v9S4fkw9//qdaCX6ZpHJ++JdivqHm",
+	"748EogHaUCh5/u70kUB9MR30N0s42r51dgO+fj34SHxpWPtwCGq0hLeVYu4DuTRdEBVogAUJEGf7aLvd",
+	"QbMxYRktaZ4MkKAsrzNz2rmYQEaxl1Km1SpC94syPAs6YoqRzkkO1UivrDB+ToNSjJ/fFqZfkFJeODg+",
+	"dOBjXCIqhRa8UrDI7fHAEZ1QuQjZoSQTAYK/oKp2WsV6KYQvuUAEZIinodSvTPCltgVAxMQytAssg6cs",
+	"TkxkGcr8kCqVqm3iOojTb9wa7k7BBSi3WNpFAABLANJPXBsaDQBAc6W+ISLOBAFj+jMO3pBPUyKAuD5X",
+	"6hv+iaMopNr7aUYxH4Rk8uePQrtCCY3VbiSmYa0LkBEhtUqnoJwVkmmAnp+8ftVFU0YuI+JLEiDCAmUE",
+	"1e8RZdFUwqaFxMr/WfSamsaQC7N/IoA03dre8Mlu0HrSfvJk238c7O4oppJYTkWtuw0agEpQKS9xqJwt",
+	"EiDzeqqMx1JGottszi5DPqKsEZALu1vRHOCgbt+4qorrY/22RnWRs6rR5GOmMDRQv8FK4cwjgvrOikrZ",
+	"KLeCs2FI/ZtSx6AQzS7bna3tnd3HT/ZaeOAHZIhwqCCYI3JJBeD41kmxl5LiIL9YFTr4Fge3RwRjhzQY",
+	"FgUeMs5XzgFAMyzQVFk05Z1h5XaQOKGkIZ0F0tDtFx4PaBAQdkPCyTEVVvejCZ6DXAUcyTG+E7HZSmmV",
+	"bqEamYbJ87dFJ23vYh4SoAxsDgVcu34IhyGfIUCQoUECgSHCKy5/4VMW3JAGjKNy+alIhGbhm9Xpsp3S",
+	"5RVXxwS1rWp0YVzW9fO3QZdXHImpP05lyOA+WcXg/jiG0yBVr/2CaUiCG0tCmQMJMqvcUDSiF4QhypDj",
+	"IX4D6qizlKWOu2801BuvRqfIebNu3rwNillcpJIzgR/BZZ/GsfKRAHuGkgVwGJq+wZKAI3hjYupDIR5K",
+	"EqO28tA4sPMyWpljDSVrKbSOY3xOOUcTzOZWdVe1PzGWpB6afd+KbssDYo/HVICeN4Rw19VnDyceBoGY",
+	"ehKJKYLEPN10YjYAzCnnRzgekdvz+CjRIScDLJIc7e7sbO2iwVySu/Ap2o6deuN6npJzFMLmqtFWcl7X",
+	"z9+2h2cdYX5BYrS7jV7Qny1hk0WNXL1leCrHPKafbyxY2Djd1mWgAiVnhjtwF9opGTKbqIb8qfvKLRkn",
+	"s3Hw5Tgj4CgpLEzZOeMz5qGYXPBzEqi/k8tIIcaSxQVnQd7evXtXP5jKsVJCPpakJJKgYCSK/7HzLIh3",
+	"NszxM8ExOJE4nPw/vZpBz4qA9JXmlQtMQzwIyY1ZJSARYYFyc9V5zMCgkZUssm8CeGLMYxnOb5+Jdlyf",
+	"81Q53jGOaTh3gajOT8kbt8FOBy6GqEABnzGHWexat6mbf1fSm9w53IC6lGlFEJOAxsSXZ9OYii5S+Os2",
+	"m2LMo4Z5rekPumgyFXAaBfyiDfU/xFk4R5yhkPs4HHMhlcy0O48brUar0d5U/BzHXG35/ZfakJIwAKvg",
+	"rNdoASNggLN2nTWuPty+1uo47lpGY8cEnwuEUTytzHIXKb1u3YC44Fi2S9frb+6jviZAHzE8IQIR7I8R",
+	"EKIBgSezIFyaHB8Wh/BZqjGVluJTJz6WUVlfan5MsCTBGdxadVqd3Xq7Xe/snLaedFutbqv1BzyuVKpI",
+	"nnlc8AwQyEZ5HwfbZHvYwnuDJ4pQZGe4jbcGHb/m1UIs5Jk6d+dW3D1t7XW37NfsdQcFFgDdDs+zaRh6",
+	"NXV4VLoumFCgUBTziMTgReZ25IhR2eaSK7tAeWaSTgqu67IoyKP7nQ2FK9ssJI8EmvH4nLLRPlIAQ4QB",
+	"Lu6y5qIEk4UAqe9o86BjhAsA0qB6+DJPhaUbmmGB1OMQLPGUFVR/mVA2lcTsjw5LtldE2uttTzPE8g2+",
+	"Us9cZRlm5dbMw2YnszENCaLSBDsb14ZXs+hyeN+oZ3Tw1gaA39cgPg27NR/xXIbOMGKOjJmNp/e8HMiu",
+	"YNLq4il8DaxPoM+DODx2BGiIQ0EWjSYjM6tUchqkinbIyPNS6b2uoDlXrZoX0Utjmah+ZziV05hcXwJv",
+	"xpLXZQeXE1bRFDQADsPXQzDeS6+4teW48r7k0H9eZE9M2E7ZEBIOTSLGgXGrwW51kfZ9+w10MlYOFRx7",
+	"+cJF4Ozy/Ozvl1t8T7Rmn96Szu/Bk48vzj8dPGZ/HfwhTrePJm3/l53xr9GbzvTdbnHihIseBe4iWj4s",
+	"ZV99Lk/soae84FKI1zeQ2kRVNYeA72ugJavA9ZrrGM2EdY6okEVJABEeEXWAMEgTOaxQSSbaR7xb/Ny+",
+	"u/DBqzmZG/qZBS1ktuf8o5I0WUbEcYzh58xKK1QFuZQm32TBJgAQ2a8VKgPtNxc6hPkMGrTxn//vf//f",
+	"/+v//89/+5+bis7YhOJzdNaZNIpDC2KpVUhv7oHPhM+1IDOBI6pIGlM25IrEygE/m8ahccu7zWZycOg+",
+	"aT1pNaU+FsyIP8ayIKzbhE/UvNqEB/o2+oKkXHHgT4jSSlHNq/GIsLMoxFKpeH2oUJ+uq98D7zjnHIV5",
+	"e0xwj1YNn08sLD4OwwH2zxU59AWzQppQ/9OOwTQKSlG0Y1BkEtxq3bbiIH5O2JmU4ZkOoIpad2u31ary",
+	"pQUuNsSrlO3k3Y3fnCP/clBO4KGrDEsU2SLFGSRAOrLx9s2RckoFYQGKCI9CgiTX5x7Udwnahzyjvjox",
+	"kj7CQZDPoLsh87m5f0Wo0My5HAMv1TNr+haLPL3iHBARdmwe15TPsf0KN8U8/PbNoYDjccL2S0kLT53o",
+	"03oxm69Id1AvnJ4eqZddUVjCqTtrcGpO49oEQuN+AenyzJzHW9GmCqiTYMxl85yT72xwiZ4/8CW9oLLE",
+	"YRtM/XMihdLtnBGr9nUIVScrmrtXyOTqw4776txDJpGcr2MGzErgDWAFEzmLSCw4g2iy2aaodfd2lAmb",
+	"pX9sdyCAE7sardU+BRXTbbX+DOqmdvWhXLEtCFkCS1XTbXD4M7y3aMJL+MIus4Q6Nzhn5W11Ax1KSHjV",
+	"UqSIJIhEgkQ4xpKEc6vuoqlMnuqvQ8LVVvpeTWuJUbyhwbuebfoHVeOFCjlJ4tMuSJZXj+iQKGVq1Uma",
+	"mv383alQx27zJQ+1TbxIGWqbEbyP2vAPrX/08T3DsnrNJHXwye52Jnlwt1WYPXhTLb5EolcdlfJiW35m",
+	"evCqfyCv+i4OjOag9r2cGN8CFta0VaeQzE9CXRyik3f2QRNALp1AQuJ5A0GecxQdBjY9Uj+Zk43r84iX",
+	"PDppXNOWPO4U2JIH67DKOlRz16/K2U6805dTbxnlrCjh2z6HZmMuktIJSkRSBxXHc4TRVH2ABkUeDzBT",
+	"XrkNW7USpzIrwwvu5WrnsMyCZNzMhY2+ZgQFWPlxhJwrF33CWS674G586wUk5NZwStook7vbtUWjmwJR",
+	"6eEMlJXeMNsoP+Q8Al0TS8/G+mMS8Vj9GvyTz5yRxvXOgXrpLNBeHkkJAgopD95mlYicrWnz0KPZ5SMI",
+	"VrR3UchnJK77WBAUEimVXuUxCuiI5vyLYmfCKV6aXb5v1fdw/fOHL+3dq38qClEkh4d3Mb3uHVFySrFV",
+	"b/YQsyCcZ9a211oJ5Brw/M+Foa2z1DUoqKxJwYj5BOB4R56OsUSvLdoT5WL1ZAO9Aq0SEzmNWT46tBJG",
+	"h8EiLMSMx8r3dCqY2p0ny8vzvBoU2L1m4Vx7OgUaxu66kNemAYWoQFFx6zu1ecwQhMF1JR8KaOAhLFA/",
+	"KXW9IPFAnxxN5aiJCmunVPGM/ln7TenPARUmp0f5oedknr5hf6ED8yA+miHSJ8wvko/aXwQkJOYbduMN",
+	"XVqiy4Ds75IvZX+drGir59IPatltkBgLqJjVxWIaTi71xzK/JJLq8tmUIxb2sShPiiDPLggrUfkOLSzz",
+	"KZMGmZemxKnABsDrBUiUPD4z5WGV7laWHTDgG6323hZuDbfru0FnWH/sbw3qT8g2ru8MdweP/SfBHmlV",
+	"SqkG1jqjESy31Wg12u2txmOFMByPQAGY3XQLdZgplNKHimKTpRl+qcvtyMZVHltLavN0ruEEB8RYFtir",
+	"k9gBDm9EYix5jHw+mWAWCHsm7pv8oj4aUIbjbFitCo1WJhrcarR+vSQSl+5fynOeHgn0t7rJ560f5rRq",
+	"AbssQOXwT9EyOAhiIoRLHuTjCQHNn7/vz3Dfgndn2LFQdarPa61p6hS05jynLOjSoI82SGPUQP1yTu57",
+	"qG90YVdR/j/+9d/Vr7Qm6vLds8FE/WozC/JyyVjYgRGVyqWDBcknEIHOyIdnZSxBUYb4LoUSEErtE6jD",
+	"VaEUrJ5ERD26JIryoAvvIjaR2qx7D088BXN+UuLnHWSLgSvkOmrv4GahN3j7CWkPW34n2Bps45293SeP",
+	"H+/u7uxsb29tdTrtdtHByln7Pu9j19HwRcoh3UYGwFXEcxKUig4NGTqum5+zkqiuTwgPibNPT57P2vHp",
+	"59bg9+3JK//x3+ado2jnhdj7Ldj6dbh7QNpv+PZb+uQP2fru2CK7ncKCBSMP1j2B6A0iLIg4ZXJlita6",
+	"6Flgsu+fczM4XIuTV1muDCsvyZr6hqroDoxERjHfu5n4hZIweBbHRa161DELotTakR/E/JyY9PsccWyx",
+	"Q9o8yJQ4QDhmyMOQz0iABvNVYZlFKTef/lIWQX8kINl/HzECmS0mrI5ZgAClCDCBPnLKSKD146PGIw9p",
+	"lzNXnZHrjGW3s5iibPZX6u1qtJkCj+xH10bJqkCbxlACVBGVbWOdYhqb6M5UkFj55YIQpuDibLF51DoX",
+	"4/gCSxw792ii22zKMY2D2WXjU8hHvOGz5mTCI8Kao62XnL39Q7767TyYfKb+YUgHl7sU//LpwN/Zvbg8",
+	"Onk7jAa7bOfdi5O///731tPxX1+cU/z8ZPTXdvDH9PT16OLoKB4/Hzx789e/bpOX4uLJNsEXv1FMffLp",
+	"kg6eXz4d/kaa27tKa9JYyDN9zVegJNrF3uuO3yb1x4MOru8FW8P6NtnB1n+12ZZFn9w9bXdSvaOfMLmG",
+	"W16NUf/cXAv+5//4t//z3/4/cycIS/Oj34+jj5/E3s/ji8+z4487B/WL078f/G3r1yPleJvQvXpQnYCw",
+	"CLAIBA52zzpi9Lt8PH75x+vj4dFNk9tcOubZ5xcbIYQyh9xVqs4y29dZMbb7mQkoZ1PHvhvOWJD0PKuU",
+	"2+T2XcYLctz1pbhWxGW0alBk2NH56pa3eLuwrPeQy8h3wCOJaCxswMrK6is9jchEZvJQPgMAIKHC6MMx",
+	"1t0BbEwbFOKGE5a3bX0GfMqgxhszpFZKouKm6Dac210PQMPDjQcSHA1xnAtZLBfkxZD4csug4w/GiBlM",
+	"pShwaJYR8gWmz7Nflm2W2ZtVHl96K3m9fI+MifluFfu1VPqi71l7+ZdnOy87z2Z/fPyrfPXu5eUfJ62t",
+	"v398Pq7d0CNNvIN790ZfmhSALL/0BWbBgF/2k+wgJUP6wjLm09HYlmo/EmgwpaGs00SIyWQaYsnjfdQP",
+	"6QXp91jyDfuyeVJX6Ji+ieYGxyysyEsvclcYJqdnQSO9KlSCB9DXCg9CAu5qVurdhKB8276lPSm9moP0",
+	"hTWPsRAQaLWdNu2hVpHBtNmEWDxnqX6u2mJzZXQ9MV9FF7g0SMrrJzgga8f2HSztbi/rOtmq7x3U/8D1",
+	"z2f1wq6TXs3YhgKKOX6x7panO3OudoxXSfnyi831wXeyVQoPSvb61rVNiRHTsYx8iQsVqVnbmEbQwWS7",
+	"x8zpxDNnEw89OnukjNyj+qNNa8TBhtKsdfTgQCZT69pj2qyqZ5IclFzPUjcRLkfwMhz9VIijY7gnKD78",
+	"6DsEtJFkwmwi7MfcXIokrQhL8hKTcvuVpqqaBVBKXxuxpR+raufWsV0CzNb1zxQJJhyrc5Njx3qeXUn6",
+	"qvlIka3JW7oM2ivCuHg6qOh24+u9tk6ykOPpLtuLTSDLYzD1Ep2WEi6OqrqJxbk9WiSfxVhMixp5QyCF",
+	"xFhQNkLYCmlMJvyC5HPVUifyDHISglq3Y/0xfQ2W/L79eNFVWnzbOQd1lp2DWqUJXfl1nS+2H6/5yQWf",
+	"Pg9v8ZrlSF/llJvcrCV3h/9Vdd4dRIONabp3z9v2YFngize/PEV72zuPkWnxgnRHnTx7LPTZAVp20TWi",
+	"nQVNdG4hrvxD9c3Jp1Nr3BYqyRlhEs1izkZO0zwDSdYpvTllFlu7GFIthHx4nGnN4zmteIovEyoJi3NZ",
+	"USAwKXmXZ9REON98bBk3VB1LsU5Oj0kdpAyuat0MH9NgHbzl9FAb8pG4Ru6P4dMiWH47PT1G+oHMh4Gn",
+	"k7qhnb09xzZttwoNnpGARXsCHdKQmE4mOJ4nhZPzKHfaqyA5+STyIj/efF9IOGNDc6i3bw4FCilcC1Fz",
+	"aRtwfzoh4NI73yiOSK8S1FV1yzlVDH+1+ErIU6SMnRKCxc0u7xYGqc9JuzAP4YHg4VQST52zhjEeqc3D",
+	"DzYCW7z3CrUj2UhFa8kxdsN+9f2//OnDn7+amqqNBOqv7c7jXq/RMv+1Nzfed5v//EE9/dPmP28Wnuky",
+	"ZRbFyW1KtSnyI4ysJLn3ffp6Tvd+JZfYl+HcgwadECdR/8igZr3aq0r6zKXzFSD0UL+2o7Fpfmov6ro3",
+	"kKVfXsVs/6K7bUIqf6TUijndKy5REsElDq99or372mWw2ZLEFziEo9EcxGdCzj5zBnEzQXHzZIzZaIxB",
+	"/tR+3HvJbwJltaNwhZq2hJyFxs3iIZ1MpBEyIwSkkTM5LphRlMFYUVmOxdlaAOa9TAudu5r9tnOCLFZ2",
+	"ipWfJhjLMrL+/ZJK/NmYh+vV4+eY4IlSXUsZ3em03G1DUNYyzQ7YxJRl2kpwlRt2lpwp2u2W+R2fSufX",
+	"RSXYCwVEWVz8hQpJmS/tCU3tXWm2kbZvpoBnRlnAZ5lNwxYrhAyS4EeBMtWYtzG+JD1K431RkdSqJd26",
+	"qHUPyZ2KEKcRkVyBtb5jK0eJplyFFVZTw9BUoCicCrfQzuZU5q8zNZtUWDvLSS5+2q3qX8jwnfuRSt8o",
+	"Caxluo9n4FxcNEViQrCFQrByzfD6gsQhLkhgPzZSIMY41icYOGREmIJyKIvYllY2AocWlTt6tQFXTs37",
+	"9zte54P3vuNtffjg1ZTzdQZq9f2W176Noki7UFEQoQKx8x/L/5wCfJPvFlduGtCdRcopeqKPBCuG/5iG",
+	"RNdyW3KKtLOGgu9kQkPuJ3J6vUipX3mLi7fLFx+28tYlXbzt2pUqi7cgjhbzyVJ/RRnl5IFOyQPWiypH",
+	"Yw7urRTu7WVI6xQi7eYOVMaHKIrtA1qKsmaKEFAtGK/wuPjFzo2+WMEVy241nwqo9gmgVXW+eNHZvQ/F",
+	"df1ksGDmJsznbEhH0xjOwPuof0HJjMR9uN8WiEq3AlL3DfRq+plcCaD52wIaTmzXgJL72BkZ1LHbQRNB",
+	"nwF3XSfdRp20cx0+MmBkH10Exm2+VdRVFWYfYbbQYmjf1NnLJKncZhhkFdd1W3N0FqRGFNdfaQjdtKUx",
+	"FhmIMxBlbvMHnIcEs8XGYSXNZVMkQC6BqfZKGgQThphy4zWGSloeV2hAtjL3IMFSeYo/gqGu6Yxce56w",
+	"E2CSreyj1nLQO2vd3wjImrcAruxXdqILaQt7lTthr0Q6n787dcc3in0IMUYxvcCSoDEOTb9pFBJ8YUTb",
+	"RUjerIajWrf27KSzs1sxsf4c7EO+IyuE1aXCgdNcFNoJwj2/sjMFV8rhyD3uaigywmsB+zZlFOfr1nim",
+	"G67QSxsevu1e2gbFiwoeUN4HVhFQRwSFLmIf9SMshPs3M1R2MJXQlSY5VD1/9+JkH/UN4HDcHikJgaYB",
+	"OTOgCezVzLdTbshXhcvCpKp852J9LR2OanaDuR6ADuaXy1TxVWhuBKrwEA5DZBJ/FvKjMlejFcRl99bE",
+	"5fri+eJTtj3y0vUs0e7i+tNRb/d+BXqaFAAv1ErySYTZHE0hHcFeC6zf69p0egiSLiBJv69sc7Dacl+g",
+	"Vdyy9m6a0CYgL6LF/i21Ppnusuq0ZltgQ8t523E+gzmDiUWHY7WyTWux12sIVbEHauv6PVDd1nkJBtdr",
+	"VKo3d4NOmIU9qcsYriAt5m6wX4qochwUZTVuQULiVsGFtU1NNFmJHuQgQhxfyS6PEWEBtZflj+qPGgsp",
+	"h9nWP+9x/XOrvvfB/L/+4Uvb221f2V8X3k1puFfl2Zgb5xt1h79djXIHCt4o1e9Eud9hs74sFd1Oj4fM",
+	"bxQkdZQqVuXKWd3qnr09BOAhwvRfqKymSNcSzkXE2W50izH2mzUxvWnDUq9W3vtuMXXbyelNCgCSBGfl",
+	"12WSo29WlHP9dG7dE3waUzk/gcl5wCoDmA9yMNWhYf3TL9Yo8Qh/mhK0Mbs8P/uPf/33zZpXOtFKt+IZ",
+	"zFFfqxY9e6GP4LY76beDcETVw/oZqIjVU/wUV8Ha2ZSmtLD+Zyyov0iNpF5bF09Bo7ZNXaCb616Qg8+t",
+	"lAYoExD1a3XzWiGkAEsO0Cu4SB3yRRh/045LSZ8z49CY0YliSgyLQw9FMCuQ6Ah7MnFNr8dMxrvpVKVo",
+	"AB+w8TMtwT3WY3/6E/rNcZzUr55hf5y6VQvZ+SMiBcILzfx1x9DktWHMmVT2rscEYYHmfpNKqzQX2U+K",
+	"MOIpE2b3jwR6rXgNkUut62x5iCDxBYmRoAHRm7MZ/FgJEDhGyOcBsXOuEjhs0gV6++bQU2dbM2zXPtBj",
+	"A+yfE/hiQMhEIFNFnW2+oKeNJxEOW82dWeqczBs9dgrH01N0QWI6pAQQGFJGCl5Qp1hLhANLKKDABYnn",
+	"+ug7ZQGJUb950e4jic+JKJngg3rTVmvLxxFVcMAPpI82+kY0+5sNdAB/YVSYzhyc+cQtmFAS4OlITIDG",
+	"WIyJKZ0YYwFqKuYh6Sr4vuo54F9hCPrXHvtar9fhP/Wnvu2q1Udf0YCEnI3AeM3GXLfpU+Q2tO8a+fEg",
+	"VcozBg4WNUbIeir7mSeRZoELyONj8xSl1uff16P8M39zmxMhDaqJNX9Vv7UYN4U24MbNmL1l1s/bePNX",
+	"/fkqb/UY4F3PrOdTqVgYzUzRl8YjJAsJLVjbra19hNGECnXe84pGpfaYnZWqvmveaiv62lQ2hieQu26m",
+	"49uL8jHWAOpR7nY5LU8hwbETccEDPpVaZxhfHoFa0LSlnGVz2MzMQzkmPaa2JPSeSADs/dNPkDcpfvoJ",
+	"BhOXZfWijX7ZYE3FvqdjQuMe6yutChEfnoQgRZJ79/bNoTAsCml4X02ioeJVgiGq4vJrwrNL0+4GOKgb",
+	"1CrSb7da6GuubRl0SB4QYIsumuBQWXISoOcnr195CJskWTNCFEBTv41wjCdEQogcO9P0IxwLgipAlpmS",
+	"C6C10VfErjd5t8J66VB/WGzL4EEzFPAyT9gt2Q2wgs6ArLBEOrseltjW+8mOubcJlRnZXPpVZfhC6hv6",
+	"7SX0Mx8kl1QoqxYq+s3Rhr6hOFQ6ZkSFJAo9ckZ9sgkYxQz1DwMyibgkzJ/XwZOB1GeQcrAVRvYsi1SA",
+	"sWjWuwK33UFfUd9Oju8XjY63G3kkkjuE/rNTPOpXWTedgA2rbeWYu2h2doWvOhnY6rOdTu6z+spuMM0l",
+	"3nYTYTFCwizP6nOQlyrH9BcDHBh68Thj8ZdMZa2yh8zQd9jFXsrxprlkfny8ndGs5+n3nfHDfXsmqSjZ",
+	"yUhj9BXtgKxlpkRvBFjiARbKZjuXKJt2OHJFQJR9sjQBLTEEXWyvX41BaKA3djy+UuH+mPhKe+ARpkzI",
+	"bHpzj5lWCgotY8yC0Fj9fZQfU+/7JJKQHazPuAOizKMyJFwQkz5tTMiRklBjQSKsQFPHBav3eRyQuIv6",
+	"QKw+2mjDaa/V8pDpB492Wpu6HQ/4ND3Wd07tfZiPOlAfFkqAl9YtgwbIly4bIKH/smj89BMCFw71j1+f",
+	"nFrHDTPEI33uX1Qfiu81vRI/UeAJ6THFacpAgxgaL8MeY7UN1z1/YvCKxIzEmirwUo6KPTbhMWmgA3jO",
+	"OUM4XrThJVCB1ojkzkqbQAS4yusx7S96SIDjTWOzC+Nd7CHFH8pXgll1mu9si1ztkVqtqfamfBGtN2G7",
+	"9iMNdELZKEz1nOZCvV3riyulDDpvH/WPD06f/tbvMeMxp7oTTn5m90qxzuxdWGIKzL2x4q4BkTNCmKEt",
+	"NFhMSev2YwbV7yseBN7BzPU1u+bgL82VjqfdJN0F09MnAughaf5NJ8TLaEpzuAOW0DCa1qn2mh+rMxZg",
+	"FIqYQ+oTJjKhoAj7Y1LvwAjwbE+k2WzWwPDnBo9HTfOuaB4dPn326uQZvJMWWtjZ+G4yQK3VMA+pkyiO",
+	"aK1b22q0Gls6ljmGMEIz4L76x5VXa5rHGnM8Cc2vZPOLtuVXzcaMhGEdNH7z4+xcNMxg9dxjXDk+TTik",
+	"Lf7R5MR/gYyhqzQ3ftWDem/6qbQsR8Ff2F9WM4INkCU3EpyBcvLDaaAEA1STzhGkWpm9UR5yN+k+rKmW",
+	"eNaHAcS3hDw1yys0Gj9RlE6ITR9pHikdCFd0Kx60Yc0PXi0mIuKK8GqXnVZrycB7O+i+2nx1JxxdONR/",
+	"ISB95dW29fpFn03gbP6MA2OS9Cvt1a+8dbxl/dLW6pd+sS4vvNHprH7j90w53XZnb/Urb7AkR9rPUO/s",
+	"VAHsbeoh6OCdzWwE5rEIhQ61I5G2hBd6hAYvuh/QNz4iGSqqkx6lMObFuZd2oz2mWVF63zYnsttj+rzu",
+	"vK41ZjLJNxsIrCoYGkQT2V9XMhyjC7e+H5LCuZ95ML9lnjfXZ1fZWwMYD7Agb+1bXrtI1lKCNWpeTdf6",
+	"wfLKaJZ91jzWhGeuvNoR11Ctej55DgD5jgW6VUE6n5rDI7zQrrDEKedHyqT/OCpDM2si+IVaI2sVEyOq",
+	"1QjMZyiqU8jfJHVBI+Qu641D1tpONE6iTLZbWzBHscfUeUe5Wuckkvuor+8UNb/3jUqxNrirr6v6zn2V",
+	"9oobPaZh0l5vLosg7y9n3MVOa1ud9qoqKrP1RFPlJH57WQY6HOEMaN+7RdQ7Wf7GKy5/4VMW/DjyYKi3",
+	"XCC8Yrfw1Lk1TXpi66NJVeb5lcgyxmn9GKbi6oFrvz3X/krkKo5dz2HSLHKM5RicpUgdogvcRidV3wRy",
+	"RvSC6BCEk+urUxYaS9Q07rG8StZqG9xNGtj5cXrBqtL01rEU6/uMQwgd3LGzaJJDKjmL31YDQLMIkww8",
+	"e1AHRh20K6iDYyee/wuE8/+RHUhzc3sNB7LpllytsKgFCQkiE2KBawBXMcCp00P65rYs1HKQ9lz5gWMt",
+	"7rzjpcGWtDz1wUrfU3hmgYsdiUmr5m5ssAvDPG/Mpaa+klg9tN5cSUt92562eOr2mIDSsqIx9vtoyiQN",
+	"dd9N03badr11C8KGmIaNHnvj3NoJO7wAFfWb6SetW3Q4v5+0nOlvej1mC99tvxnE46TdDGROzuHuAO5O",
+	"SVDWfKXHDuwVsNNqwN4PO7fCyRVFXuWUB6/sFOnvNHplwLuf8FUyYbvYJXEa3j4EsK6pIx8iXqCFrRIs",
+	"0oHFuniV+2KvkZYGxOD3mVzgNEaQnUGUhsLSatCsHu0xCpf+kT0eJd0/qEQ+D0PiSxJAiniqjLX60406",
+	"KyktDXKqtKoFspxeziPoQfLgadxDFAtIV53DlwS0ku5H+YhWgbsAZ3TIMe2ivjAp1ALPRY+BEZ+ZuvC0",
+	"ptnTc+NMNTQ0IDR5qeY6fi2P/lciS9m19aOYqocA2n0F0KpLy/V989UHRujzfbuRt/3czLE+ikkUYt9m",
+	"7up2ZknrQm1VtBOcjbsh0+KKM2SzHEGKYH6X/pbJ5DYJS66587E/Jo8ECm0Jz0b/3d+OXv96+Ors4OnT",
+	"129fnZ49PXj627Oz09Oj/mYlE6WjZ9f2q+84wmfgup8QXzUt9RDkewjyrRHku22PuZmpqVoeB0wr/abM",
+	"JrFnHWcP8TAgQuq0E6cXDo31aFqxdnzQrQb7wYOEC0NRl0YK82NRH5ySe4oXZgnhiFtOdL6xW1IYX3yp",
+	"051zBZY2kTrp5gmHiKRAEwookhpN8D16DMQVbfQzg3/7kOJua0BMzrM6WHSTksJzQiKBPk4FVFn12Mlv",
+	"B/XOzi5UtTXQKUcxl1BM5tu8F0Zm6jzioYBEIZ8jqtNxma0yAy8qhOTO/R5olLmjgOwEbB6fCyg0giY6",
+	"a8QEM4N5byUweEcBuqLp4CW+RcGU93Q8eNF0cMfpeAoJy085kzEPV3kfr/iJ5DF5CO9dK7z3Y+WnZZhq",
+	"mRq8pu/R/KL/cbYikPcGJN/tYdYtKhuOyXAqdEBuaEaRMsRZA8H7kGLWy2uRJQlnpVpEg5PTItUidSIJ",
+	"3Bg4Hqz8/cSjdTVzdQ7/ZoZ+9cOa5Q7/Urv6UFnuzAbLfP0qzSNXhg33eyzfCXPtSKJdzPThvEPXPLNO",
+	"iVHVm3gkkgEqD7L67WXV5c1879XvIFY4LRAn8JBEDmIlTuD5WhGibLEpJzpMo/p2ciYJPNv8n8dQBCcJ",
+	"s703bF2qjh9GMbmgfJqKKTRyVB8yI2kH88Rt15dUZmIKSLvyqN1mG8ZNr2QTj510hNodhfbs96Hw81vH",
+	"9tbSFwpz6dClG7va/3Cxvn/IgN0JkVmRXzNOF9H6OZlXTMyzJRtpcwllkW13iXxVpBOia6BXWrmUxehs",
+	"cq9XMZsPSsp+9GQ+2MTqCJ3F+oMncG+xOUsCV7is5NxRCt9L21HAtlfLDsXRt/I2enZO5uUxsx4rDpqh",
+	"TMysXBiX5LkBB3+3aW4A3T1luTlrl4bPoFXAQ9DsISfu20fZErVSrNFWuQvNL+dkvk4ADXqcSGDprjq9",
+	"255mpTGzxMOAjnZVqjZNr5EJntuIvpmIsZ5m01Anmq1ahE0t/BBe+z7CaytY+27P6S/IfHmMbBpQWdcd",
+	"Cqv53JmehpDTrgRAX08NaShJrBOCPHX+Sx3uG/jWasFnGsIFZOVHhIRzC5qtHNBdb2Dosnrk05TE87Rb",
+	"tP6rbaW62owqWA58Y5K8ZesHPO3ASZOjyhI4eHymlVhlaNLxG8tB4bZ5HTT9ybcAhzNZt3hSWAGk+iMZ",
+	"GJ2OwFvO1OS0ze8y4HSzMA0f5GaRSz+cCnpBNotH5jgTp/4ow6b6ZgbEal3tl8FpOoxVBrRTBVD90WtB",
+	"+kOdLBMRrlAp5uiXB8N1bydMlwyu4XLtxQ1PmmU2KTsldbVFcqoQltqjTFsstAGdmXtsyHUvXMjLoJxt",
+	"rp2qdegOB11tnxxwrY1aqIgr02tmHGnlUPES2yDT+o25Y6d0b+8yAPRfqxuoiLAlIOQxkbTrTsGx/cUR",
+	"ZYamK1CUTmGtBqLtql8BxpluEYmF7ZBO78Z6qRXOYIWzWzVkK7ZyJwbO2ct/EVtntEGFOGpKjwc7d292",
+	"LjPZ2Vo555d3buOaX6wWXhW/eBZjYcIXieK2FXtaio3XhA5QiJVe0r81ulXgCTFDD3psKkiMJiZrkpFZ",
+	"8sU1CvQsp1eOSiRQU2HLAR8Y/x4YHxgJYZYQpJz1C72v1yyl5dKGU1WyXcq56PZ1clngO2H+hzqUH690",
+	"bjUT32WAzbLW0iibGRHe/GK806VqXg/6x2Edug8qPTmNSVcrTGGc4ALH3Xw6cZR7zOawZYbmeklmC40z",
+	"VsOzIz9ljJkwUTOkVAW08caJb27u7pKZAOeMz5zgd0sv8JnEHJmeL1VMCugkvfW71AR6hWcaqUXq4B3M",
+	"3MYPBuo7MFCG5e5IsBfNgF7uUSJLyRkzUu8UHDGz97frHzlLFUYMY+9FksJaNz1m6nbtssCIbStlrHLm",
+	"gK1HUcFcb0hrtdvsoglXB0F6TkxcwMYjUh1ievIkM+QyU6XsHDF3plxyTr9eGb14pzdscXX39ar5FUtc",
+	"BagVShuAPeiH+9APKZdDHMNhc1M1juN4njK4o0CMYN3VsS6VW0kvlE9SJqe/8FhPhgmwcqEJOUcbcPX8",
+	"krMAzzcRj9GEMzm21ntGWcBnns2XTWRP0gnpsc+cka7RX1ASz5L0HN0JXc94CKiQlPkyeXI25jarVkkm",
+	"jCnRHV/21TNpsTYDx0JyiUPP+CCDqX9OpBmZAk6EzoUnk0jOTTWdXtw8CWNpk2l3lEkSX+BQ6xQc6/v4",
+	"2Iah+gob/QZ6BzM6+gcwt6WLJLmUTV9c9NMjLZtOBjBahE8IwgI9PfkdxXwmegyme9HAg4U9RmZnZt+e",
+	"Hiqe/Ki33N9X7iSAj+BFWx8I295cV5O9AV44sJywIjR8IpN2Z5bYaAOSF6sFE/8Mg21LonAKl0vN1fWi",
+	"is9YkId4jZDhUoglvwN4lf62vEg/k7IQsuXMTKjSDPWBJefOsH/9kxLgmlcDiXUG8paDcnjw6kBHWT/r",
+	"YWkWMoH0hUQWfQeC4ubJGLPRGNMylNEJOVNfK4E7/w3n1nZ3exHku4yR5kQDJvEawc7OKF9LfnvMKxUM",
+	"r93xtlve3k6PLd50L3ut5W3teE9avWyOQB5ZJZ0u9P4efIT78BFekZk1c54mBUnMHvSqMQ1loFbLKJBv",
+	"6ySopUMcLfURMrY+GeW8kW8/u+mh/oDL8Xv64f3HD31EBaS2G9uolLTd+sZgbt2iTZg4xeU4bZ2mE9nM",
+	"Tx/12O+A4hFn6jBAzTS7tCGG+WoD9TkL52eckff0Q1JXb9eE4YowPC1dJyyqqalkUV8btN25frILlYi3",
+	"IR+aYBnTywchvw8h/43P9CxEy2pyxlMxEWMc34NcG1hK5fo1DDYG7ZQewTOj2pUU6qv2zBTrMRZepjpV",
+	"jiEZVXnBttEteNxeMp0vcC559WhlcGaRdfIdRWKDHj32DnrrLrrc2u83wCSpFvqQAYkWSkFcKiToqXRP",
+	"T373ekzImOAJCdCGz8PphAnUt7f6AOWZNvL63+baW3ruJbg0Bt6zCOp7SWRCwOhE+ERXo6yPPnLK9J76",
+	"+/1NvW07pxH+bSct4pggOmI8Jus38D42VK6S8pEct8zUwPQijH2jBJAf6QZdY9bcn5d5hjdloR7ju2eD",
+	"CRYBFoHAwe5ZR4x+l4/HL/94fTw88pZ4iZ2d09aTbhvSHtJf7p62OyYXwtsqeL3Lj34/jj5+Ens/jy8+",
+	"z44/7hzUL07/fvC3rV+P/HXdyzSJIHFxeIxwGJrz2MSI34NVug+rlMlOSwnEiKvy780uZW+hStPrylKx",
+	"uoVmKrE4tmlrYoB6zLVArvVpwPgtiBkxnurEzHUVRKrd5df1Gb/VlVKZl6jR+CCH9yGHr1nCxtiPuRDF",
+	"x6lbl8Qf5HIpQVSJFjjOBYBtRFk3bU1m6yXBdy+TYahdHd1IgU9lj+E0mXMhDr2RU477GS/JDljA6SU3",
+	"DG4ytOVDSD/hM2Z8PRiRrY/3+jybOfxnIpY91n8/jPlEaabNfgM95ZNoKrXzmOksca2j6onB8EPs91vH",
+	"fu8+emlpW9YFQ//5QfHfT7ec3A11RHgUEnXe80rvtb6dQ2amGq/R6ALmksoxlnoOPpcoJhKaXGzAfb3u",
+	"dAFq8Pm7FyebC8V3B64/hdEYs2A4DRGWcPdvZ+nDZR6CUm8CJ4wu6jNyKc/sgZmKHsPhDM8FYtMwXPvQ",
+	"fKJ3bnpl3F2bmmSZsixsENF0uPRDBvb9ZWC7ZHBkMCMkd9vTAhKgjZdwTuY67J10kUr/gAbE5xMiUISF",
+	"snNQOa7gFD1mK8EnPCZoMJW66ZS9rldCqYWMnxMm7HskQBckpkM7LAUaokPHKxpXnJXyBtrKpgz/Xbdy",
+	"dcAskcksJXL5uA9dI/4xW61qHtYZHakyKNcFVexq88v5ynYQE34B4m/EWXe1Mf0fQGTBPwjMACVlXKOY",
+	"XihQxzgc7qfC3GNGmoXkkRFpyka6HZ2jP3zMIIuOpOZ7u9PZ7Jrm0Iul8ku6Qqj3M2K/ZmcIrWIezN69",
+	"dIZQyEe4GrffcYMInbiu4CP+NIactfdfagOCYxIfTOW41n3/QRkFQeKL4uOrYiubFa6e0pdCVKCA+1MY",
+	"iLjRH0sZdZvNZJBi90nrSauPuPZZyWRAgoAoWYNsFQEnyGkc1rq1Jpgkg5uFEAUeaQm2wZVBzGeCxOiC",
+	"Ciqh76A5VOrx/3WAslZ4nIX2ySKZJ6s+hv1zwgLk4zB0vwVyXxjmcTdtS7NiMiQxYb72qD1AkQ4wGKQ5",
+	"X7YvW+5cmL7DJxFmlAg0FQrN9gvotempoU8KnIVzF14zD3fxez8DmZEfE4i14FCkTfOV6kEHx4ceEj6P",
+	"CKT9Qq5SMqY9uZQyzUwWv3+wkCRcMEtX1yLEzjjOdCKQsAEdqpt+kjrM80q6C7pkSeJ5BXhzNlhA4Cgm",
+	"QjejkEUttRVKTDwJUpFIEtVCxy+ePnNAyHVMLo4EGkxMBYmLMjANM+cKQJxFnCT44gWS/T1/d5pxrz0U",
+	"TQchFWNYLTkuOt/O6J7ir8fE5zEEf0xBNjAKEMclhtsoYAWY9nSuY7QKqpQ50rtcJ25q1rDH9KsPV/83",
+	"AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

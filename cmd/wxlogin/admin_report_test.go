@@ -78,6 +78,24 @@ func TestAdminAPIReports(t *testing.T) {
 		t.Errorf("CSV export: %d %q\n%s", csv.status, csv.header.Get("Content-Type"), csv.body)
 	}
 
+	// Activity by day in Beijing time: today's bucket holds the 4 logins of
+	// 3 new persons (alice, bob, carol); every account is listed.
+	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	midnight := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, today.Location())
+	day := url.Values{"from": {midnight.Format(time.RFC3339)}, "to": {midnight.Add(24 * time.Hour).Format(time.RFC3339)}, "interval": {"day"}}
+	act := decode[gen.ReportActivity](t, s.admin(viewer, http.MethodGet, base+"/activity?"+day.Encode(), nil), http.StatusOK)
+	if len(act.Total.Buckets) != 1 || act.Total.Buckets[0].Logins != 4 || act.Total.Buckets[0].NewPersons != 3 ||
+		act.Total.Buckets[0].ActivePersons != 3 || len(act.Accounts) != 3 || act.TimeZone != "Asia/Shanghai" {
+		t.Errorf("activity %+v", act)
+	}
+	actCSV := s.adminWith(viewer, http.MethodGet, base+"/activity?"+day.Encode(), nil, http.Header{"Accept": {"text/csv"}})
+	if rows := strings.Split(strings.TrimSpace(string(actCSV.body)), "\n"); actCSV.status != http.StatusOK || len(rows) != 5 {
+		t.Errorf("activity CSV: %d\n%s", actCSV.status, actCSV.body)
+	}
+	if res := s.admin(viewer, http.MethodGet, base+"/activity?"+day.Encode()+"&time_zone=Mars/Olympus", nil); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("unknown time zone: %d %s", res.status, res.body)
+	}
+
 	backwards := url.Values{"from": window["to"], "to": window["from"]}
 	if res := s.admin(viewer, http.MethodGet, base+"/summary?"+backwards.Encode(), nil); res.status != http.StatusUnprocessableEntity {
 		t.Errorf("window ending before it starts: %d %s, want 422", res.status, res.body)

@@ -163,6 +163,7 @@ func TestAdminAPIAuthorization(t *testing.T) {
 		"getAccountsWithoutUnionID": {allowed: []string{adm, view}},
 		"listPersons":               {allowed: []string{adm, view}},
 		"getPerson":                 {allowed: []string{adm, view}},
+		"getReportActivity":         {allowed: []string{adm, view}, query: "?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z"},
 	}
 	params := strings.NewReplacer("{tenant}", tenantID, "{appid}", appA, "{key_id}", opaque.Hex(16), "{secret_id}", opaque.Hex(16),
 		"{identity_id}", opaque.Hex(16), "{unionid}", "o"+opaque.Hex(13), "{kid}", opaque.Hex(8))

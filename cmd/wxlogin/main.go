@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // reports name IANA time zones; the image has no zoneinfo
 )
 
 // command is one subcommand: it parses its own flags from args.

@@ -84,4 +84,7 @@ type Store interface {
 	// after f.Page.After, reading f.Page.Size() persons at a time; it stops
 	// at fn's first error and returns it.
 	EachPerson(ctx context.Context, tenantID string, f PersonFilter, fn func(Person) error) error
+	// Activity returns the tenant's activity in the buckets of q, or
+	// q.Validate's error; every account has every bucket, zeros included.
+	Activity(ctx context.Context, tenantID string, q ActivityQuery) (Activity, error)
 }

@@ -92,6 +92,27 @@ func (e Mode) Valid() bool {
 	}
 }
 
+// Defines values for ReportActivityInterval.
+const (
+	ReportActivityIntervalDay   ReportActivityInterval = "day"
+	ReportActivityIntervalMonth ReportActivityInterval = "month"
+	ReportActivityIntervalWeek  ReportActivityInterval = "week"
+)
+
+// Valid indicates whether the value is a known member of the ReportActivityInterval enum.
+func (e ReportActivityInterval) Valid() bool {
+	switch e {
+	case ReportActivityIntervalDay:
+		return true
+	case ReportActivityIntervalMonth:
+		return true
+	case ReportActivityIntervalWeek:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	Admin  Role = "admin"
@@ -158,6 +179,27 @@ func (e SigningKeyState) Valid() bool {
 	case Passive:
 		return true
 	case Retired:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetReportActivityParamsInterval.
+const (
+	GetReportActivityParamsIntervalDay   GetReportActivityParamsInterval = "day"
+	GetReportActivityParamsIntervalMonth GetReportActivityParamsInterval = "month"
+	GetReportActivityParamsIntervalWeek  GetReportActivityParamsInterval = "week"
+)
+
+// Valid indicates whether the value is a known member of the GetReportActivityParamsInterval enum.
+func (e GetReportActivityParamsInterval) Valid() bool {
+	switch e {
+	case GetReportActivityParamsIntervalDay:
+		return true
+	case GetReportActivityParamsIntervalMonth:
+		return true
+	case GetReportActivityParamsIntervalWeek:
 		return true
 	default:
 		return false
@@ -332,6 +374,14 @@ type Account struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// AccountActivity The buckets of one account, or of the tenant when `appid` is empty.
+//
+// Example: {"appid":"wx1234567890abcdef","buckets":[{"active_persons":40,"logins":95,"new_persons":12,"start":"2026-11-01T00:00:00+08:00"}]}
+type AccountActivity struct {
+	Appid   string           `json:"appid"`
+	Buckets []ActivityBucket `json:"buckets"`
+}
+
 // AccountCreate A new official account. Its AppSecret is set separately, with `putAppSecret`.
 //
 // Example: {"appid":"wx1234567890abcdef","default_scope":"snsapi_userinfo","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"token_ttl_seconds":3600}
@@ -434,6 +484,18 @@ type AccountUpdate struct {
 // Example: {"appids":["wx1234567890abcdf0"]}
 type AccountsWithoutUnionID struct {
 	Appids []string `json:"appids"`
+}
+
+// ActivityBucket One day, week or month.
+//
+// Example: {"active_persons":40,"logins":95,"new_persons":12,"start":"2026-11-01T00:00:00+08:00"}
+type ActivityBucket struct {
+	ActivePersons int64 `json:"active_persons"`
+	Logins        int64 `json:"logins"`
+	NewPersons    int64 `json:"new_persons"`
+
+	// Start The bucket's start, in the report's time zone.
+	Start time.Time `json:"start"`
 }
 
 // AppID An official account's AppId, 'wx' and 16 lower-case letters or digits.
@@ -768,6 +830,23 @@ type RedirectURI = string
 //
 // Example: ["https://shop.example.com/wechat/callback"]
 type RedirectURIs = []RedirectURI
+
+// ReportActivity Activity over time per account and in total.
+//
+// Example: {"accounts":[{"appid":"wx1234567890abcdef","buckets":[{"active_persons":40,"logins":95,"new_persons":12,"start":"2026-11-01T00:00:00+08:00"}]}],"interval":"day","time_zone":"Asia/Shanghai","total":{"appid":"","buckets":[{"active_persons":40,"logins":95,"new_persons":12,"start":"2026-11-01T00:00:00+08:00"}]}}
+type ReportActivity struct {
+	Accounts []AccountActivity      `json:"accounts"`
+	Interval ReportActivityInterval `json:"interval"`
+	TimeZone string                 `json:"time_zone"`
+
+	// Total The buckets of one account, or of the tenant when `appid` is empty.
+	//
+	// Example: {"appid":"wx1234567890abcdef","buckets":[{"active_persons":40,"logins":95,"new_persons":12,"start":"2026-11-01T00:00:00+08:00"}]}
+	Total AccountActivity `json:"total"`
+}
+
+// ReportActivityInterval defines model for ReportActivity.Interval.
+type ReportActivityInterval string
 
 // ReportCounts Counts of one account, or of the whole tenant when `appid` is empty.
 //
@@ -1202,6 +1281,24 @@ type ListIdentitiesParams struct {
 	// Cursor The `next_cursor` of the previous page; absent for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
+
+// GetReportActivityParams defines parameters for GetReportActivity.
+type GetReportActivityParams struct {
+	// From Start of the window (inclusive).
+	From time.Time `form:"from" json:"from"`
+
+	// To End of the window (exclusive).
+	To time.Time `form:"to" json:"to"`
+
+	// Interval The bucket size.
+	Interval *GetReportActivityParamsInterval `form:"interval,omitempty" json:"interval,omitempty"`
+
+	// TimeZone IANA time zone the buckets follow.
+	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
+}
+
+// GetReportActivityParamsInterval defines parameters for GetReportActivity.
+type GetReportActivityParamsInterval string
 
 // ListPersonsParams defines parameters for ListPersons.
 type ListPersonsParams struct {
@@ -1654,6 +1751,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/tenants/{tenant}/reports/accounts-without-unionid (the `GetAccountsWithoutUnionID` operationId).
 	GetAccountsWithoutUnionID(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetReportActivity New persons, active persons and logins over time
+	//
+	// For each day, week (from Monday) or month of the window, in the tenant's time
+	// zone: persons seen for the first time, distinct persons who logged in, and
+	// logins; per account and in total, every bucket listed even when empty. The
+	// first bucket starts at the interval boundary at or before `from`. With
+	// `Accept: text/csv` the same numbers come as CSV rows
+	// (`appid,start,new_persons,active_persons,logins`; an empty appid is the total).
+	//
+	// Roles: admin, viewer.
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/activity (the `GetReportActivity` operationId).
+	GetReportActivity(ctx context.Context, tenant TenantPath, params *GetReportActivityParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReportOverlap How many persons two accounts share
 	//
@@ -2356,6 +2467,30 @@ func (c *Client) ErasePerson(ctx context.Context, tenant TenantPath, unionid Uni
 // Corresponds with GET /v1/tenants/{tenant}/reports/accounts-without-unionid (the `GetAccountsWithoutUnionID` operationId).
 func (c *Client) GetAccountsWithoutUnionID(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAccountsWithoutUnionIDRequest(c.Server, tenant)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetReportActivity New persons, active persons and logins over time
+//
+// For each day, week (from Monday) or month of the window, in the tenant's time
+// zone: persons seen for the first time, distinct persons who logged in, and
+// logins; per account and in total, every bucket listed even when empty. The
+// first bucket starts at the interval boundary at or before `from`. With
+// `Accept: text/csv` the same numbers come as CSV rows
+// (`appid,start,new_persons,active_persons,logins`; an empty appid is the total).
+//
+// Roles: admin, viewer.
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/activity (the `GetReportActivity` operationId).
+func (c *Client) GetReportActivity(ctx context.Context, tenant TenantPath, params *GetReportActivityParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReportActivityRequest(c.Server, tenant, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3929,6 +4064,95 @@ func NewGetAccountsWithoutUnionIDRequest(server string, tenant TenantPath) (*htt
 	return req, nil
 }
 
+// NewGetReportActivityRequest constructs an http.Request for the GetReportActivity method
+func NewGetReportActivityRequest(server string, tenant TenantPath, params *GetReportActivityParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tenants/%s/reports/activity", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Interval != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "interval", *params.Interval, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TimeZone != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "time_zone", *params.TimeZone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetReportOverlapRequest constructs an http.Request for the GetReportOverlap method
 func NewGetReportOverlapRequest(server string, tenant TenantPath) (*http.Request, error) {
 	var err error
@@ -4689,6 +4913,22 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/tenants/{tenant}/reports/accounts-without-unionid (the `GetAccountsWithoutUnionID` operationId).
 	GetAccountsWithoutUnionIDWithResponse(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*GetAccountsWithoutUnionIDResponse, error)
+
+	// GetReportActivityWithResponse New persons, active persons and logins over time
+	//
+	// For each day, week (from Monday) or month of the window, in the tenant's time
+	// zone: persons seen for the first time, distinct persons who logged in, and
+	// logins; per account and in total, every bucket listed even when empty. The
+	// first bucket starts at the interval boundary at or before `from`. With
+	// `Accept: text/csv` the same numbers come as CSV rows
+	// (`appid,start,new_persons,active_persons,logins`; an empty appid is the total).
+	//
+	// Roles: admin, viewer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/reports/activity (the `GetReportActivity` operationId).
+	GetReportActivityWithResponse(ctx context.Context, tenant TenantPath, params *GetReportActivityParams, reqEditors ...RequestEditorFn) (*GetReportActivityResponse, error)
 
 	// GetReportOverlapWithResponse How many persons two accounts share
 	//
@@ -7556,6 +7796,117 @@ func (r GetAccountsWithoutUnionIDResponse) ContentType() string {
 	return ""
 }
 
+// GetReportActivityResponse401Headers the declared response headers of an HTTP 401 response for GetReportActivity
+type GetReportActivityResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetReportActivityResponse429Headers the declared response headers of an HTTP 429 response for GetReportActivity
+type GetReportActivityResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetReportActivityResponse503Headers the declared response headers of an HTTP 503 response for GetReportActivity
+type GetReportActivityResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetReportActivityResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReportActivity
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *Validation
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *RateLimited
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetReportActivityResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetReportActivityResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetReportActivityResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetReportActivityResponse) GetJSON200() *ReportActivity {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetReportActivityResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetReportActivityResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetReportActivityResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetReportActivityResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetReportActivityResponse) GetApplicationProblemJSON422() *Validation {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetReportActivityResponse) GetApplicationProblemJSON429() *RateLimited {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetReportActivityResponse) GetApplicationProblemJSON503() *Unavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReportActivityResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReportActivityResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReportActivityResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReportActivityResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetReportOverlapResponse401Headers the declared response headers of an HTTP 401 response for GetReportOverlap
 type GetReportOverlapResponse401Headers struct {
 	WWWAuthenticate *string
@@ -8886,6 +9237,28 @@ func (c *ClientWithResponses) GetAccountsWithoutUnionIDWithResponse(ctx context.
 		return nil, err
 	}
 	return ParseGetAccountsWithoutUnionIDResponse(rsp)
+}
+
+// GetReportActivityWithResponse New persons, active persons and logins over time
+//
+// For each day, week (from Monday) or month of the window, in the tenant's time
+// zone: persons seen for the first time, distinct persons who logged in, and
+// logins; per account and in total, every bucket listed even when empty. The
+// first bucket starts at the interval boundary at or before `from`. With
+// `Accept: text/csv` the same numbers come as CSV rows
+// (`appid,start,new_persons,active_persons,logins`; an empty appid is the total).
+//
+// Roles: admin, viewer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tenants/{tenant}/reports/activity (the `GetReportActivity` operationId).
+func (c *ClientWithResponses) GetReportActivityWithResponse(ctx context.Context, tenant TenantPath, params *GetReportActivityParams, reqEditors ...RequestEditorFn) (*GetReportActivityResponse, error) {
+	rsp, err := c.GetReportActivity(ctx, tenant, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetReportActivityResponse(rsp)
 }
 
 // GetReportOverlapWithResponse How many persons two accounts share
@@ -11779,6 +12152,117 @@ func ParseGetAccountsWithoutUnionIDResponse(rsp *http.Response) (*GetAccountsWit
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetAccountsWithoutUnionIDResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetReportActivityResponse parses an HTTP response from a GetReportActivityWithResponse call
+func ParseGetReportActivityResponse(rsp *http.Response) (*GetReportActivityResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReportActivityResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReportActivity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Validation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetReportActivityResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetReportActivityResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetReportActivityResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -38,6 +38,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		{"AccountsWithoutUnionID", testAccountsWithoutUnionID},
 		{"EmptyTenant", testEmptyTenant},
 		{"Persons", testPersons},
+		{"Activity", testActivity},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, newBackend(t)) })
 	}

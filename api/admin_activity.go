@@ -1,0 +1,76 @@
+package api
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wxlogin/wxlogin/api/gen"
+	"github.com/wxlogin/wxlogin/internal/reports"
+	"github.com/wxlogin/wxlogin/tenants"
+)
+
+func accountActivity(a reports.AccountActivity) gen.AccountActivity {
+	out := gen.AccountActivity{Appid: a.AppID, Buckets: make([]gen.ActivityBucket, len(a.Buckets))}
+	for i, b := range a.Buckets {
+		out.Buckets[i] = gen.ActivityBucket{Start: b.Start, NewPersons: b.NewPersons, ActivePersons: b.ActivePersons, Logins: b.Logins}
+	}
+	return out
+}
+
+func (h *adminHandler) GetReportActivity(c *gin.Context, tenant gen.TenantPath, params gen.GetReportActivityParams) {
+	if _, ok := h.authorize(c, tenant, read); !ok {
+		return
+	}
+	q := reports.ActivityQuery{Window: reports.Window{From: params.From, To: params.To}, Interval: reports.Day, Location: reports.Shanghai}
+	if params.TimeZone != nil {
+		loc, err := time.LoadLocation(*params.TimeZone)
+		if err != nil {
+			writeProblem(c, tenants.Invalid("time_zone", "not an IANA time zone"))
+			return
+		}
+		q.Location = loc
+	}
+	if params.Interval != nil {
+		q.Interval = reports.Interval(*params.Interval)
+	}
+	if err := q.Validate(); err != nil {
+		writeProblem(c, err)
+		return
+	}
+	act, err := h.reports.Activity(c.Request.Context(), tenant, q)
+	if err != nil {
+		writeProblem(c, err)
+		return
+	}
+	all := append([]reports.AccountActivity{act.Total}, act.Accounts...)
+	if strings.Contains(c.GetHeader("Accept"), "text/csv") {
+		writeActivityCSV(c, all)
+		return
+	}
+	out := gen.ReportActivity{Interval: gen.ReportActivityInterval(q.Interval), TimeZone: q.Location.String(), Total: accountActivity(act.Total),
+		Accounts: make([]gen.AccountActivity, len(act.Accounts))}
+	for i, a := range act.Accounts {
+		out.Accounts[i] = accountActivity(a)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func writeActivityCSV(c *gin.Context, all []reports.AccountActivity) {
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="activity.csv"`)
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write([]string{"appid", "start", "new_persons", "active_persons", "logins"})
+	for _, a := range all {
+		for _, b := range a.Buckets {
+			_ = w.Write([]string{a.AppID, b.Start.Format(time.RFC3339), strconv.FormatInt(b.NewPersons, 10),
+				strconv.FormatInt(b.ActivePersons, 10), strconv.FormatInt(b.Logins, 10)})
+		}
+	}
+	w.Flush()
+}
