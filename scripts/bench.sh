@@ -323,8 +323,8 @@ admin_bench() {
     api "$admin" -d "{\"appid\": \"$a\", \"name\": \"$a\", \"mode\": \"live\", \"default_scope\": \"snsapi_base\", \"redirect_uris\": [\"$redirect\"], \"open_platform_id\": \"admin-bench\"}" \
       "$base/v1/tenants/$admin_tenant/accounts" >/dev/null
   done
-  bin/seed -database "$WXLOGIN_TEST_POSTGRES_URL" -tenant "$admin_tenant" -appids "$(IFS=,; echo "${admin_appids[*]}")" \
-    -n "$identities" 2>"$dir/seed.log"
+  bin/seed -database-url "$WXLOGIN_TEST_POSTGRES_URL" -tenant "$admin_tenant" -appids "$(IFS=,; echo "${admin_appids[*]}")" \
+    -identities "$identities" 2>"$dir/seed.log"
   seeded=$(sed 's/^seed: //' "$dir/seed.log")
   psql -X -q "$WXLOGIN_TEST_POSTGRES_URL" -c 'analyze identities'
   for c in $admin_levels; do

@@ -1,10 +1,16 @@
-// Command seed fills wxlogin's PostgreSQL database with identities for
-// `make bench`: -n identities of one tenant, spread evenly over its
-// accounts, each person (one unionid) in every account, with last logins
-// over the past 30 days. The tenant and accounts must exist; one COPY
-// writes the rows.
+// Command seed fills a wxlogin database, PostgreSQL or SQLite, with a
+// realistic tenant to measure on: -identities identities over the
+// tenant's accounts, belonging to persons who appear in one account or in
+// several (by -overlap), some without unionid, and -events login events
+// over the last -days days, more of them in Beijing daytime. Each
+// identity's first and last login and login count agree with its events
+// (with -events 0, none are written and each identity logged in once). The
+// tenant and accounts must exist. On PostgreSQL one transaction COPYs the
+// rows; on SQLite, transactions of 5,000 rows insert them. The same -seed
+// gives the same tenant, its times relative to now.
 //
-//	seed -database postgres://… -tenant bench -appids wx…,wx… -n 100000
+//	seed -database-url sqlite:data/wxlogin.db -tenant acme -appids wx…,wx…,wx… \
+//	  -identities 1000000 -events 5000000
 package main
 
 import (
@@ -12,75 +18,83 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:]); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string) error {
+func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	dbURL := fs.String("database", "", "PostgreSQL URL (postgres://…)")
+	dbURL := fs.String("database-url", "", "database: postgres://… or sqlite:PATH")
 	tenant := fs.String("tenant", "", "tenant ID")
 	appIDs := fs.String("appids", "", "comma-separated accounts of the tenant")
-	n := fs.Int("n", 100000, "identities to add")
+	n := fs.Int("identities", 100000, "identities to add")
+	events := fs.Int("events", 0, "login events to add, at least -identities (0: none)")
+	days := fs.Int("days", 90, "days back that the login events spread over")
+	noUnionID := fs.Float64("no-unionid", 0.1, "share of identities without unionid")
+	overlap := fs.String("overlap", "0.6,0.3,0.1", "shares of persons with a unionid in 1, 2, … accounts; the last share spreads evenly up to all accounts")
+	seed := fs.Uint64("seed", 1, "random seed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	apps := strings.Split(*appIDs, ",")
-	if *dbURL == "" || *tenant == "" || *appIDs == "" || *n < 1 {
-		return errors.New("-database, -tenant, -appids and a positive -n are required")
+	switch {
+	case *dbURL == "" || *tenant == "" || *appIDs == "":
+		return errors.New("-database-url, -tenant and -appids are required")
+	case len(apps) > 1000 || slices.Contains(apps, "") || len(slices.Compact(slices.Sorted(slices.Values(apps)))) != len(apps):
+		return errors.New("-appids must be up to 1,000 distinct non-empty AppIDs")
+	case *n < 1:
+		return errors.New("-identities must be positive")
+	case *events != 0 && *events < *n:
+		return errors.New("-events must be 0 or at least -identities, as every identity logged in")
+	case *days < 1:
+		return errors.New("-days must be positive")
+	case *noUnionID < 0 || *noUnionID > 1:
+		return errors.New("-no-unionid must be between 0 and 1")
 	}
-	conn, err := pgx.Connect(ctx, *dbURL)
+	shares, err := parseShares(*overlap)
 	if err != nil {
 		return err
 	}
-	defer conn.Close(ctx)
 	start := time.Now()
-	copied, err := conn.CopyFrom(ctx, pgx.Identifier{"identities"},
-		[]string{"id", "tenant_id", "app_id", "openid", "unionid", "first_login_at", "last_login_at", "login_count"},
-		&identities{tenant: *tenant, apps: apps, n: *n, now: start.UTC()})
-	if err != nil {
+	p := newPlan(config{
+		tenant: *tenant, apps: apps, identities: *n, events: *events, days: *days,
+		noUnionID: *noUnionID, overlap: shares, seed: *seed, now: start.UTC().Truncate(time.Microsecond),
+	})
+	if err := write(ctx, *dbURL, p); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "seed: %d identities of %s over %d accounts in %.1fs\n", copied, *tenant, len(apps), time.Since(start).Seconds())
-	return nil
+	elapsed := time.Since(start)
+	rows := *n + *events
+	_, err = fmt.Fprintf(out, "seed: %d identities (%d persons, %d without unionid) and %d login events of %s over %d accounts: %d rows in %.1fs, %.0f rows/s\n",
+		*n, p.persons, p.noUnion, *events, *tenant, len(apps), rows, elapsed.Seconds(), float64(rows)/elapsed.Seconds())
+	return err
 }
 
-// identities is the rows to copy, made one at a time (pgx.CopyFromSource):
-// row i is person i/len(apps) in account i%len(apps).
-type identities struct {
-	tenant string
-	apps   []string
-	n, i   int
-	now    time.Time
-	row    []any
-}
-
-func (s *identities) Next() bool {
-	if s.i == s.n {
-		return false
+// parseShares parses -overlap: non-negative numbers, not all zero.
+func parseShares(s string) ([]float64, error) {
+	var shares []float64
+	var sum float64
+	for f := range strings.SplitSeq(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || v < 0 {
+			return nil, fmt.Errorf("-overlap: %q is not a share", f)
+		}
+		shares = append(shares, v)
+		sum += v
 	}
-	app, person := s.apps[s.i%len(s.apps)], s.i/len(s.apps)
-	last := s.now.Add(-time.Duration(person%(30*24*60)) * time.Minute)
-	s.row = []any{
-		uuid.Must(uuid.NewV7()).String(), s.tenant, app,
-		fmt.Sprintf("o-%s-%07d", app, person), fmt.Sprintf("u-bench-%07d", person),
-		last.Add(-time.Duration(person%90) * 24 * time.Hour), last, int64(1 + person%20),
+	if sum == 0 {
+		return nil, errors.New("-overlap: the shares are all zero")
 	}
-	s.i++
-	return true
+	return shares, nil
 }
-
-func (s *identities) Values() ([]any, error) { return s.row, nil }
-
-func (s *identities) Err() error { return nil }
