@@ -1,10 +1,8 @@
 package api
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -48,7 +46,7 @@ func (h *adminHandler) GetReportActivity(c *gin.Context, tenant gen.TenantPath, 
 		return
 	}
 	all := append([]reports.AccountActivity{act.Total}, act.Accounts...)
-	if strings.Contains(c.GetHeader("Accept"), "text/csv") {
+	if wantsCSV(c) {
 		writeActivityCSV(c, all)
 		return
 	}
@@ -61,11 +59,7 @@ func (h *adminHandler) GetReportActivity(c *gin.Context, tenant gen.TenantPath, 
 }
 
 func writeActivityCSV(c *gin.Context, all []reports.AccountActivity) {
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="activity.csv"`)
-	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
-	_ = w.Write([]string{"appid", "start", "new_persons", "active_persons", "logins"})
+	w := startCSV(c, "activity.csv", "appid", "start", "new_persons", "active_persons", "logins")
 	for _, a := range all {
 		for _, b := range a.Buckets {
 			_ = w.Write([]string{a.AppID, b.Start.Format(time.RFC3339), strconv.FormatInt(b.NewPersons, 10),

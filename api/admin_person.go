@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,7 +32,7 @@ func (h *adminHandler) ListPersons(c *gin.Context, tenant gen.TenantPath, params
 	if params.Appid != nil {
 		f.AppID = *params.Appid
 	}
-	if strings.Contains(c.GetHeader("Accept"), "text/csv") {
+	if wantsCSV(c) {
 		h.exportPersons(c, tenant, f)
 		return
 	}
@@ -60,11 +59,7 @@ func (h *adminHandler) ListPersons(c *gin.Context, tenant gen.TenantPath, params
 // exportPersons streams every person as CSV: rows go out as the database
 // yields them, so a million persons never sit in memory.
 func (h *adminHandler) exportPersons(c *gin.Context, tenant string, f reports.PersonFilter) {
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="persons.csv"`)
-	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
-	_ = w.Write([]string{"unionid", "first_appid", "first_login_at", "last_login_at", "logins", "accounts"})
+	w := startCSV(c, "persons.csv", "unionid", "first_appid", "first_login_at", "last_login_at", "logins", "accounts")
 	err := h.reports.EachPerson(c.Request.Context(), tenant, f, func(p reports.Person) error {
 		accounts := make([]string, len(p.Accounts))
 		for i, a := range p.Accounts {
