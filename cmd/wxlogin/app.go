@@ -31,11 +31,11 @@ type app struct {
 }
 
 func openApp(ctx context.Context, env *environment) (*app, error) {
-	cfg, err := config.Load(env.getenv)
+	cfg, err := config.Load(env.lookupEnv)
 	if err != nil {
 		return nil, err
 	}
-	logger := slog.New(slog.NewJSONHandler(env.stderr, nil))
+	logger := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
 	if err != nil {
 		return nil, err

@@ -32,7 +32,7 @@ type command struct {
 type environment struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	getenv         func(string) string
+	lookupEnv      func(string) (string, bool)
 }
 
 func commands() []command {
@@ -51,7 +51,7 @@ func commands() []command {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	env := &environment{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	env := &environment{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, lookupEnv: os.LookupEnv}
 	if err := run(ctx, env, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "wxlogin:", err)
 		if errors.Is(err, flag.ErrHelp) {

@@ -12,7 +12,7 @@ func runMigrate(ctx context.Context, env *environment, args []string) error {
 	if len(args) != 1 || (args[0] != "up" && args[0] != "down" && args[0] != "status") {
 		return fmt.Errorf("usage: wxlogin migrate up|down|status")
 	}
-	cfg, err := config.Load(env.getenv)
+	cfg, err := config.Load(env.lookupEnv)
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func runAccount(ctx context.Context, env *environment, args []string) error {
 // readAppSecret takes the AppSecret from WXLOGIN_APP_SECRET or the first
 // line of stdin: never from argv, where other users of the machine see it.
 func readAppSecret(env *environment) (string, error) {
-	if v := env.getenv("WXLOGIN_APP_SECRET"); v != "" {
+	if v, _ := env.lookupEnv("WXLOGIN_APP_SECRET"); v != "" {
 		return v, nil
 	}
 	line, err := bufio.NewReader(env.stdin).ReadString('\n')

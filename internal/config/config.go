@@ -1,23 +1,31 @@
 // Package config is wxlogin's typed configuration, read from WXLOGIN_*
-// environment variables and checked by Validate. Only cmd/wxlogin reads it;
-// every other package takes plain values in its constructor.
+// environment variables (and an optional file of the same names) and
+// checked by Validate. Only cmd/wxlogin reads it; every other package takes
+// plain values in its constructor.
 package config
+
+//go:generate go test -run ^TestREADMETable$ -update .
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
+	"net"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Config is every setting of wxlogin. Secret values (the Vault token) are
-// never printed: Config has no String method that would show them, and
-// callers log only the fields they name.
+// Config is every setting of wxlogin. Secret values (the database URL, the
+// Vault token) are never printed: Config has no String method that would
+// show them, and callers log only the fields they name.
 type Config struct {
+	// ConfigFile is the file the settings not in the environment were
+	// read from, if any.
+	ConfigFile string
+
 	HTTPAddr    string
 	PublicURL   string
 	DataDir     string
@@ -41,14 +49,27 @@ type Config struct {
 	// API, per replica: requests per second and the largest burst.
 	APIRate  float64
 	APIBurst int
+
+	LogLevel slog.Level
 }
 
-// Setting is one environment variable: its name, default and meaning. The
-// README's configuration table lists the same.
+// Setting is one environment variable: its name, default and meaning (in
+// Markdown: the README's configuration table is made from these).
 type Setting struct {
 	Name, Default, Meaning string
-	set                    func(*Config, string) error
+	// Secret settings hold credentials: their values never appear in an
+	// error.
+	Secret bool
+	set    func(*Config, string) error
 }
+
+// ConfigFileSetting names the file of further settings. It is read from
+// the environment only.
+const ConfigFileSetting = "WXLOGIN_CONFIG_FILE"
+
+// FileSuffix turns a setting's name into that of its file form: X_FILE
+// names a file holding the value of X.
+const FileSuffix = "_FILE"
 
 // Settings lists every setting in the order the README documents them.
 func Settings() []Setting {
@@ -63,17 +84,18 @@ func Settings() []Setting {
 		}
 	}
 	return []Setting{
-		{"WXLOGIN_HTTP_ADDR", ":8080", "address the HTTP server listens on", str(func(c *Config) *string { return &c.HTTPAddr })},
-		{"WXLOGIN_PUBLIC_URL", "http://localhost:8080", "external base URL; JWT issuers are {public_url}/t/{tenant}", str(func(c *Config) *string { return &c.PublicURL })},
-		{"WXLOGIN_DATA_DIR", "./data", "directory of the SQLite file and the local secret store", str(func(c *Config) *string { return &c.DataDir })},
-		{"WXLOGIN_DATABASE_URL", "sqlite:{data_dir}/wxlogin.db", "sqlite:PATH or postgres://…", str(func(c *Config) *string { return &c.DatabaseURL })},
-		{"WXLOGIN_VAULT_ADDR", "", "Vault address; unset means the local encrypted secret store in {data_dir}/secrets", str(func(c *Config) *string { return &c.VaultAddr })},
-		{"WXLOGIN_VAULT_TOKEN", "", "Vault token (or WXLOGIN_VAULT_TOKEN_FILE: a file holding it)", str(func(c *Config) *string { return &c.VaultToken })},
-		{"WXLOGIN_VAULT_MOUNT", "secret", "Vault KV v2 mount", str(func(c *Config) *string { return &c.VaultMount })},
-		{"WXLOGIN_VAULT_PREFIX", "wxlogin", "path prefix of wxlogin's secrets in the mount", str(func(c *Config) *string { return &c.VaultPrefix })},
-		{"WXLOGIN_WECHAT_API_URL", "https://api.weixin.qq.com", "where live accounts call WeChat's /sns APIs", str(func(c *Config) *string { return &c.WeChatAPIURL })},
-		{"WXLOGIN_WECHAT_OPEN_URL", "https://open.weixin.qq.com", "where live accounts send people to authorize", str(func(c *Config) *string { return &c.WeChatOpenURL })},
-		{"WXLOGIN_SANDBOX", "true", "serve the WeChat sandbox for sandbox accounts (true/false)", func(c *Config, v string) error {
+		{ConfigFileSetting, "", "a file of `NAME=value` lines setting any of the others; the environment overrides it", false, str(func(c *Config) *string { return &c.ConfigFile })},
+		{"WXLOGIN_HTTP_ADDR", ":8080", "address the HTTP server listens on", false, str(func(c *Config) *string { return &c.HTTPAddr })},
+		{"WXLOGIN_PUBLIC_URL", "http://localhost:8080", "external base URL; JWT issuers are `{public_url}/t/{tenant}`", false, str(func(c *Config) *string { return &c.PublicURL })},
+		{"WXLOGIN_DATA_DIR", "./data", "directory of the SQLite file and the local secret store", false, str(func(c *Config) *string { return &c.DataDir })},
+		{"WXLOGIN_DATABASE_URL", "sqlite:{data_dir}/wxlogin.db", "`sqlite:PATH` or `postgres://…`", true, str(func(c *Config) *string { return &c.DatabaseURL })},
+		{"WXLOGIN_VAULT_ADDR", "", "Vault address; unset means the local encrypted secret store in `{data_dir}/secrets`", false, str(func(c *Config) *string { return &c.VaultAddr })},
+		{"WXLOGIN_VAULT_TOKEN", "", "Vault token", true, str(func(c *Config) *string { return &c.VaultToken })},
+		{"WXLOGIN_VAULT_MOUNT", "secret", "Vault KV v2 mount", false, str(func(c *Config) *string { return &c.VaultMount })},
+		{"WXLOGIN_VAULT_PREFIX", "wxlogin", "path prefix of wxlogin's secrets in the mount", false, str(func(c *Config) *string { return &c.VaultPrefix })},
+		{"WXLOGIN_WECHAT_API_URL", "https://api.weixin.qq.com", "where live accounts call WeChat's `/sns` APIs", false, str(func(c *Config) *string { return &c.WeChatAPIURL })},
+		{"WXLOGIN_WECHAT_OPEN_URL", "https://open.weixin.qq.com", "where live accounts send people to authorize", false, str(func(c *Config) *string { return &c.WeChatOpenURL })},
+		{"WXLOGIN_SANDBOX", "true", "serve the WeChat sandbox for sandbox accounts (`true` or `false`)", false, func(c *Config, v string) error {
 			switch v {
 			case "true", "1":
 				c.Sandbox = true
@@ -84,41 +106,64 @@ func Settings() []Setting {
 			}
 			return nil
 		}},
-		{"WXLOGIN_SECRET_CACHE_TTL", "60s", "how long AppSecrets and keys read from the secret store are cached", dur(func(c *Config) *time.Duration { return &c.SecretCacheTTL })},
-		{"WXLOGIN_ACCOUNT_CACHE_TTL", "5s", "how long a replica reuses an account it read for logins; changes reach it within this time", dur(func(c *Config) *time.Duration { return &c.AccountCacheTTL })},
-		{"WXLOGIN_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGTERM", dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
-		{"WXLOGIN_API_RATE", "50", "admin API requests per second per API key, on each replica", func(c *Config, v string) error {
+		{"WXLOGIN_SECRET_CACHE_TTL", "60s", "how long AppSecrets and keys read from the secret store are cached", false, dur(func(c *Config) *time.Duration { return &c.SecretCacheTTL })},
+		{"WXLOGIN_ACCOUNT_CACHE_TTL", "5s", "how long a replica reuses an account it read for logins; changes reach it within this time", false, dur(func(c *Config) *time.Duration { return &c.AccountCacheTTL })},
+		{"WXLOGIN_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGTERM", false, dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+		{"WXLOGIN_API_RATE", "50", "admin API requests per second per API key, on each replica", false, func(c *Config, v string) error {
 			r, err := strconv.ParseFloat(v, 64)
 			c.APIRate = r
 			return err
 		}},
-		{"WXLOGIN_API_BURST", "100", "most admin API requests an API key may make at once (its token bucket's size), on each replica", func(c *Config, v string) error {
+		{"WXLOGIN_API_BURST", "100", "most admin API requests an API key may make at once (its token bucket's size), on each replica", false, func(c *Config, v string) error {
 			b, err := strconv.Atoi(v)
 			c.APIBurst = b
 			return err
 		}},
+		{"WXLOGIN_LOG_LEVEL", "info", "least severe log level written: `debug`, `info`, `warn` or `error`", false, func(c *Config, v string) error {
+			levels := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+			l, ok := levels[v]
+			if !ok {
+				return fmt.Errorf("want debug, info, warn or error")
+			}
+			c.LogLevel = l
+			return nil
+		}},
 	}
 }
 
-// Load reads the settings through getenv (os.Getenv in production), applies
-// defaults and validates the result.
-func Load(getenv func(string) string) (Config, error) {
+// Load reads the settings through lookupEnv (os.LookupEnv in production)
+// and, for those the environment leaves unset, the file named by
+// WXLOGIN_CONFIG_FILE; applies defaults and validates the result. A
+// variable set to the empty string is set: only an unset one takes the
+// default.
+func Load(lookupEnv func(string) (string, bool)) (Config, error) {
+	sources := []source{envSource(lookupEnv)}
+	path, _, err := sources[0].value(ConfigFileSetting)
+	if err != nil {
+		return Config{}, err
+	}
+	if path != "" {
+		file, err := readFile(path)
+		if err != nil {
+			return Config{}, err
+		}
+		sources = append(sources, file)
+	}
 	var c Config
 	for _, s := range Settings() {
-		v := getenv(s.Name)
-		if v == "" {
+		v, ok, err := lookup(sources, s.Name)
+		if err != nil {
+			return Config{}, err
+		}
+		if !ok {
 			v = s.Default
 		}
 		if err := s.set(&c, v); err != nil {
+			if s.Secret {
+				return Config{}, fmt.Errorf("config: %s: %v", s.Name, err)
+			}
 			return Config{}, fmt.Errorf("config: %s=%q: %v", s.Name, v, err)
 		}
-	}
-	if f := getenv("WXLOGIN_VAULT_TOKEN_FILE"); f != "" && c.VaultToken == "" {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return Config{}, fmt.Errorf("config: WXLOGIN_VAULT_TOKEN_FILE: %w", err)
-		}
-		c.VaultToken = strings.TrimSpace(string(b))
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if c.DatabaseURL == "sqlite:{data_dir}/wxlogin.db" {
@@ -127,13 +172,25 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, c.Validate()
 }
 
+// lookup returns the value of setting name from the first source that
+// sets it.
+func lookup(sources []source, name string) (string, bool, error) {
+	for _, src := range sources {
+		v, ok, err := src.value(name)
+		if ok || err != nil {
+			return v, ok, err
+		}
+	}
+	return "", false, nil
+}
+
 // Validate checks the settings and names the first bad one.
 func (c Config) Validate() error {
 	checks := []struct {
 		bad bool
 		msg string
 	}{
-		{c.HTTPAddr == "", "WXLOGIN_HTTP_ADDR is empty"},
+		{!hostPort(c.HTTPAddr), "WXLOGIN_HTTP_ADDR must be host:port or :port"},
 		{!absoluteHTTP(c.PublicURL), "WXLOGIN_PUBLIC_URL must be an absolute http(s) URL without query or fragment"},
 		{c.DataDir == "", "WXLOGIN_DATA_DIR is empty"},
 		{!strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://"),
@@ -160,4 +217,9 @@ func (c Config) Validate() error {
 func absoluteHTTP(raw string) bool {
 	u, err := url.Parse(raw)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.RawQuery == "" && u.Fragment == ""
+}
+
+func hostPort(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	return err == nil && port != ""
 }

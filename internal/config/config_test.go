@@ -1,13 +1,29 @@
 package config
 
 import (
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
 
-func env(kv map[string]string) func(string) string {
-	return func(k string) string { return kv[k] }
+func env(kv map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := kv[k]
+		return v, ok
+	}
+}
+
+// file writes content to a new file and returns its path.
+func file(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func TestDefaults(t *testing.T) {
@@ -19,7 +35,7 @@ func TestDefaults(t *testing.T) {
 		HTTPAddr: ":8080", PublicURL: "http://localhost:8080", DataDir: "./data", DatabaseURL: "sqlite:data/wxlogin.db",
 		VaultMount: "secret", VaultPrefix: "wxlogin", WeChatAPIURL: "https://api.weixin.qq.com",
 		WeChatOpenURL: "https://open.weixin.qq.com", Sandbox: true, SecretCacheTTL: time.Minute, AccountCacheTTL: 5 * time.Second, ShutdownTimeout: 20 * time.Second,
-		APIRate: 50, APIBurst: 100,
+		APIRate: 50, APIBurst: 100, LogLevel: slog.LevelInfo,
 	}
 	if c != want {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -32,6 +48,7 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
+		{"HTTP address empty", map[string]string{"WXLOGIN_HTTP_ADDR": ""}, "WXLOGIN_HTTP_ADDR"},
 		{"public URL with a query", map[string]string{"WXLOGIN_PUBLIC_URL": "https://login.example/?x=1"}, "WXLOGIN_PUBLIC_URL"},
 		{"public URL not http", map[string]string{"WXLOGIN_PUBLIC_URL": "ftp://login.example"}, "WXLOGIN_PUBLIC_URL"},
 		{"unknown database", map[string]string{"WXLOGIN_DATABASE_URL": "mysql://db"}, "WXLOGIN_DATABASE_URL"},
@@ -49,6 +66,9 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"rate infinite", map[string]string{"WXLOGIN_API_RATE": "+Inf"}, "WXLOGIN_API_RATE"},
 		{"burst zero", map[string]string{"WXLOGIN_API_BURST": "0"}, "WXLOGIN_API_BURST"},
 		{"burst fractional", map[string]string{"WXLOGIN_API_BURST": "1.5"}, "WXLOGIN_API_BURST"},
+		{"log level unknown", map[string]string{"WXLOGIN_LOG_LEVEL": "verbose"}, "WXLOGIN_LOG_LEVEL"},
+		{"log level in capitals", map[string]string{"WXLOGIN_LOG_LEVEL": "INFO"}, "WXLOGIN_LOG_LEVEL"},
+		{"config file missing", map[string]string{"WXLOGIN_CONFIG_FILE": "/nonexistent/wxlogin.conf"}, "WXLOGIN_CONFIG_FILE"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -60,9 +80,159 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 	}
 }
 
-func TestVaultTokenNeverPrinted(t *testing.T) {
-	_, err := Load(env(map[string]string{"WXLOGIN_VAULT_ADDR": "not a url", "WXLOGIN_VAULT_TOKEN": "s.supersecret"}))
-	if err == nil || strings.Contains(err.Error(), "supersecret") {
-		t.Errorf("error %v", err)
+func TestLogLevel(t *testing.T) {
+	c, err := Load(env(map[string]string{"WXLOGIN_LOG_LEVEL": "debug"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LogLevel != slog.LevelDebug {
+		t.Errorf("got level %v, want debug", c.LogLevel)
+	}
+}
+
+// TestFileSettings: every setting X may be given as X_FILE, a file holding
+// the value without its trailing newline.
+func TestFileSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"WXLOGIN_VAULT_ADDR":        "http://127.0.0.1:8200",
+		"WXLOGIN_VAULT_TOKEN_FILE":  file(t, "s.token\n"),
+		"WXLOGIN_DATABASE_URL_FILE": file(t, "postgres://wx:pw@db/wx\r\n"),
+		"WXLOGIN_API_BURST_FILE":    file(t, "7\n"),
+		"WXLOGIN_PUBLIC_URL_FILE":   file(t, "https://login.example"),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.VaultToken != "s.token" || c.DatabaseURL != "postgres://wx:pw@db/wx" || c.APIBurst != 7 || c.PublicURL != "https://login.example" {
+		t.Errorf("got token %q, database %q, burst %d, public URL %q", c.VaultToken, c.DatabaseURL, c.APIBurst, c.PublicURL)
+	}
+}
+
+func TestSettingAndItsFileBothGiven(t *testing.T) {
+	_, err := Load(env(map[string]string{"WXLOGIN_API_RATE": "5", "WXLOGIN_API_RATE_FILE": file(t, "6")}))
+	if err == nil || !strings.Contains(err.Error(), "WXLOGIN_API_RATE and WXLOGIN_API_RATE_FILE") {
+		t.Errorf("got %v, want an error naming both", err)
+	}
+	conf := file(t, "WXLOGIN_API_RATE=5\nWXLOGIN_API_RATE_FILE="+file(t, "6")+"\n")
+	_, err = Load(env(map[string]string{"WXLOGIN_CONFIG_FILE": conf}))
+	if err == nil || !strings.Contains(err.Error(), "WXLOGIN_API_RATE and WXLOGIN_API_RATE_FILE") || !strings.Contains(err.Error(), conf) {
+		t.Errorf("got %v, want an error naming both and the config file", err)
+	}
+}
+
+func TestConfigFile(t *testing.T) {
+	conf := file(t, strings.Join([]string{
+		"# wxlogin settings",
+		"",
+		"WXLOGIN_PUBLIC_URL=https://login.example",
+		"WXLOGIN_API_RATE=5",
+		"WXLOGIN_API_BURST_FILE=" + file(t, "9\n"),
+		"WXLOGIN_LOG_LEVEL=warn\r",
+		"WXLOGIN_SHUTDOWN_TIMEOUT=30s",
+	}, "\n"))
+	c, err := Load(env(map[string]string{"WXLOGIN_CONFIG_FILE": conf, "WXLOGIN_SHUTDOWN_TIMEOUT": "5s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ConfigFile != conf || c.PublicURL != "https://login.example" || c.APIRate != 5 || c.APIBurst != 9 ||
+		c.LogLevel != slog.LevelWarn || c.HTTPAddr != ":8080" {
+		t.Errorf("config file settings not applied: %+v", c)
+	}
+	if c.ShutdownTimeout != 5*time.Second {
+		t.Errorf("shutdown timeout %v: the environment's 5s must override the file's 30s", c.ShutdownTimeout)
+	}
+}
+
+// TestPrecedence: the environment (directly or as X_FILE) overrides the
+// config file (directly or as X_FILE), which overrides the default.
+func TestPrecedence(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		file string
+		want int
+	}{
+		{"default", nil, "", 100},
+		{"file", nil, "WXLOGIN_API_BURST=2", 2},
+		{"file's _FILE", nil, "WXLOGIN_API_BURST_FILE=" + file(t, "3"), 3},
+		{"environment over file", map[string]string{"WXLOGIN_API_BURST": "4"}, "WXLOGIN_API_BURST=2", 4},
+		{"environment's _FILE over file", map[string]string{"WXLOGIN_API_BURST_FILE": file(t, "5\n")}, "WXLOGIN_API_BURST=2", 5},
+		{"environment over file's _FILE", map[string]string{"WXLOGIN_API_BURST": "6"}, "WXLOGIN_API_BURST_FILE=" + file(t, "3"), 6},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := map[string]string{"WXLOGIN_CONFIG_FILE": file(t, c.file+"\n")}
+			for k, v := range c.env {
+				e[k] = v
+			}
+			got, err := Load(env(e))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.APIBurst != c.want {
+				t.Errorf("burst %d, want %d", got.APIBurst, c.want)
+			}
+		})
+	}
+}
+
+func TestConfigFileRejects(t *testing.T) {
+	cases := []struct {
+		name, content, want string
+	}{
+		{"unknown setting", "WXLOGIN_HTTP_ADDR=:8081\nWXLOGIN_HTTP_ADRR=:8082\n", "line 2: unknown setting WXLOGIN_HTTP_ADRR"},
+		{"unknown setting without prefix", "HTTP_ADDR=:8081\n", "line 1: unknown setting HTTP_ADDR"},
+		{"not NAME=value", "# comment\nWXLOGIN_HTTP_ADDR\n", "line 2: want NAME=value"},
+		{"lower case name", "wxlogin_http_addr=:8081\n", "line 1: want NAME=value"},
+		{"set twice", "WXLOGIN_API_RATE=1\nWXLOGIN_API_RATE=2\n", "line 2: WXLOGIN_API_RATE is set twice"},
+		{"config file in a config file", "WXLOGIN_CONFIG_FILE=/etc/other\n", "line 1: WXLOGIN_CONFIG_FILE is read from the environment only"},
+		{"bad value", "WXLOGIN_API_RATE=fast\n", `WXLOGIN_API_RATE="fast"`},
+		{"missing _FILE", "WXLOGIN_API_RATE_FILE=/nonexistent/rate\n", "WXLOGIN_API_RATE_FILE"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(env(map[string]string{"WXLOGIN_CONFIG_FILE": file(t, c.content)}))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("got %v, want an error containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestSecretsNeverPrinted: however a secret setting is given, no error
+// quotes it.
+func TestSecretsNeverPrinted(t *testing.T) {
+	const secret = "supersecret"
+	badVault := map[string]string{"WXLOGIN_VAULT_ADDR": "not a url"}
+	with := func(base map[string]string, kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	cases := []struct {
+		name string
+		env  map[string]string
+	}{
+		{"vault token", with(badVault, "WXLOGIN_VAULT_TOKEN", "s."+secret)},
+		{"vault token file", with(badVault, "WXLOGIN_VAULT_TOKEN_FILE", file(t, "s."+secret+"\n"))},
+		{"vault token in the config file", with(badVault, "WXLOGIN_CONFIG_FILE", file(t, "WXLOGIN_VAULT_TOKEN=s."+secret+"\n"))},
+		{"bad database URL", map[string]string{"WXLOGIN_DATABASE_URL": "mysql://wx:" + secret + "@db/wx"}},
+		{"bad database URL file", map[string]string{"WXLOGIN_DATABASE_URL_FILE": file(t, "mysql://wx:"+secret+"@db/wx\n")}},
+		{"bad database URL in the config file", map[string]string{"WXLOGIN_CONFIG_FILE": file(t, "WXLOGIN_DATABASE_URL=mysql://wx:"+secret+"@db/wx\n")}},
+		{"database URL on a line without a name", map[string]string{"WXLOGIN_CONFIG_FILE": file(t, "postgres://wx:"+secret+"@db/wx?sslmode=disable\n")}},
+		{"database URL and its file", map[string]string{"WXLOGIN_DATABASE_URL": "postgres://wx:" + secret + "@db/wx", "WXLOGIN_DATABASE_URL_FILE": file(t, "x")}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(env(c.env))
+			if err == nil || strings.Contains(err.Error(), secret) {
+				t.Errorf("error %v: want one, without the secret", err)
+			}
+		})
 	}
 }
