@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -106,11 +107,23 @@ func (db *DB) UpdateAccount(ctx context.Context, a tenants.Account) error {
 }
 
 // DeleteAccount implements tenants.Store: the schema's foreign keys
-// cascade the delete to the rows that hang on the account.
+// cascade the delete to the rows that hang on the account; then the
+// persons who had identities in it are relinked.
 func (db *DB) DeleteAccount(ctx context.Context, tenantID, appID string) error {
-	res, err := db.bun.NewDelete().Model((*accountRow)(nil)).
-		Where("tenant_id = ?", tenantID).
-		Where("app_id = ?", appID).
-		Exec(ctx)
+	var res sql.Result
+	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		persons, err := identityPersons(ctx, tx, tenantID, "app_id", appID)
+		if err != nil {
+			return err
+		}
+		res, err = tx.NewDelete().Model((*accountRow)(nil)).
+			Where("tenant_id = ?", tenantID).
+			Where("app_id = ?", appID).
+			Exec(ctx)
+		if err != nil {
+			return err
+		}
+		return relinkPersons(ctx, tx, tenantID, persons)
+	})
 	return wrapAffected("delete account", res, err)
 }

@@ -3,68 +3,42 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
 
 	"github.com/wxlogin/wxlogin/internal/reports"
 )
 
-// activitySQL counts, per bucket, the login events and active persons of
-// each account and of the tenant (an empty app_id), and the persons whose
-// first login falls in the bucket. %s is the buckets table b(idx,
-// start_at, end_at); ?0 is the tenant, ?1 and ?2 the start of the first
-// bucket and the end of the last. Events belong to persons as summarySQL
-// has them.
+// activitySQL counts, per bucket and account, the tenant's logins, and
+// how many of them were the first of their identity (new persons of the
+// account), the first of their person (new persons of the tenant), and the
+// first in the bucket of their identity and of their person (active
+// persons). %s is the buckets table b(idx, start_at, end_at); ?0 is the
+// tenant.
 const activitySQL = `
 WITH b(idx, start_at, end_at) AS (
 	VALUES %s
-), ev AS (
-	SELECT b.idx, e.app_id, COALESCE(i.unionid, e.unionid, 'i:' || e.identity_id) AS person
-	FROM b
-	JOIN login_events AS e ON e.tenant_id = ?0 AND e.at >= b.start_at AND e.at < b.end_at
-	LEFT JOIN identities AS i ON i.id = e.identity_id AND i.tenant_id = e.tenant_id
-), ev_counts AS (
-	SELECT idx, app_id, COUNT(*) AS logins, COUNT(DISTINCT person) AS active_persons
-	FROM ev GROUP BY idx, app_id
-	UNION ALL
-	SELECT idx, '', COUNT(*), COUNT(DISTINCT person) FROM ev GROUP BY idx
-), firsts AS (
-	SELECT i.app_id, ` + personKey + ` AS person, MIN(i.first_login_at) AS first_at
-	FROM identities AS i
-	WHERE i.tenant_id = ?0
-	GROUP BY i.app_id, ` + personKey + `
-	HAVING MIN(i.first_login_at) >= ?1 AND MIN(i.first_login_at) < ?2
-	UNION ALL
-	SELECT '', ` + personKey + `, MIN(i.first_login_at)
-	FROM identities AS i
-	WHERE i.tenant_id = ?0
-	GROUP BY ` + personKey + `
-	HAVING MIN(i.first_login_at) >= ?1 AND MIN(i.first_login_at) < ?2
-), new_counts AS (
-	SELECT b.idx, f.app_id, COUNT(*) AS new_persons
-	FROM firsts AS f
-	JOIN b ON f.first_at >= b.start_at AND f.first_at < b.end_at
-	GROUP BY b.idx, f.app_id
-), apps AS (
-	SELECT app_id FROM accounts WHERE tenant_id = ?0
-	UNION ALL
-	SELECT ''
 )
-SELECT apps.app_id, b.idx,
-	COALESCE(n.new_persons, 0) AS new_persons,
-	COALESCE(v.active_persons, 0) AS active_persons,
-	COALESCE(v.logins, 0) AS logins
-FROM apps
-CROSS JOIN b
-LEFT JOIN new_counts AS n ON n.idx = b.idx AND n.app_id = apps.app_id
-LEFT JOIN ev_counts AS v ON v.idx = b.idx AND v.app_id = apps.app_id
-ORDER BY apps.app_id, b.idx`
+SELECT b.idx, e.app_id, COUNT(*) AS logins,
+	COUNT(CASE WHEN e.account_prev_at IS NULL THEN 1 END) AS new_persons,
+	COUNT(CASE WHEN e.account_prev_at IS NULL OR e.account_prev_at < b.start_at THEN 1 END) AS active_persons,
+	COUNT(CASE WHEN e.person_prev_at IS NULL THEN 1 END) AS new_in_tenant,
+	COUNT(CASE WHEN e.person_prev_at IS NULL OR e.person_prev_at < b.start_at THEN 1 END) AS active_in_tenant
+FROM b
+JOIN login_events AS e ON e.tenant_id = ?0 AND e.at >= b.start_at AND e.at < b.end_at
+GROUP BY b.idx, e.app_id`
 
 type activityRow struct {
-	AppID         string `bun:"app_id"`
-	Idx           int    `bun:"idx"`
-	NewPersons    int64  `bun:"new_persons"`
-	ActivePersons int64  `bun:"active_persons"`
-	Logins        int64  `bun:"logins"`
+	Idx            int    `bun:"idx"`
+	AppID          string `bun:"app_id"`
+	Logins         int64  `bun:"logins"`
+	NewPersons     int64  `bun:"new_persons"`
+	ActivePersons  int64  `bun:"active_persons"`
+	NewInTenant    int64  `bun:"new_in_tenant"`
+	ActiveInTenant int64  `bun:"active_in_tenant"`
 }
 
 // Activity implements reports.Store.
@@ -80,26 +54,52 @@ func (db *DB) Activity(ctx context.Context, tenantID string, q reports.ActivityQ
 		bound = "CAST(?%d AS TIMESTAMPTZ)"
 	}
 	values := make([]string, len(starts))
-	args := []any{tenantID, starts[0], ends[len(ends)-1]}
+	args := []any{tenantID}
 	for i := range starts {
 		values[i] = fmt.Sprintf("(%d, "+bound+", "+bound+")", i, len(args), len(args)+1)
 		args = append(args, starts[i], ends[i])
 	}
-	var rows []activityRow
 	query := fmt.Sprintf(activitySQL, strings.Join(values, ", "))
-	if err := db.bun.NewRaw(query, args...).Scan(ctx, &rows); err != nil {
+	var a reports.Activity
+	err := db.reportTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		appIDs, err := tenantAppIDs(ctx, tx, tenantID)
+		if err != nil {
+			return err
+		}
+		var rows []activityRow
+		if err := tx.NewRaw(query, args...).Scan(ctx, &rows); err != nil {
+			return err
+		}
+		a = emptyActivity(appIDs, starts)
+		for _, r := range rows {
+			i, _ := slices.BinarySearch(appIDs, r.AppID)
+			b, t := &a.Accounts[i].Buckets[r.Idx], &a.Total.Buckets[r.Idx]
+			b.Logins, b.NewPersons, b.ActivePersons = r.Logins, r.NewPersons, r.ActivePersons
+			t.Logins += r.Logins
+			t.NewPersons += r.NewInTenant
+			t.ActivePersons += r.ActiveInTenant
+		}
+		return nil
+	})
+	if err != nil {
 		return reports.Activity{}, wrap("activity report", err)
 	}
-	// Rows come by account, the tenant's first, and by bucket.
-	var accounts []reports.AccountActivity
-	for _, r := range rows {
-		if r.Idx == 0 {
-			accounts = append(accounts, reports.AccountActivity{AppID: r.AppID})
+	return a, nil
+}
+
+// emptyActivity is the activity of the tenant's accounts appIDs, and of
+// the tenant, in buckets starting at starts, all zero.
+func emptyActivity(appIDs []string, starts []time.Time) reports.Activity {
+	buckets := func(appID string) reports.AccountActivity {
+		a := reports.AccountActivity{AppID: appID, Buckets: make([]reports.ActivityBucket, len(starts))}
+		for i, start := range starts {
+			a.Buckets[i].Start = start
 		}
-		a := &accounts[len(accounts)-1]
-		a.Buckets = append(a.Buckets, reports.ActivityBucket{
-			Start: starts[r.Idx], NewPersons: r.NewPersons, ActivePersons: r.ActivePersons, Logins: r.Logins,
-		})
+		return a
 	}
-	return reports.Activity{Total: accounts[0], Accounts: accounts[1:]}, nil
+	a := reports.Activity{Total: buckets(""), Accounts: make([]reports.AccountActivity, len(appIDs))}
+	for i, appID := range appIDs {
+		a.Accounts[i] = buckets(appID)
+	}
+	return a
 }

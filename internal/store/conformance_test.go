@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -28,23 +29,32 @@ func TestTenantsConformance(t *testing.T) {
 func logIn(db *store.DB) func(t testing.TB, l tenants.IdentityLogin) tenants.Identity {
 	return func(t testing.TB, l tenants.IdentityLogin) tenants.Identity {
 		t.Helper()
-		ctx := context.Background()
-		a, err := db.GetAccount(ctx, l.TenantID, l.AppID)
+		ident, err := completeLogin(db, l)
 		if err != nil {
-			t.Fatalf("GetAccount: %v", err)
-		}
-		tx := logintest.Transaction(a, l.At.Add(time.Hour))
-		if err := db.CreateTransaction(ctx, tx); err != nil {
-			t.Fatalf("CreateTransaction: %v", err)
-		}
-		c := logintest.Completion(tx, l.OpenID)
-		c.Login = l
-		ident, err := db.CompleteLogin(ctx, c)
-		if err != nil {
-			t.Fatalf("CompleteLogin: %v", err)
+			t.Fatal(err)
 		}
 		return ident
 	}
+}
+
+// completeLogin records login l as a callback does.
+func completeLogin(db *store.DB, l tenants.IdentityLogin) (tenants.Identity, error) {
+	ctx := context.Background()
+	a, err := db.GetAccount(ctx, l.TenantID, l.AppID)
+	if err != nil {
+		return tenants.Identity{}, fmt.Errorf("GetAccount: %w", err)
+	}
+	tx := logintest.Transaction(a, l.At.Add(time.Hour))
+	if err := db.CreateTransaction(ctx, tx); err != nil {
+		return tenants.Identity{}, fmt.Errorf("CreateTransaction: %w", err)
+	}
+	c := logintest.Completion(tx, l.OpenID)
+	c.Login = l
+	ident, err := db.CompleteLogin(ctx, c)
+	if err != nil {
+		return tenants.Identity{}, fmt.Errorf("CompleteLogin: %w", err)
+	}
+	return ident, nil
 }
 
 func TestLoginConformance(t *testing.T) {

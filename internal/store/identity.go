@@ -42,7 +42,9 @@ func (r *identityRow) identity() tenants.Identity {
 
 // upsertIdentity records login l on its identity in one statement: it
 // inserts the identity on its first login and otherwise counts the login
-// and refreshes the profile, keeping known values that l leaves empty.
+// and refreshes the profile, keeping known values that l leaves empty. The
+// first and last login are the earliest and latest, in whatever order
+// logins are recorded.
 // Concurrent upserts of one openid wait for each other rather than fail.
 func upsertIdentity(ctx context.Context, idb bun.IDB, l tenants.IdentityLogin) (identityRow, error) {
 	row := identityRow{
@@ -62,7 +64,10 @@ func upsertIdentity(ctx context.Context, idb bun.IDB, l tenants.IdentityLogin) (
 		Set("unionid = COALESCE(EXCLUDED.unionid, ?TableAlias.unionid)").
 		Set("nickname = CASE WHEN EXCLUDED.nickname <> '' THEN EXCLUDED.nickname ELSE ?TableAlias.nickname END").
 		Set("avatar_url = CASE WHEN EXCLUDED.avatar_url <> '' THEN EXCLUDED.avatar_url ELSE ?TableAlias.avatar_url END").
-		Set("last_login_at = EXCLUDED.last_login_at").
+		Set("first_login_at = CASE WHEN EXCLUDED.first_login_at < ?TableAlias.first_login_at" +
+			" THEN EXCLUDED.first_login_at ELSE ?TableAlias.first_login_at END").
+		Set("last_login_at = CASE WHEN EXCLUDED.last_login_at > ?TableAlias.last_login_at" +
+			" THEN EXCLUDED.last_login_at ELSE ?TableAlias.last_login_at END").
 		Set("login_count = ?TableAlias.login_count + 1").
 		Returning("*").
 		Scan(ctx)

@@ -43,10 +43,15 @@ func (db *DB) ErasePerson(ctx context.Context, tenantID, unionID string) (tenant
 }
 
 // deleteIdentities deletes the tenant's identities whose column holds value,
-// with their login events, and counts what went. The events go first, found
-// by tenant and identity, so the cascade from the identities finds none.
+// with their login events, counts what went, and relinks the persons they
+// were. The events go first, found by tenant and identity, so the cascade
+// from the identities finds none.
 func deleteIdentities(ctx context.Context, tx bun.Tx, tenantID, column, value string) (tenants.Erasure, error) {
 	var gone tenants.Erasure
+	persons, err := identityPersons(ctx, tx, tenantID, column, value)
+	if err != nil {
+		return gone, err
+	}
 	ids := tx.NewSelect().Model((*identityRow)(nil)).Column("id").
 		Where("tenant_id = ?", tenantID).
 		Where("? = ?", bun.Ident(column), value)
@@ -67,5 +72,20 @@ func deleteIdentities(ctx context.Context, tx bun.Tx, tenantID, column, value st
 	if err == nil {
 		gone.Identities, err = res.RowsAffected()
 	}
-	return gone, err
+	if err != nil {
+		return gone, err
+	}
+	return gone, relinkPersons(ctx, tx, tenantID, persons)
+}
+
+// identityPersons returns the persons of the tenant's identities whose
+// column holds value.
+func identityPersons(ctx context.Context, idb bun.IDB, tenantID, column, value string) ([]string, error) {
+	var persons []string
+	err := idb.NewSelect().TableExpr("identities AS i").
+		ColumnExpr("DISTINCT " + personKey).
+		Where("i.tenant_id = ?", tenantID).
+		Where("i.? = ?", bun.Ident(column), value).
+		Scan(ctx, &persons)
+	return persons, err
 }

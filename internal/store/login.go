@@ -16,11 +16,12 @@ import (
 // a serialization failure. SQLite transactions are serializable by nature.
 var completeLoginTx = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 
-// CompleteLogin implements login.Store in one database transaction of five
+// CompleteLogin implements login.Store in one database transaction of six
 // statements: the identity upsert, the update that claims the login
 // transaction (only while it is open and unexpired, so one of two racing
-// callbacks wins), and the inserts of the login event and the code. When
-// the claim fails everything rolls back, the upsert included.
+// callbacks wins), the upsert of the person's rollup, and the inserts of
+// the login event and the code. When the claim fails everything rolls
+// back, the upserts included.
 func (db *DB) CompleteLogin(ctx context.Context, c login.Completion) (tenants.Identity, error) {
 	var ident identityRow
 	err := db.bun.RunInTx(ctx, completeLoginTx, func(ctx context.Context, tx bun.Tx) error {
@@ -31,7 +32,7 @@ func (db *DB) CompleteLogin(ctx context.Context, c login.Completion) (tenants.Id
 		if err := claimTransaction(ctx, tx, c, ident.ID); err != nil {
 			return err
 		}
-		if _, err := tx.NewInsert().Model(newLoginEventRow(&ident, c.Login)).Exec(ctx); err != nil {
+		if err := insertLoginEvent(ctx, tx, &ident, c.Login); err != nil {
 			return err
 		}
 		code := c.Code

@@ -23,6 +23,9 @@ type loginEventRow struct {
 	At         time.Time `bun:"at"`
 	IP         string    `bun:"ip"`
 	UserAgent  string    `bun:"user_agent"`
+	// The previous login of the event's person and of its identity.
+	PersonPrevAt  *time.Time `bun:"person_prev_at"`
+	AccountPrevAt *time.Time `bun:"account_prev_at"`
 }
 
 // newLoginEventRow records login l of identity id. The event carries the
@@ -40,6 +43,27 @@ func newLoginEventRow(id *identityRow, l tenants.IdentityLogin) *loginEventRow {
 		IP:         l.IP,
 		UserAgent:  l.UserAgent,
 	}
+}
+
+// insertLoginEvent records login l of identity id, just upserted, with the
+// rollups of its person (recordPersonLogin). The identity's previous login
+// is its latest event: the upsert's row lock makes concurrent logins of one
+// identity wait for each other, so none misses another's event.
+func insertLoginEvent(ctx context.Context, tx bun.Tx, id *identityRow, l tenants.IdentityLogin) error {
+	prev, relink, err := recordPersonLogin(ctx, tx, id, l.At)
+	if err != nil {
+		return err
+	}
+	row := newLoginEventRow(id, l)
+	row.PersonPrevAt = prev
+	_, err = tx.NewInsert().Model(row).
+		Value("account_prev_at", "(SELECT MAX(x.at) FROM login_events AS x WHERE x.tenant_id = ? AND x.identity_id = ?)",
+			id.TenantID, id.ID).
+		Exec(ctx)
+	if err != nil || len(relink) == 0 {
+		return err
+	}
+	return relinkPersons(ctx, tx, id.TenantID, relink)
 }
 
 func (r *loginEventRow) loginEvent() tenants.LoginEvent {

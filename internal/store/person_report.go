@@ -44,7 +44,7 @@ const (
 	personsOne = "g.unionid = ?2"
 )
 
-type personRow struct {
+type personPageRow struct {
 	UnionID      string    `bun:"unionid"`
 	FirstLoginAt time.Time `bun:"first_login_at"`
 	LastLoginAt  time.Time `bun:"last_login_at"`
@@ -57,7 +57,7 @@ type personRow struct {
 // queryPersons runs personsSQL with cond and groups its rows, one per
 // identity, into persons.
 func (db *DB) queryPersons(ctx context.Context, cond string, args ...any) ([]reports.Person, error) {
-	var rows []personRow
+	var rows []personPageRow
 	if err := db.bun.NewRaw(fmt.Sprintf(personsSQL, cond), args...).Scan(ctx, &rows); err != nil {
 		return nil, wrap("persons report", err)
 	}

@@ -2,143 +2,190 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"slices"
+	"strings"
+
+	"github.com/uptrace/bun"
 
 	"github.com/wxlogin/wxlogin/internal/reports"
 )
 
-// personKey is the SQL expression of the person an identity row (aliased
-// i) belongs to: its unionid, or the identity itself when it has none.
-const personKey = "COALESCE(i.unionid, 'i:' || i.id)"
+// Reports read the rollups that logins keep (person.go): persons rows for
+// who is in which accounts, and each login event's previous logins for who
+// was active when. A person is active in a window at its first login in
+// it, the one whose previous login is before the window or missing; so
+// counting distinct persons is counting those events, over the index of
+// events by time.
 
-// summarySQL counts identities per account and for the tenant (an empty app_id),
-// and the login events in the window. An event belongs to its identity's
-// person as the identity is now; an event whose identity is gone falls back
-// to the unionid it was recorded with.
-const summarySQL = `
-WITH ident AS (
-	SELECT i.app_id, i.unionid, ` + personKey + ` AS person
-	FROM identities AS i
-	WHERE i.tenant_id = ?0
-), ev AS (
-	SELECT e.app_id, COALESCE(i.unionid, e.unionid, 'i:' || e.identity_id) AS person
-	FROM login_events AS e
-	LEFT JOIN identities AS i ON i.id = e.identity_id AND i.tenant_id = e.tenant_id
-	WHERE e.tenant_id = ?0 AND e.at >= ?1 AND e.at < ?2
-), ident_counts AS (
-	SELECT app_id, COUNT(*) AS identities, COUNT(unionid) AS with_unionid,
-		COUNT(DISTINCT person) AS persons
-	FROM ident GROUP BY app_id
-	UNION ALL
-	SELECT '', COUNT(*), COUNT(unionid), COUNT(DISTINCT person) FROM ident
-), ev_counts AS (
-	SELECT app_id, COUNT(*) AS logins, COUNT(DISTINCT person) AS active_persons
-	FROM ev GROUP BY app_id
-	UNION ALL
-	SELECT '', COUNT(*), COUNT(DISTINCT person) FROM ev
-), apps AS (
-	SELECT app_id FROM accounts WHERE tenant_id = ?0
-	UNION ALL
-	SELECT ''
-)
-SELECT apps.app_id,
-	COALESCE(c.identities, 0) AS identities,
-	COALESCE(c.with_unionid, 0) AS with_unionid,
-	COALESCE(c.identities - c.with_unionid, 0) AS without_unionid,
-	COALESCE(c.persons, 0) AS persons,
-	COALESCE(v.logins, 0) AS logins,
-	COALESCE(v.active_persons, 0) AS active_persons
-FROM apps
-LEFT JOIN ident_counts AS c ON c.app_id = apps.app_id
-LEFT JOIN ev_counts AS v ON v.app_id = apps.app_id
-ORDER BY apps.app_id`
-
-type summaryRow struct {
-	AppID          string `bun:"app_id"`
-	Identities     int64  `bun:"identities"`
-	WithUnionID    int64  `bun:"with_unionid"`
-	WithoutUnionID int64  `bun:"without_unionid"`
-	Persons        int64  `bun:"persons"`
-	Logins         int64  `bun:"logins"`
-	ActivePersons  int64  `bun:"active_persons"`
+// reportTx runs the queries of one report on one snapshot of the tenant.
+// SQLite transactions are serializable by nature.
+func (db *DB) reportTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+	var opts *sql.TxOptions
+	if db.Dialect() == DialectPostgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return db.bun.RunInTx(ctx, opts, fn)
 }
 
-func (r *summaryRow) accountSummary() reports.AccountSummary {
-	return reports.AccountSummary(*r)
+// tenantAppIDs returns the AppIDs of the tenant's accounts, in order.
+func tenantAppIDs(ctx context.Context, tx bun.Tx, tenantID string) ([]string, error) {
+	var appIDs []string
+	err := tx.NewSelect().Model((*accountRow)(nil)).Column("app_id").
+		Where("tenant_id = ?", tenantID).
+		Order("app_id").
+		Scan(ctx, &appIDs)
+	return appIDs, err
 }
+
+// personGroup counts the tenant's persons who are in exactly the accounts
+// AppIDs.
+type personGroup struct {
+	AppIDs  []string
+	Persons int64
+}
+
+// personGroups returns the tenant's persons grouped by the accounts they
+// are in: one row per combination found, however many persons.
+func personGroups(ctx context.Context, tx bun.Tx, tenantID string) ([]personGroup, error) {
+	var rows []struct {
+		Accounts string `bun:"accounts"`
+		Persons  int64  `bun:"persons"`
+	}
+	err := tx.NewSelect().Model((*personRow)(nil)).
+		Column("accounts").
+		ColumnExpr("COUNT(*) AS persons").
+		Where("tenant_id = ?", tenantID).
+		Group("accounts").
+		Scan(ctx, &rows)
+	groups := make([]personGroup, len(rows))
+	for i, r := range rows {
+		groups[i] = personGroup{AppIDs: strings.Fields(r.Accounts), Persons: r.Persons}
+	}
+	return groups, err
+}
+
+type identityCountRow struct {
+	AppID       string `bun:"app_id"`
+	Identities  int64  `bun:"identities"`
+	WithUnionID int64  `bun:"with_unionid"`
+}
+
+type windowLoginsRow struct {
+	AppID string `bun:"app_id"`
+	// Logins in the window, and how many of them were the first in the
+	// window of their identity (ActivePersons) and of their person
+	// (ActiveInTenant).
+	Logins         int64 `bun:"logins"`
+	ActivePersons  int64 `bun:"active_persons"`
+	ActiveInTenant int64 `bun:"active_in_tenant"`
+}
+
+// windowLoginsSQL counts the tenant's logins in [?1, ?2) per account.
+const windowLoginsSQL = `
+SELECT e.app_id, COUNT(*) AS logins,
+	COUNT(CASE WHEN e.account_prev_at IS NULL OR e.account_prev_at < ?1 THEN 1 END) AS active_persons,
+	COUNT(CASE WHEN e.person_prev_at IS NULL OR e.person_prev_at < ?1 THEN 1 END) AS active_in_tenant
+FROM login_events AS e
+WHERE e.tenant_id = ?0 AND e.at >= ?1 AND e.at < ?2
+GROUP BY e.app_id`
 
 // Summary implements reports.Store.
 func (db *DB) Summary(ctx context.Context, tenantID string, w reports.Window) (reports.Summary, error) {
-	var rows []summaryRow
-	if err := db.bun.NewRaw(summarySQL, tenantID, w.From, w.To).Scan(ctx, &rows); err != nil {
+	var s reports.Summary
+	err := db.reportTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		appIDs, err := tenantAppIDs(ctx, tx, tenantID)
+		if err != nil {
+			return err
+		}
+		s.Accounts = make([]reports.AccountSummary, len(appIDs))
+		index := make(map[string]*reports.AccountSummary, len(appIDs))
+		for i, appID := range appIDs {
+			s.Accounts[i].AppID = appID
+			index[appID] = &s.Accounts[i]
+		}
+		var idents []identityCountRow
+		err = tx.NewSelect().Model((*identityRow)(nil)).
+			Column("app_id").
+			ColumnExpr("COUNT(*) AS identities, COUNT(unionid) AS with_unionid").
+			Where("tenant_id = ?", tenantID).
+			Group("app_id").
+			Scan(ctx, &idents)
+		if err != nil {
+			return err
+		}
+		for _, r := range idents {
+			a := index[r.AppID]
+			a.Identities, a.WithUnionID, a.WithoutUnionID = r.Identities, r.WithUnionID, r.Identities-r.WithUnionID
+			s.Total.Identities += a.Identities
+			s.Total.WithUnionID += a.WithUnionID
+			s.Total.WithoutUnionID += a.WithoutUnionID
+		}
+		groups, err := personGroups(ctx, tx, tenantID)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			for _, appID := range g.AppIDs {
+				index[appID].Persons += g.Persons
+			}
+			s.Total.Persons += g.Persons
+		}
+		var logins []windowLoginsRow
+		if err := tx.NewRaw(windowLoginsSQL, tenantID, w.From, w.To).Scan(ctx, &logins); err != nil {
+			return err
+		}
+		for _, r := range logins {
+			a := index[r.AppID]
+			a.Logins, a.ActivePersons = r.Logins, r.ActivePersons
+			s.Total.Logins += r.Logins
+			s.Total.ActivePersons += r.ActiveInTenant
+		}
+		return nil
+	})
+	if err != nil {
 		return reports.Summary{}, wrap("summary report", err)
 	}
-	// The tenant's row sorts first: its empty app_id precedes every AppID.
-	return reports.Summary{
-		Total:    rows[0].accountSummary(),
-		Accounts: convert(rows[1:], (*summaryRow).accountSummary),
-	}, nil
-}
-
-// overlapSQL pairs the persons of the tenant's accounts with themselves:
-// one row per pair of accounts sharing persons, with how many, and, on the
-// diagonal, how many of the account's persons are in no other account.
-// Every account also gets an empty diagonal row, so accounts without
-// identities are listed.
-const overlapSQL = `
-WITH p AS (
-	SELECT DISTINCT i.app_id, ` + personKey + ` AS person
-	FROM identities AS i
-	WHERE i.tenant_id = ?0
-), n AS (
-	SELECT person, COUNT(*) AS accounts FROM p GROUP BY person
-)
-SELECT app_id AS a, app_id AS b, 0 AS persons, 0 AS only_one
-FROM accounts WHERE tenant_id = ?0
-UNION ALL
-SELECT pa.app_id, pb.app_id, COUNT(*), COUNT(CASE WHEN n.accounts = 1 THEN 1 END)
-FROM p AS pa
-JOIN p AS pb ON pb.person = pa.person
-JOIN n ON n.person = pa.person
-GROUP BY pa.app_id, pb.app_id
-ORDER BY 1, 2`
-
-type overlapRow struct {
-	A       string `bun:"a"`
-	B       string `bun:"b"`
-	Persons int64  `bun:"persons"`
-	OnlyOne int64  `bun:"only_one"`
+	return s, nil
 }
 
 // Overlap implements reports.Store.
 func (db *DB) Overlap(ctx context.Context, tenantID string) (reports.Overlap, error) {
-	var rows []overlapRow
-	if err := db.bun.NewRaw(overlapSQL, tenantID).Scan(ctx, &rows); err != nil {
+	var o reports.Overlap
+	err := db.reportTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if o.AppIDs, err = tenantAppIDs(ctx, tx, tenantID); err != nil {
+			return err
+		}
+		groups, err := personGroups(ctx, tx, tenantID)
+		if err != nil {
+			return err
+		}
+		o.Both = make([][]int64, len(o.AppIDs))
+		for i := range o.Both {
+			o.Both[i] = make([]int64, len(o.AppIDs))
+		}
+		o.OnlyOne = make([]int64, len(o.AppIDs))
+		for _, g := range groups {
+			in := make([]int, len(g.AppIDs))
+			for k, appID := range g.AppIDs {
+				in[k], _ = slices.BinarySearch(o.AppIDs, appID)
+			}
+			for _, i := range in {
+				for _, j := range in {
+					o.Both[i][j] += g.Persons
+				}
+			}
+			if len(in) == 1 {
+				o.OnlyOne[in[0]] += g.Persons
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return reports.Overlap{}, wrap("overlap report", err)
 	}
-	return overlapMatrix(rows), nil
-}
-
-// overlapMatrix lays out rows, ordered by account, as a matrix.
-func overlapMatrix(rows []overlapRow) reports.Overlap {
-	var o reports.Overlap
-	index := map[string]int{}
-	for _, r := range rows {
-		if _, ok := index[r.A]; !ok {
-			index[r.A] = len(o.AppIDs)
-			o.AppIDs = append(o.AppIDs, r.A)
-		}
-	}
-	o.Both = make([][]int64, len(o.AppIDs))
-	for i := range o.Both {
-		o.Both[i] = make([]int64, len(o.AppIDs))
-	}
-	o.OnlyOne = make([]int64, len(o.AppIDs))
-	for _, r := range rows {
-		i, j := index[r.A], index[r.B]
-		o.Both[i][j] += r.Persons
-		o.OnlyOne[i] += r.OnlyOne
-	}
-	return o
+	return o, nil
 }
 
 // AccountsWithoutUnionID implements reports.Store.

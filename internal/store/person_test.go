@@ -1,0 +1,304 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/wxlogin/wxlogin/internal/reports"
+	"github.com/wxlogin/wxlogin/tenants"
+	"github.com/wxlogin/wxlogin/tenants/tenantstest"
+)
+
+// history is what a tenant went through, kept in Go: its identities as
+// they are now and their login events. Its reports, computed here by
+// brute force, are what the store's rollups must give.
+type history struct {
+	appIDs     []string
+	identities map[string]*oracleIdentity // by identity ID
+}
+
+type oracleIdentity struct {
+	appID, unionID string
+	logins         []time.Time
+}
+
+// person is the identity's person, as the store defines it.
+func (h *history) person(id string) string {
+	if u := h.identities[id].unionID; u != "" {
+		return u
+	}
+	return "i:" + id
+}
+
+// summary counts as reports.Store.Summary does.
+func (h *history) summary(w reports.Window) reports.Summary {
+	s := reports.Summary{Accounts: make([]reports.AccountSummary, len(h.appIDs))}
+	persons := map[string]bool{}
+	active := map[string]bool{}
+	for i, appID := range h.appIDs {
+		a := &s.Accounts[i]
+		a.AppID = appID
+		inAccount, activeInAccount := map[string]bool{}, map[string]bool{}
+		for id, ident := range h.identities {
+			if ident.appID != appID {
+				continue
+			}
+			a.Identities++
+			if ident.unionID != "" {
+				a.WithUnionID++
+			}
+			inAccount[h.person(id)] = true
+			persons[h.person(id)] = true
+			for _, at := range ident.logins {
+				if !at.Before(w.From) && at.Before(w.To) {
+					a.Logins++
+					activeInAccount[h.person(id)] = true
+					active[h.person(id)] = true
+				}
+			}
+		}
+		a.WithoutUnionID = a.Identities - a.WithUnionID
+		a.Persons, a.ActivePersons = int64(len(inAccount)), int64(len(activeInAccount))
+		s.Total.Identities += a.Identities
+		s.Total.WithUnionID += a.WithUnionID
+		s.Total.WithoutUnionID += a.WithoutUnionID
+		s.Total.Logins += a.Logins
+	}
+	s.Total.Persons, s.Total.ActivePersons = int64(len(persons)), int64(len(active))
+	return s
+}
+
+// overlap computes reports.Store.Overlap.
+func (h *history) overlap() reports.Overlap {
+	n := len(h.appIDs)
+	o := reports.Overlap{AppIDs: h.appIDs, Both: make([][]int64, n), OnlyOne: make([]int64, n)}
+	accounts := map[string]map[int]bool{}
+	for id, ident := range h.identities {
+		p := h.person(id)
+		if accounts[p] == nil {
+			accounts[p] = map[int]bool{}
+		}
+		accounts[p][slices.Index(h.appIDs, ident.appID)] = true
+	}
+	for i := range o.Both {
+		o.Both[i] = make([]int64, n)
+	}
+	for _, in := range accounts {
+		for i := range in {
+			for j := range in {
+				o.Both[i][j]++
+			}
+			if len(in) == 1 {
+				o.OnlyOne[i]++
+			}
+		}
+	}
+	return o
+}
+
+// activity computes reports.Store.Activity.
+func (h *history) activity(q reports.ActivityQuery) reports.Activity {
+	starts := q.Buckets()
+	bucket := func(at time.Time) int {
+		for i := len(starts) - 1; i >= 0; i-- {
+			if !at.Before(starts[i]) {
+				if i == len(starts)-1 && !at.Before(q.Next(starts[i])) {
+					return -1
+				}
+				return i
+			}
+		}
+		return -1
+	}
+	count := func(appID string) reports.AccountActivity {
+		a := reports.AccountActivity{AppID: appID, Buckets: make([]reports.ActivityBucket, len(starts))}
+		first := map[string]time.Time{}
+		active := make([]map[string]bool, len(starts))
+		for i := range active {
+			active[i] = map[string]bool{}
+		}
+		for id, ident := range h.identities {
+			if appID != "" && ident.appID != appID {
+				continue
+			}
+			p := h.person(id)
+			for _, at := range ident.logins {
+				if f, ok := first[p]; !ok || at.Before(f) {
+					first[p] = at
+				}
+				if b := bucket(at); b >= 0 {
+					a.Buckets[b].Logins++
+					active[b][p] = true
+				}
+			}
+		}
+		for i := range a.Buckets {
+			a.Buckets[i].Start = starts[i]
+			a.Buckets[i].ActivePersons = int64(len(active[i]))
+		}
+		for _, at := range first {
+			if b := bucket(at); b >= 0 {
+				a.Buckets[b].NewPersons++
+			}
+		}
+		return a
+	}
+	a := reports.Activity{Total: count("")}
+	for _, appID := range h.appIDs {
+		a.Accounts = append(a.Accounts, count(appID))
+	}
+	return a
+}
+
+// TestPersonRollups logs a tenant's people in at random times, in no
+// order, with unionids that some identities only gain later, and deletes
+// identities, a person and an account along the way, then logs a few
+// people in from many goroutines at once; at each stage the reports must
+// be what the history says, and rebuilding the rollups from the identities
+// and events must change nothing.
+func TestPersonRollups(t *testing.T) {
+	eachDB(t, func(t *testing.T, url func(t testing.TB) string) {
+		ctx := context.Background()
+		db := openMigrated(t, url)
+		tenantID := tenantstest.NewTenant(t, db).ID
+		var appIDs []string
+		for range 4 {
+			appIDs = append(appIDs, tenantstest.NewAccount(t, db, tenantID).AppID)
+		}
+		slices.Sort(appIDs)
+		h := &history{appIDs: slices.Clone(appIDs), identities: map[string]*oracleIdentity{}}
+		rng := rand.New(rand.NewPCG(4, 25))
+		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		login := logIn(db)
+		check := func(stage string) {
+			t.Helper()
+			for _, w := range []reports.Window{
+				{From: base, To: base.AddDate(0, 0, 10)},
+				{From: base.AddDate(0, 0, 3), To: base.AddDate(0, 0, 5)},
+				{From: base.Add(37 * time.Hour), To: base.Add(40 * time.Hour)},
+			} {
+				got, err := db.Summary(ctx, tenantID, w)
+				tenantstest.IsErr(t, stage+": Summary", err, nil)
+				tenantstest.Equal(t, fmt.Sprintf("%s: Summary of %v", stage, w), got, h.summary(w))
+			}
+			o, err := db.Overlap(ctx, tenantID)
+			tenantstest.IsErr(t, stage+": Overlap", err, nil)
+			tenantstest.Equal(t, stage+": Overlap", o, h.overlap())
+			for _, q := range []reports.ActivityQuery{
+				{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Day},
+				{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Week, Location: time.UTC},
+			} {
+				a, err := db.Activity(ctx, tenantID, q)
+				tenantstest.IsErr(t, stage+": Activity", err, nil)
+				tenantstest.Equal(t, fmt.Sprintf("%s: Activity by %v", stage, q.Interval), a, h.activity(q))
+			}
+		}
+		rebuilt := func(stage string) {
+			t.Helper()
+			tenantstest.IsErr(t, "RebuildPersons", db.RebuildPersons(ctx, tenantID), nil)
+			check(stage + ", rebuilt")
+		}
+
+		// randomLogin is a login of one of users people at a random time:
+		// users below 30 have a unionid, which only some logins carry.
+		randomLogin := func(rng *rand.Rand, people int) tenants.IdentityLogin {
+			u := rng.IntN(people)
+			appID := h.appIDs[rng.IntN(len(h.appIDs))]
+			unionID := ""
+			if u < 30 && rng.IntN(3) > 0 {
+				unionID = fmt.Sprintf("u%02d", u)
+			}
+			return tenants.IdentityLogin{
+				TenantID: tenantID, AppID: appID, OpenID: fmt.Sprintf("o-%s-%02d", appID, u), UnionID: unionID,
+				Scope: tenants.ScopeUserInfo,
+				At:    base.Add(time.Duration(rng.Int64N(int64(10 * 24 * time.Hour)))).Truncate(time.Microsecond),
+			}
+		}
+		var mu sync.Mutex
+		record := func(l tenants.IdentityLogin, ident tenants.Identity) {
+			mu.Lock()
+			defer mu.Unlock()
+			o := h.identities[ident.ID]
+			if o == nil {
+				o = &oracleIdentity{appID: l.AppID}
+				h.identities[ident.ID] = o
+			}
+			o.unionID = ident.UnionID
+			o.logins = append(o.logins, l.At)
+		}
+		logins := func(n int) {
+			for range n {
+				l := randomLogin(rng, 40)
+				record(l, login(t, l))
+			}
+		}
+		// concurrentLogins logs a few people in from several goroutines at
+		// once, so that logins of one person in several accounts race.
+		concurrentLogins := func(goroutines, n int) {
+			var g errgroup.Group
+			for k := range goroutines {
+				rng := rand.New(rand.NewPCG(uint64(k), 7))
+				g.Go(func() error {
+					for range n {
+						l := randomLogin(rng, 6)
+						ident, err := completeLogin(db, l)
+						if err != nil {
+							return err
+						}
+						record(l, ident)
+					}
+					return nil
+				})
+			}
+			tenantstest.IsErr(t, "concurrent logins", g.Wait(), nil)
+		}
+		deleteIdentity := func() {
+			ids := slices.Sorted(func(yield func(string) bool) {
+				for id := range h.identities {
+					if !yield(id) {
+						return
+					}
+				}
+			})
+			id := ids[rng.IntN(len(ids))]
+			tenantstest.IsErr(t, "DeleteIdentity", db.DeleteIdentity(ctx, tenantID, id), nil)
+			delete(h.identities, id)
+		}
+
+		logins(150)
+		check("after 150 logins")
+		for range 5 {
+			deleteIdentity()
+		}
+		logins(100)
+		check("after deletes and 100 more logins")
+		_, err := db.ErasePerson(ctx, tenantID, "u07")
+		tenantstest.IsErr(t, "ErasePerson", err, nil)
+		for id, o := range h.identities {
+			if o.unionID == "u07" {
+				delete(h.identities, id)
+			}
+		}
+		check("after erasing a person")
+		tenantstest.IsErr(t, "DeleteAccount", db.DeleteAccount(ctx, tenantID, appIDs[1]), nil)
+		for id, o := range h.identities {
+			if o.appID == appIDs[1] {
+				delete(h.identities, id)
+			}
+		}
+		h.appIDs = slices.Delete(h.appIDs, 1, 2)
+		check("after deleting an account")
+		logins(50)
+		check("after 50 more logins")
+		concurrentLogins(8, 20)
+		check("at the end")
+		rebuilt("at the end")
+	})
+}
