@@ -83,7 +83,7 @@ func deleteIdentities(ctx context.Context, tx bun.Tx, tenantID, column, value st
 func identityPersons(ctx context.Context, idb bun.IDB, tenantID, column, value string) ([]string, error) {
 	var persons []string
 	err := idb.NewSelect().TableExpr("identities AS i").
-		ColumnExpr("DISTINCT " + personKey).
+		ColumnExpr("DISTINCT "+personKey).
 		Where("i.tenant_id = ?", tenantID).
 		Where("i.? = ?", bun.Ident(column), value).
 		Scan(ctx, &persons)
