@@ -1,31 +1,119 @@
+{{/* The chart's name, or nameOverride. */}}
+{{- define "wxlogin.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The prefix of every resource's name: fullnameOverride, or {release}-{name} (the release name alone when it holds the name). */}}
 {{- define "wxlogin.fullname" -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "wxlogin.name" . -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
+{{/* Labels that select the release's pods; a component label tells the server from the Jobs and test pods. */}}
+{{- define "wxlogin.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "wxlogin.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Labels of every resource. */}}
 {{- define "wxlogin.labels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "wxlogin.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 
-{{- define "wxlogin.selector" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
+{{/* The wxlogin image, by digest when one is given. */}}
+{{- define "wxlogin.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
 {{- end -}}
 
-{{- define "wxlogin.env" -}}
-- name: WXLOGIN_HTTP_ADDR
-  value: ":8080"
-- name: WXLOGIN_PUBLIC_URL
-  value: {{ .Values.publicURL | quote }}
-- name: WXLOGIN_VAULT_ADDR
-  value: {{ .Values.vault.addr | quote }}
-- name: WXLOGIN_VAULT_MOUNT
-  value: {{ .Values.vault.mount | quote }}
-- name: WXLOGIN_VAULT_PREFIX
-  value: {{ .Values.vault.prefix | quote }}
-- name: WXLOGIN_SANDBOX
-  value: {{ .Values.sandbox | quote }}
-- name: WXLOGIN_DATA_DIR
-  value: /tmp/wxlogin
+{{/* The ServiceAccount of the pods. */}}
+{{- define "wxlogin.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "wxlogin.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret holding wxlogin's secrets: existingSecret, or the chart's own. */}}
+{{- define "wxlogin.secretName" -}}
+{{- .Values.existingSecret | default (include "wxlogin.fullname" .) -}}
+{{- end -}}
+
+{{/* Where the Secret's keys are mounted as files. */}}
+{{- define "wxlogin.secretDir" -}}/etc/wxlogin/secrets{{- end -}}
+
+{{/*
+The keys of the Secret that the server reads, each as "KEY=SETTING" on its own
+line: the file KEY holds the value of WXLOGIN_<SETTING>.
+*/}}
+{{- define "wxlogin.secretFiles" -}}
+database-url=DATABASE_URL
+{{- if eq .Values.vault.auth "token" }}
+vault-token=VAULT_TOKEN
+{{- else if eq .Values.vault.auth "approle" }}
+vault-approle-secret-id=VAULT_APPROLE_SECRET_ID
+{{- end -}}
+{{- end -}}
+
+{{/* The volume of the Secret's files, restricted to the keys in "keys". */}}
+{{- define "wxlogin.secretVolume" -}}
+- name: secrets
+  secret:
+    secretName: {{ .secretName }}
+    defaultMode: 0440
+    items:
+      {{- range .keys }}
+      - key: {{ . }}
+        path: {{ . }}
+      {{- end }}
+{{- end -}}
+
+{{/* The security context of every container: non-root, read-only, no capabilities. */}}
+{{- define "wxlogin.containerSecurityContext" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
+{{- end -}}
+
+{{/* The security context of every pod; 65532 is the image's nonroot user. */}}
+{{- define "wxlogin.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* The keys of the Secret that the server reads, as a list. */}}
+{{- define "wxlogin.secretKeys" -}}
+{{- range (include "wxlogin.secretFiles" . | splitList "\n") }}
+{{ first (splitList "=" .) }}
+{{- end -}}
+{{- end -}}
+
+{{/* The data of a Secret the chart makes: the values of the keys in "keys". */}}
+{{- define "wxlogin.secretData" -}}
+{{- $s := .root.Values.secrets -}}
+{{- $values := dict "database-url" $s.databaseURL "vault-token" $s.vaultToken "vault-approle-secret-id" $s.vaultAppRoleSecretID -}}
+{{- range .keys }}
+{{ . }}: {{ get $values . | b64enc | quote }}
+{{- end -}}
 {{- end -}}
