@@ -21,4 +21,6 @@ fi
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npx --no-install redocly lint openapi.yaml
 go vet ./...
+# The Helm chart's tests: a module of its own, keeping Helm out of wxlogin's dependencies.
+(cd tools/helmcheck && go vet ./... && go test -count=1 ./...)
 go test -race -count=1 -timeout 20m "$@" ./...
