@@ -12,3 +12,4 @@ test:
 
 bench:
 	scripts/bench.sh
+	scripts/bench-reports.sh

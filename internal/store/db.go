@@ -31,8 +31,11 @@ const DefaultMaxConns = 32
 // sqlitePragmas are set on every SQLite connection. _txlock makes every
 // transaction BEGIN IMMEDIATE, so it takes the write lock up front (waiting
 // busy_timeout for another process) instead of failing when it upgrades.
+// optimize(0x10002), as SQLite advises when a connection opens, gathers the
+// query planner's statistics of the tables that lack them or changed much
+// (a bounded sample, so it is quick on large tables).
 const sqlitePragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
-	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=optimize(0x10002)&_txlock=immediate"
 
 // Options tune Open.
 type Options struct {

@@ -4,8 +4,9 @@
 // several (by -overlap), some without unionid, and -events login events
 // over the last -days days, more of them in Beijing daytime. Each
 // identity's first and last login and login count agree with its events
-// (with -events 0, none are written and each identity logged in once). The
-// tenant and accounts must exist. On PostgreSQL one transaction COPYs the
+// (with -events 0, none are written and each identity logged in once).
+// Then it rebuilds the tenant's report rollups, which logins otherwise keep
+// as they happen. The tenant and accounts must exist. On PostgreSQL one transaction COPYs the
 // rows; on SQLite, transactions of 5,000 rows insert them. The same -seed
 // gives the same tenant, its times relative to now.
 //
@@ -24,6 +25,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wxlogin/wxlogin/internal/store"
 )
 
 func main() {
@@ -76,9 +79,27 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	elapsed := time.Since(start)
 	rows := *n + *events
-	_, err = fmt.Fprintf(out, "seed: %d identities (%d persons, %d without unionid) and %d login events of %s over %d accounts: %d rows in %.1fs, %.0f rows/s\n",
-		*n, p.persons, p.noUnion, *events, *tenant, len(apps), rows, elapsed.Seconds(), float64(rows)/elapsed.Seconds())
+	if _, err := fmt.Fprintf(out, "seed: %d identities (%d persons, %d without unionid) and %d login events of %s over %d accounts: %d rows in %.1fs, %.0f rows/s\n",
+		*n, p.persons, p.noUnion, *events, *tenant, len(apps), rows, elapsed.Seconds(), float64(rows)/elapsed.Seconds()); err != nil {
+		return err
+	}
+	start = time.Now()
+	if err := rebuild(ctx, *dbURL, *tenant); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "seed: report rollups of %s rebuilt in %.1fs\n", *tenant, time.Since(start).Seconds())
 	return err
+}
+
+// rebuild makes the report rollups of the rows written, which logins keep
+// as they happen.
+func rebuild(ctx context.Context, databaseURL, tenant string) (err error) {
+	db, err := store.Open(ctx, databaseURL, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+	return db.RebuildPersons(ctx, tenant)
 }
 
 // parseShares parses -overlap: non-negative numbers, not all zero.

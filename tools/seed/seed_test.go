@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	"github.com/uptrace/bun/driver/sqliteshim"
 
+	"github.com/wxlogin/wxlogin/internal/reports"
 	"github.com/wxlogin/wxlogin/internal/store"
 	"github.com/wxlogin/wxlogin/tenants"
 )
@@ -97,5 +98,24 @@ func TestSeedSQLite(t *testing.T) {
 	if n := count("SELECT count(*) FROM login_events WHERE at < ? OR at > ?",
 		start.Add(-90*24*time.Hour), time.Now().UTC()); n != 0 {
 		t.Errorf("%d login events outside the last 90 days", n)
+	}
+
+	// The report rollups are made: every person logged in in the last 90
+	// days, as many times as there are events.
+	persons := count("SELECT count(DISTINCT COALESCE(unionid, 'i:' || id)) FROM identities WHERE tenant_id = 'acme'")
+	sdb, err = store.Open(ctx, "sqlite:"+path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	summary, err := sdb.Summary(ctx, "acme", reports.Window{From: start.Add(-91 * 24 * time.Hour), To: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := reports.AccountSummary{Identities: 1000, Persons: int64(persons), Logins: 5000, ActivePersons: int64(persons)}
+	got := summary.Total
+	got.WithUnionID, got.WithoutUnionID = 0, 0
+	if got != want {
+		t.Errorf("summary of the seeded tenant: %+v, want %+v", got, want)
 	}
 }
