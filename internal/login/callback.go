@@ -32,8 +32,11 @@ const maxCallbackAttempts = 5
 
 // Callback completes a login and returns the tenant's redirect URL carrying a
 // one-time wxlogin code and the tenant's state.
-func (s *Service) Callback(ctx context.Context, r CallbackRequest) (string, error) {
-	tx, err := s.Store.GetTransaction(ctx, r.TenantID, r.State)
+func (s *Service) Callback(ctx context.Context, r CallbackRequest) (to string, err error) {
+	var tx Transaction
+	outcome := outcomeOK
+	defer func() { s.observeLogin(tx, outcome, err) }()
+	tx, err = s.Store.GetTransaction(ctx, r.TenantID, r.State)
 	if errors.Is(err, tenants.ErrNotFound) || (err == nil && tx.AppID != r.AppID) {
 		return "", &Error{Kind: ErrUnknownState}
 	}
@@ -42,12 +45,14 @@ func (s *Service) Callback(ctx context.Context, r CallbackRequest) (string, erro
 	}
 	now := s.Now().UTC()
 	if tx.CompletedAt != nil {
+		outcome = outcomeReplayed
 		return s.replay(ctx, tx, r.Code)
 	}
 	if !now.Before(tx.ExpiresAt) {
 		return "", &Error{Kind: ErrExpired, RetryURL: s.retryURL(tx)}
 	}
 	if r.Code == "" { // the person refused in WeChat
+		outcome = outcomeRefused
 		return withQuery(tx.RedirectURI, "error", "access_denied",
 			"error_description", "the user refused the WeChat authorization", "state", tx.State), nil
 	}
@@ -57,6 +62,7 @@ func (s *Service) Callback(ctx context.Context, r CallbackRequest) (string, erro
 	}
 	login, err := s.exchange(ctx, acct, tx, r.Code)
 	if wechat.IsCode(err, wechat.CodeCodeUsed) { // a duplicate callback redeemed it first
+		outcome = outcomeReplayed
 		return s.duplicate(ctx, tx, r, err)
 	}
 	if err != nil {
@@ -72,6 +78,7 @@ func (s *Service) Callback(ctx context.Context, r CallbackRequest) (string, erro
 	})
 	switch {
 	case errors.Is(err, ErrTransactionUsed): // a duplicate callback won the race
+		outcome = outcomeReplayed
 		return s.duplicate(ctx, tx, r, &Error{Kind: ErrAlreadyUsed, RetryURL: s.retryURL(tx)})
 	case errors.Is(err, tenants.ErrNotFound):
 		return "", &Error{Kind: ErrExpired, RetryURL: s.retryURL(tx)}

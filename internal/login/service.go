@@ -37,6 +37,8 @@ type Service struct {
 	WeChat    func(tenantID string, mode tenants.Mode) *wechat.Client
 	PublicURL string
 	Now       func() time.Time
+	// Observer, when set, learns the outcome of every login.
+	Observer Observer
 
 	accounts *memo.Cache[accountKey, tenants.Account]
 }

@@ -113,5 +113,6 @@ func (s *Service) issue(ctx context.Context, code Code, ident tenants.Identity) 
 	if err != nil {
 		return TokenResponse{}, fmt.Errorf("issue token: %w", err)
 	}
+	s.observeToken(code)
 	return TokenResponse{AccessToken: signed, TokenType: "Bearer", ExpiresIn: int64(acct.TokenTTL.Seconds()), Scope: code.Scope}, nil
 }

@@ -68,7 +68,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (c *Client) getOnce(ctx context.Context, path string, query url.Values, out any) error {
+func (c *Client) getOnce(ctx context.Context, path string, query url.Values, out any) (err error) {
+	if c.observe != nil {
+		start := time.Now()
+		defer func() {
+			result, errcode := resultOf(err)
+			c.observe.WeChatCall(path, result, errcode, time.Since(start))
+		}()
+	}
 	// The request is built without the query so that no error from building
 	// it can quote the secret; the query is attached afterwards.
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.apiURL+path, nil)
@@ -86,6 +93,25 @@ func (c *Client) getOnce(ctx context.Context, path string, query url.Values, out
 		return &transportError{path: path, err: withoutURL(err)}
 	}
 	return decode(resp, path, body, out)
+}
+
+// resultOf sorts the outcome of a request for an Observer.
+func resultOf(err error) (result string, errcode int) {
+	var (
+		e  *Error
+		te *transportError
+	)
+	switch {
+	case err == nil:
+		return ResultOK, 0
+	case errors.As(err, &e):
+		return ResultErrCode, e.Code
+	case errors.As(err, &te):
+		return ResultTransport, 0
+	case errors.Is(err, ErrBadResponse):
+		return ResultBadResponse, 0
+	}
+	return ResultError, 0
 }
 
 // withoutURL drops the *url.Error layer, whose message quotes the full

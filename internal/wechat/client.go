@@ -30,7 +30,27 @@ type Config struct {
 	// Backoff is the wait before the first retry, doubled before each next
 	// one; 0 means DefaultBackoff. Waiting stops when the context is done.
 	Backoff time.Duration
+	// Observer, when set, learns of every request sent.
+	Observer Observer
 }
+
+// Observer learns of each request the client sends to WeChat, retries
+// included: the API's path, the result (ResultOK, ResultErrCode,
+// ResultTransport, ResultBadResponse or ResultError), WeChat's errcode
+// when the result is ResultErrCode, and how long it took. Metrics
+// implement it.
+type Observer interface {
+	WeChatCall(api, result string, errcode int, d time.Duration)
+}
+
+// Results of a request, as told to an Observer.
+const (
+	ResultOK          = "ok"           // a success answer
+	ResultErrCode     = "errcode"      // an answer with a non-zero errcode
+	ResultTransport   = "transport"    // no answer: network failure, timeout, cancelled
+	ResultBadResponse = "bad_response" // an answer that is not WeChat's (HTML, garbage)
+	ResultError       = "error"        // the request could not be made
+)
 
 // Client calls WeChat's OAuth endpoints. It is safe for concurrent use.
 type Client struct {
@@ -39,6 +59,7 @@ type Client struct {
 	http    *http.Client
 	retries int
 	backoff time.Duration
+	observe Observer
 }
 
 // New returns a Client for cfg, filling in defaults.
@@ -49,6 +70,7 @@ func New(cfg Config) *Client {
 		http:    cfg.HTTP,
 		retries: cfg.Retries,
 		backoff: cfg.Backoff,
+		observe: cfg.Observer,
 	}
 	if c.http == nil {
 		c.http = &http.Client{Timeout: DefaultTimeout}
