@@ -35,18 +35,24 @@ func printable(s string) bool {
 	return true
 }
 
-// accessLog logs one line per request: method, route (not the raw URL,
-// whose query may carry codes), status and latency.
-func accessLog(logger *slog.Logger) gin.HandlerFunc {
+// observe tells metrics of every request, and logs one line per request:
+// method, route (not the raw URL, whose query may carry codes), status and
+// latency.
+func observe(logger *slog.Logger, metrics RequestObserver) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
+		metrics.RequestStarted()
+		defer func() { // also when a handler aborts its answer with a panic
+			d := time.Since(start)
+			metrics.RequestDone(c.FullPath(), c.Writer.Status(), d)
+			logger.LogAttrs(c.Request.Context(), slog.LevelInfo, "http",
+				slog.String("request_id", c.GetString(requestIDKey)),
+				slog.String("method", c.Request.Method),
+				slog.String("route", c.FullPath()),
+				slog.Int("status", c.Writer.Status()),
+				slog.Float64("latency_ms", float64(d.Microseconds())/1000))
+		}()
 		c.Next()
-		logger.LogAttrs(c.Request.Context(), slog.LevelInfo, "http",
-			slog.String("request_id", c.GetString(requestIDKey)),
-			slog.String("method", c.Request.Method),
-			slog.String("route", c.FullPath()),
-			slog.Int("status", c.Writer.Status()),
-			slog.Float64("latency_ms", float64(time.Since(start).Microseconds())/1000))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wxlogin/wxlogin/api/gen"
 	"github.com/wxlogin/wxlogin/api/spec"
+	"github.com/wxlogin/wxlogin/internal/health"
 	"github.com/wxlogin/wxlogin/internal/login"
 	"github.com/wxlogin/wxlogin/internal/reports"
 	"github.com/wxlogin/wxlogin/internal/token"
@@ -36,6 +37,19 @@ type Deps struct {
 	APIRate  float64
 	APIBurst int
 	Logger   *slog.Logger
+	// Metrics is told of every request.
+	Metrics RequestObserver
+	// Ready answers /readyz (see package health).
+	Ready http.Handler
+}
+
+// RequestObserver is told of each request as it comes in, and again when
+// it was answered: its route template (never the raw path, which may carry
+// codes; empty when no route matched), status and duration. Metrics
+// implement it.
+type RequestObserver interface {
+	RequestStarted()
+	RequestDone(route string, status int, d time.Duration)
 }
 
 // New returns wxlogin's HTTP handler.
@@ -45,7 +59,7 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	r := gin.New()
-	r.Use(requestID(), accessLog(d.Logger), recovery(d.Logger), securityHeaders())
+	r.Use(requestID(), observe(d.Logger, d.Metrics), recovery(d.Logger), securityHeaders())
 	r.HandleMethodNotAllowed = true
 
 	h := &loginHandler{login: d.Login, tokens: d.Tokens, logger: d.Logger}
@@ -71,7 +85,8 @@ func New(d Deps) (http.Handler, error) {
 	}})
 	doc.Mount(r)
 
-	r.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+	r.GET("/healthz", gin.WrapF(health.Live))
+	r.GET("/readyz", gin.WrapH(d.Ready))
 	return r, nil
 }
 

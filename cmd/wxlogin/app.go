@@ -11,6 +11,7 @@ import (
 
 	"github.com/wxlogin/wxlogin/internal/config"
 	"github.com/wxlogin/wxlogin/internal/login"
+	"github.com/wxlogin/wxlogin/internal/metrics"
 	"github.com/wxlogin/wxlogin/internal/secrets"
 	"github.com/wxlogin/wxlogin/internal/store"
 	"github.com/wxlogin/wxlogin/internal/token"
@@ -28,6 +29,7 @@ type app struct {
 	tenants *tenants.Service
 	login   *login.Service
 	logger  *slog.Logger
+	metrics *metrics.Metrics
 }
 
 func openApp(ctx context.Context, env *environment) (*app, error) {
@@ -45,6 +47,8 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	m := metrics.New()
+	m.WatchDB(db.SQL(), "wxlogin")
 	now := func() time.Time { return time.Now().UTC() }
 	tokens := token.NewManager(db, sec, token.Config{Now: now})
 	ts := &tenants.Service{Store: db, Secrets: sec, Keys: tokens, Now: now}
@@ -52,15 +56,15 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 	// connection to api.weixin.qq.com is a TLS handshake.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 128
-	live := wechat.Config{APIURL: cfg.WeChatAPIURL, OpenURL: cfg.WeChatOpenURL, HTTP: &http.Client{Timeout: 5 * time.Second, Transport: transport}}
+	live := wechat.Config{APIURL: cfg.WeChatAPIURL, OpenURL: cfg.WeChatOpenURL, HTTP: &http.Client{Timeout: 5 * time.Second, Transport: transport}, Observer: m}
 	ls := &login.Service{
 		Store: db, Tenants: ts, Signer: tokens, WeChat: login.Clients(live, cfg.PublicURL),
-		PublicURL: cfg.PublicURL, Now: now,
+		PublicURL: cfg.PublicURL, Now: now, Observer: m,
 	}
 	if cfg.AccountCacheTTL > 0 {
 		ls.CacheAccounts(cfg.AccountCacheTTL)
 	}
-	return &app{cfg: cfg, db: db, secrets: sec, tokens: tokens, tenants: ts, login: ls, logger: logger}, nil
+	return &app{cfg: cfg, db: db, secrets: sec, tokens: tokens, tenants: ts, login: ls, logger: logger, metrics: m}, nil
 }
 
 // openSecrets picks Vault when it is configured, the local encrypted store

@@ -19,7 +19,7 @@ var cellPattern = regexp.MustCompile(`id="(openid|unionid|nickname)">([^<]*)<`)
 func TestDemo(t *testing.T) {
 	port := freePort(t)
 	s := &stack{t: t, public: "http://127.0.0.1:" + port}
-	s.env = []string{"WXLOGIN_HTTP_ADDR=127.0.0.1:" + port, "WXLOGIN_PUBLIC_URL=" + s.public, "WXLOGIN_DATA_DIR=" + t.TempDir()}
+	s.env = []string{"WXLOGIN_HTTP_ADDR=127.0.0.1:" + port, "WXLOGIN_METRICS_ADDR=127.0.0.1:0", "WXLOGIN_PUBLIC_URL=" + s.public, "WXLOGIN_DATA_DIR=" + t.TempDir()}
 	p := s.start([]string{"demo"}, "Stop with Ctrl-C.")
 	if out := p.output(); !strings.Contains(out, "Open "+s.public+"/demo/ in a browser") {
 		t.Fatalf("demo did not say where to go:\n%s", out)

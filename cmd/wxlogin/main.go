@@ -51,6 +51,7 @@ func commands() []command {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	context.AfterFunc(ctx, stop) // a second signal ends wxlogin at once
 	env := &environment{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, lookupEnv: os.LookupEnv}
 	if err := run(ctx, env, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "wxlogin:", err)

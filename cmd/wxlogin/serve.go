@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/wxlogin/wxlogin/api"
+	"github.com/wxlogin/wxlogin/internal/health"
 	"github.com/wxlogin/wxlogin/internal/wechatsim"
 )
 
@@ -21,52 +25,143 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	})
 }
 
-// serve runs the HTTP server until ctx ends, then drains in-flight requests
-// for up to ShutdownTimeout. ready, when set, is called once it listens.
+// serve runs the HTTP server, and the metrics listener when one is
+// configured, until ctx ends; then it shuts down gracefully (see shutdown).
+// ready, when set, is called once it listens.
 func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready func(addr string)) error {
-	gin.SetMode(gin.ReleaseMode)
-	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Reports: a.db, Extra: extra,
-		APIRate: a.cfg.APIRate, APIBurst: a.cfg.APIBurst, Logger: a.logger}
-	if a.cfg.Sandbox {
-		deps.Sandbox = wechatsim.New(wechatsim.Config{})
-	}
-	handler, err := api.New(deps)
+	var shuttingDown atomic.Bool
+	readyz := health.Ready(a.logger, a.readiness(&shuttingDown)...)
+	handler, err := a.handler(extra, readyz)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           handler,
+	web := newServer(handler)
+	web.RegisterOnShutdown(func() { shuttingDown.Store(true) }) // once it stopped accepting
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	servers, listeners := []*http.Server{web}, []net.Listener{ln}
+	attrs := []slog.Attr{slog.String("addr", ln.Addr().String()), slog.String("public_url", a.cfg.PublicURL)}
+	if a.cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+		if err != nil {
+			return errors.Join(err, ln.Close())
+		}
+		servers, listeners = append(servers, newServer(a.opsHandler(readyz))), append(listeners, mln)
+		attrs = append(attrs, slog.String("metrics_addr", mln.Addr().String()))
+	}
+	a.logger.LogAttrs(ctx, slog.LevelInfo, "listening", attrs...)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { errc <- srv.Serve(listeners[i]) }()
+	}
+	var sweeper sync.WaitGroup
+	defer sweeper.Wait() // the sweeper is done before the caller closes the database
+	sweepCtx, stopSweeping := context.WithCancel(ctx)
+	defer stopSweeping()
+	sweeper.Go(func() { a.sweep(sweepCtx) })
+
+	select {
+	case err := <-errc:
+		for _, srv := range servers {
+			_ = srv.Close()
+		}
+		return err
+	case <-ctx.Done():
+	}
+	return a.shutdown(servers, errc)
+}
+
+// shutdown stops the servers in order, the HTTP server first: it stops
+// accepting connections (and /readyz turns 503), then waits for the
+// requests in flight, for up to ShutdownTimeout in all. The metrics
+// listener closes last, so it can be scraped and probed while the HTTP
+// server drains. Requests still running at the deadline are cut and
+// shutdown fails.
+func (a *app) shutdown(servers []*http.Server, errc <-chan error) error {
+	a.logger.Info("shutting down", slog.Duration("timeout", a.cfg.ShutdownTimeout))
+	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shut down: %w", err), srv.Close())
+		}
+	}
+	for range servers {
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	a.logger.Info("shut down")
+	return nil
+}
+
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
-	if err != nil {
-		return err
+}
+
+// handler is wxlogin's HTTP handler: hosted login, admin API, sandbox,
+// probes, and the extra handlers (the demo site).
+func (a *app) handler(extra map[string]http.Handler, readyz http.Handler) (http.Handler, error) {
+	gin.SetMode(gin.ReleaseMode)
+	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Reports: a.db, Extra: extra,
+		APIRate: a.cfg.APIRate, APIBurst: a.cfg.APIBurst, Logger: a.logger, Metrics: a.metrics, Ready: readyz}
+	if a.cfg.Sandbox {
+		deps.Sandbox = wechatsim.New(wechatsim.Config{})
 	}
-	a.logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("public_url", a.cfg.PublicURL))
-	if ready != nil {
-		ready(ln.Addr().String())
+	return api.New(deps)
+}
+
+// opsHandler serves the metrics listener: /metrics, and the probes again so
+// that they answer while the HTTP server drains.
+func (a *app) opsHandler(readyz http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	mux.HandleFunc("GET /healthz", health.Live)
+	mux.Handle("GET /readyz", readyz)
+	return mux
+}
+
+var (
+	errShuttingDown = errors.New("shutting down")
+	errSchemaBehind = errors.New("migrations pending: run wxlogin migrate up")
+)
+
+// readiness lists what /readyz checks: no shutdown has begun, the database
+// and the secret store answer, and every migration is applied.
+func (a *app) readiness(shuttingDown *atomic.Bool) []health.Check {
+	return []health.Check{
+		{Name: "shutdown", Run: func(context.Context) error {
+			if shuttingDown.Load() {
+				return errShuttingDown
+			}
+			return nil
+		}},
+		{Name: "database", Run: a.db.Ping},
+		{Name: "secrets", Run: a.secrets.Ping},
+		{Name: "migrations", Run: func(ctx context.Context) error {
+			current, err := a.db.SchemaCurrent(ctx)
+			if err == nil && !current {
+				err = errSchemaBehind
+			}
+			return err
+		}},
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	go a.sweep(ctx)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	a.logger.Info("shutting down", slog.Duration("timeout", a.cfg.ShutdownTimeout))
-	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
 
 // sweepInterval is how often expired login transactions and codes, and

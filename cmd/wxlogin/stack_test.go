@@ -65,9 +65,11 @@ const (
 // one tenant, two live accounts bound to one Open Platform (pointed at the
 // emulator) and one sandbox account.
 type stack struct {
-	t       *testing.T
-	env     []string
-	public  string
+	t      *testing.T
+	env    []string
+	public string
+	// ops is the base URL of the metrics listener.
+	ops     string
 	sim     string
 	dbURL   string
 	vault   *testenv.Proxy
@@ -113,13 +115,14 @@ var backends = []backend{
 func newStack(t *testing.T, b backend, env ...string) *stack {
 	t.Helper()
 	s := &stack{t: t}
-	port := freePort(t)
-	s.public = "http://127.0.0.1:" + port
+	port, opsPort := freePort(t), freePort(t)
+	s.public, s.ops = "http://127.0.0.1:"+port, "http://127.0.0.1:"+opsPort
 	s.sim = s.startSimulator()
 	dbURL, extra := b.setup(t, s)
 	s.dbURL = dbURL
 	s.env = append([]string{
 		"WXLOGIN_HTTP_ADDR=127.0.0.1:" + port,
+		"WXLOGIN_METRICS_ADDR=127.0.0.1:" + opsPort,
 		"WXLOGIN_PUBLIC_URL=" + s.public,
 		"WXLOGIN_DATA_DIR=" + t.TempDir(),
 		"WXLOGIN_DATABASE_URL=" + dbURL,
@@ -185,14 +188,16 @@ type process struct {
 	match string
 	mu    sync.Mutex
 	log   strings.Builder
-	done  chan error
+	// exited is closed once the process has exited, with err its status.
+	exited chan struct{}
+	err    error
 }
 
 // start runs wxlogin with args until the test ends, waiting for a line
 // containing ready. At the end it is sent SIGTERM and must exit 0.
 func (s *stack) start(args []string, ready string) *process {
 	s.t.Helper()
-	p := &process{cmd: exec.Command(wxloginBin, args...), done: make(chan error, 1)}
+	p := &process{cmd: exec.Command(wxloginBin, args...), exited: make(chan struct{})}
 	p.cmd.Env = append(os.Environ(), s.env...)
 	pr, pw := io.Pipe()
 	p.cmd.Stdout, p.cmd.Stderr = pw, pw
@@ -201,12 +206,12 @@ func (s *stack) start(args []string, ready string) *process {
 	}
 	found := make(chan string, 1)
 	go p.scan(pr, ready, found)
-	go func() { p.done <- p.cmd.Wait(); _ = pw.Close() }()
+	go func() { p.err = p.cmd.Wait(); _ = pw.Close(); close(p.exited) }()
 	s.t.Cleanup(func() { p.stop(s.t) })
 	select {
 	case p.match = <-found:
-	case err := <-p.done:
-		s.t.Fatalf("wxlogin %s exited early: %v\n%s", args[0], err, p.output())
+	case <-p.exited:
+		s.t.Fatalf("wxlogin %s exited early: %v\n%s", args[0], p.err, p.output())
 	case <-time.After(30 * time.Second):
 		s.t.Fatalf("wxlogin %s did not get ready\n%s", args[0], p.output())
 	}
@@ -236,10 +241,16 @@ func (p *process) output() string {
 // stop asks for a graceful shutdown and checks it happened.
 func (p *process) stop(t *testing.T) {
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	p.waitExit(t)
+}
+
+// waitExit waits for the process to exit and checks it exited 0.
+func (p *process) waitExit(t *testing.T) {
+	t.Helper()
 	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Errorf("%s did not exit cleanly on SIGTERM: %v\n%s", p.cmd.Args[1], err, p.output())
+	case <-p.exited:
+		if p.err != nil {
+			t.Errorf("%s did not exit cleanly on SIGTERM: %v\n%s", p.cmd.Args[1], p.err, p.output())
 		}
 	case <-time.After(20 * time.Second):
 		_ = p.cmd.Process.Kill()
@@ -283,8 +294,23 @@ func (s *stack) loginURL(appID, scope, state, verifier string) string {
 // as user, allowing when asked, to the tenant's redirect URI.
 func (s *stack) authorize(ctx context.Context, br *browser.Browser, start, user string) browser.Page {
 	s.t.Helper()
+	return s.walk(ctx, br, start, user, func(u *url.URL) bool { return u.Host == tenantSite })
+}
+
+// wechatCallback starts a PKCE login as user and walks WeChat's pages up to
+// WeChat's redirect to wxlogin's callback, which it returns unrequested.
+func (s *stack) wechatCallback(ctx context.Context, appID, user, state, verifier string) *url.URL {
+	s.t.Helper()
+	atCallback := func(u *url.URL) bool { return strings.HasSuffix(u.Path, "/callback") }
+	return s.walk(ctx, browser.New(http.DefaultTransport, atCallback), s.loginURL(appID, "snsapi_base", state, verifier), user, atCallback).URL
+}
+
+// walk follows a browser from start through WeChat's pages as user,
+// allowing when asked, until it is at a URL for which at holds.
+func (s *stack) walk(ctx context.Context, br *browser.Browser, start, user string, at func(*url.URL) bool) browser.Page {
+	s.t.Helper()
 	p, err := br.Get(ctx, start)
-	for step := 0; err == nil && p.URL.Host != tenantSite && step < 3; step++ {
+	for step := 0; err == nil && !at(p.URL) && step < 3; step++ {
 		switch body := string(p.Body); {
 		case strings.Contains(body, `name="decision"`):
 			p, err = br.Submit(ctx, p, "decision", "allow", nil)
@@ -297,8 +323,8 @@ func (s *stack) authorize(ctx context.Context, br *browser.Browser, start, user 
 	if err != nil {
 		s.t.Fatalf("authorize: %v", err)
 	}
-	if p.URL.Host != tenantSite {
-		s.t.Fatalf("never reached the tenant site; at %s (%d):\n%s", p.URL, p.Status, p.Body)
+	if !at(p.URL) {
+		s.t.Fatalf("never got there; at %s (%d):\n%s", p.URL, p.Status, p.Body)
 	}
 	return p
 }

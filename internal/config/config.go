@@ -51,6 +51,8 @@ type Config struct {
 	APIBurst int
 
 	LogLevel slog.Level
+	// MetricsAddr is where /metrics is served; empty turns it off.
+	MetricsAddr string
 }
 
 // Setting is one environment variable: its name, default and meaning (in
@@ -128,6 +130,7 @@ func Settings() []Setting {
 			c.LogLevel = l
 			return nil
 		}},
+		{"WXLOGIN_METRICS_ADDR", ":9090", "address of the Prometheus `/metrics` listener, apart from the HTTP server's; empty turns it off", false, str(func(c *Config) *string { return &c.MetricsAddr })},
 	}
 }
 
@@ -205,6 +208,8 @@ func (c Config) Validate() error {
 		{c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute, "WXLOGIN_SHUTDOWN_TIMEOUT must be between 0 and 10m"},
 		{!(c.APIRate > 0) || math.IsInf(c.APIRate, 1), "WXLOGIN_API_RATE must be a positive number"},
 		{c.APIBurst < 1, "WXLOGIN_API_BURST must be at least 1"},
+		{c.MetricsAddr != "" && !hostPort(c.MetricsAddr), "WXLOGIN_METRICS_ADDR must be host:port, :port or empty"},
+		{c.MetricsAddr != "" && c.MetricsAddr == c.HTTPAddr, "WXLOGIN_METRICS_ADDR must differ from WXLOGIN_HTTP_ADDR"},
 	}
 	for _, ch := range checks {
 		if ch.bad {

@@ -35,7 +35,7 @@ func TestDefaults(t *testing.T) {
 		HTTPAddr: ":8080", PublicURL: "http://localhost:8080", DataDir: "./data", DatabaseURL: "sqlite:data/wxlogin.db",
 		VaultMount: "secret", VaultPrefix: "wxlogin", WeChatAPIURL: "https://api.weixin.qq.com",
 		WeChatOpenURL: "https://open.weixin.qq.com", Sandbox: true, SecretCacheTTL: time.Minute, AccountCacheTTL: 5 * time.Second, ShutdownTimeout: 20 * time.Second,
-		APIRate: 50, APIBurst: 100, LogLevel: slog.LevelInfo,
+		APIRate: 50, APIBurst: 100, LogLevel: slog.LevelInfo, MetricsAddr: ":9090",
 	}
 	if c != want {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -68,6 +68,8 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"burst fractional", map[string]string{"WXLOGIN_API_BURST": "1.5"}, "WXLOGIN_API_BURST"},
 		{"log level unknown", map[string]string{"WXLOGIN_LOG_LEVEL": "verbose"}, "WXLOGIN_LOG_LEVEL"},
 		{"log level in capitals", map[string]string{"WXLOGIN_LOG_LEVEL": "INFO"}, "WXLOGIN_LOG_LEVEL"},
+		{"metrics address without port", map[string]string{"WXLOGIN_METRICS_ADDR": "9090"}, "WXLOGIN_METRICS_ADDR"},
+		{"metrics on the HTTP address", map[string]string{"WXLOGIN_METRICS_ADDR": ":8080"}, "WXLOGIN_METRICS_ADDR"},
 		{"config file missing", map[string]string{"WXLOGIN_CONFIG_FILE": "/nonexistent/wxlogin.conf"}, "WXLOGIN_CONFIG_FILE"},
 	}
 	for _, c := range cases {
@@ -80,13 +82,13 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 	}
 }
 
-func TestLogLevel(t *testing.T) {
-	c, err := Load(env(map[string]string{"WXLOGIN_LOG_LEVEL": "debug"}))
+func TestLogLevelAndMetricsAddr(t *testing.T) {
+	c, err := Load(env(map[string]string{"WXLOGIN_LOG_LEVEL": "debug", "WXLOGIN_METRICS_ADDR": ""}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.LogLevel != slog.LevelDebug {
-		t.Errorf("got level %v, want debug", c.LogLevel)
+	if c.LogLevel != slog.LevelDebug || c.MetricsAddr != "" {
+		t.Errorf("got level %v and metrics address %q, want debug and \"\" (off)", c.LogLevel, c.MetricsAddr)
 	}
 }
 
@@ -128,6 +130,7 @@ func TestConfigFile(t *testing.T) {
 		"WXLOGIN_API_RATE=5",
 		"WXLOGIN_API_BURST_FILE=" + file(t, "9\n"),
 		"WXLOGIN_LOG_LEVEL=warn\r",
+		"WXLOGIN_METRICS_ADDR=",
 		"WXLOGIN_SHUTDOWN_TIMEOUT=30s",
 	}, "\n"))
 	c, err := Load(env(map[string]string{"WXLOGIN_CONFIG_FILE": conf, "WXLOGIN_SHUTDOWN_TIMEOUT": "5s"}))
@@ -135,7 +138,7 @@ func TestConfigFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.ConfigFile != conf || c.PublicURL != "https://login.example" || c.APIRate != 5 || c.APIBurst != 9 ||
-		c.LogLevel != slog.LevelWarn || c.HTTPAddr != ":8080" {
+		c.LogLevel != slog.LevelWarn || c.MetricsAddr != "" || c.HTTPAddr != ":8080" {
 		t.Errorf("config file settings not applied: %+v", c)
 	}
 	if c.ShutdownTimeout != 5*time.Second {

@@ -2,5 +2,7 @@
 // cmd → api → domain (tenants, internal/login,
 // internal/reports) → adapters (wechat,
 // wechatsim, secrets, token) → leaf helpers, with internal/store importing
-// the domain and never imported by it.
+// the domain and never imported by it. The operational helpers
+// (internal/metrics, internal/health) import none of these: the domain and
+// adapters declare small observer interfaces, and cmd wires the helpers in.
 package layers

@@ -11,6 +11,9 @@ const module = "github.com/wxlogin/wxlogin/"
 var (
 	adapters = []string{"internal/wechat", "internal/wechatsim", "internal/secrets", "internal/token"}
 	outer    = []string{"cmd/wxlogin", "api", "internal/demo"}
+	// ops are leaf helpers that the outer packages wire in: the callers
+	// declare the small interfaces they implement.
+	ops = []string{"internal/metrics", "internal/health"}
 )
 
 // forbidden lists, for each package, the packages it must not depend on,
@@ -25,7 +28,13 @@ func forbidden() map[string][]string {
 		"api":              {"cmd/wxlogin", "internal/store"},
 	}
 	for _, a := range adapters {
-		rules[a] = append(append([]string{"internal/store"}, domain...), outer...)
+		rules[a] = append(append(append([]string{"internal/store"}, domain...), outer...), ops...)
+	}
+	for _, o := range ops {
+		rules[o] = append(append(append([]string{"internal/store"}, domain...), outer...), adapters...)
+	}
+	for _, d := range domain {
+		rules[d] = append(rules[d], ops...)
 	}
 	return rules
 }

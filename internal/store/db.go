@@ -142,5 +142,8 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// SQL is the connection pool under the store, for its statistics.
+func (db *DB) SQL() *sql.DB { return db.bun.DB }
+
 // Dialect returns DialectPostgres or DialectSQLite.
 func (db *DB) Dialect() string { return db.bun.Dialect().Name().String() }
