@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"helm.sh/helm/v3/pkg/chart/loader"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -24,8 +25,9 @@ func TestProbes(t *testing.T) {
 		if p.probe == nil || p.probe.HTTPGet == nil {
 			t.Fatalf("%s probe: %+v, want an HTTP GET", p.name, p.probe)
 		}
-		if p.probe.HTTPGet.Path != p.path || p.probe.HTTPGet.Port.String() != "http" {
-			t.Errorf("%s probe gets %s on port %s, want %s on http", p.name, p.probe.HTTPGet.Path, p.probe.HTTPGet.Port.String(), p.path)
+		// The metrics listener stays open while the HTTP port drains.
+		if p.probe.HTTPGet.Path != p.path || p.probe.HTTPGet.Port.String() != "metrics" {
+			t.Errorf("%s probe gets %s on port %s, want %s on metrics", p.name, p.probe.HTTPGet.Path, p.probe.HTTPGet.Port.String(), p.path)
 		}
 	}
 	ports := map[string]int32{}
@@ -209,4 +211,35 @@ func secretItems(spec corev1.PodSpec, volume string) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+func TestPlacementAndPullSecrets(t *testing.T) {
+	r := mustRender(t, values(t, allOn(t)))
+	for name, spec := range podSpecs(t, r) {
+		if name == "test Pod" {
+			continue
+		}
+		if spec.NodeSelector["kubernetes.io/os"] != "linux" || len(spec.Tolerations) != 1 {
+			t.Errorf("%s: nodeSelector %v, tolerations %v, want those of the values", name, spec.NodeSelector, spec.Tolerations)
+		}
+		if len(spec.ImagePullSecrets) != 1 || spec.ImagePullSecrets[0].Name != "registry" {
+			t.Errorf("%s: imagePullSecrets %v, want registry", name, spec.ImagePullSecrets)
+		}
+		if want := "ghcr.io/wxlogin/wxlogin@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"; spec.Containers[0].Image != want {
+			t.Errorf("%s: image %s, want %s", name, spec.Containers[0].Image, want)
+		}
+	}
+	spec := get[appsv1.Deployment](t, r, "Deployment", fullname).Spec.Template.Spec
+	if spec.Affinity == nil || spec.Affinity.PodAntiAffinity == nil || len(spec.TopologySpreadConstraints) != 1 {
+		t.Errorf("Deployment: affinity %v, topologySpreadConstraints %v, want those of the values", spec.Affinity, spec.TopologySpreadConstraints)
+	}
+	chart, err := loader.Load(chartDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, spec := range podSpecs(t, mustRender(t, values(t))) {
+		if want := "ghcr.io/wxlogin/wxlogin:" + chart.Metadata.AppVersion; name != "test Pod" && spec.Containers[0].Image != want {
+			t.Errorf("%s: image %s, want the chart's appVersion %s", name, spec.Containers[0].Image, want)
+		}
+	}
 }

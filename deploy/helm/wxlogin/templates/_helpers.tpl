@@ -117,3 +117,21 @@ seccompProfile:
 {{ . }}: {{ get $values . | b64enc | quote }}
 {{- end -}}
 {{- end -}}
+
+{{/* The image pull Secrets of every pod that runs the wxlogin image. */}}
+{{- define "wxlogin.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets -}}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end -}}
+{{- end -}}
+
+{{/* The nodes the server and the migration Job may run on. */}}
+{{- define "wxlogin.placement" -}}
+{{- $placement := dict -}}
+{{- with .Values.nodeSelector }}{{ $_ := set $placement "nodeSelector" . }}{{ end -}}
+{{- with .Values.tolerations }}{{ $_ := set $placement "tolerations" . }}{{ end -}}
+{{- with $placement }}{{ toYaml . }}{{ end -}}
+{{- end -}}
