@@ -26,6 +26,7 @@ func TestSchemaRejectsWrongValues(t *testing.T) {
 		{"no database URL and no existingSecret", "existingSecret: ''", []string{"/secrets/databaseURL", "minLength"}},
 		{"token auth without a token", "existingSecret: ''\nsecrets: {databaseURL: 'postgres://db/wx'}\nvault: {auth: token}", []string{"/secrets/vaultToken", "minLength"}},
 		{"AppRole without a role_id", "vault: {auth: approle}", []string{"/vault/approle/roleID", "minLength"}},
+		{"autoscaling without a CPU request", "autoscaling: {enabled: true}\nresources: {requests: {cpu: null}}", []string{"/resources/requests", "missing property 'cpu'"}},
 		{"sandbox on two pods", "config: {sandbox: true}", []string{"/replicaCount", "maximum"}},
 		{"TLS Ingress with an http public URL", "publicURL: http://login.example.com\ningress: {enabled: true}", []string{"/publicURL", "https://"}},
 		{"bad tenant of the test", "tests: {tenant: 'Acme Corp'}", []string{"/tests/tenant", "Acme Corp"}},
