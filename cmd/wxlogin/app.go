@@ -25,11 +25,13 @@ type app struct {
 	cfg     config.Config
 	db      *store.DB
 	secrets secrets.Store
-	tokens  *token.Manager
-	tenants *tenants.Service
-	login   *login.Service
-	logger  *slog.Logger
-	metrics *metrics.Metrics
+	// closeSecrets stops the secret store's background work.
+	closeSecrets func()
+	tokens       *token.Manager
+	tenants      *tenants.Service
+	login        *login.Service
+	logger       *slog.Logger
+	metrics      *metrics.Metrics
 }
 
 func openApp(ctx context.Context, env *environment) (*app, error) {
@@ -42,7 +44,7 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	sec, err := openSecrets(cfg)
+	sec, closeSecrets, err := openSecrets(cfg, logger)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -64,33 +66,42 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 	if cfg.AccountCacheTTL > 0 {
 		ls.CacheAccounts(cfg.AccountCacheTTL)
 	}
-	return &app{cfg: cfg, db: db, secrets: sec, tokens: tokens, tenants: ts, login: ls, logger: logger, metrics: m}, nil
+	return &app{cfg: cfg, db: db, secrets: sec, closeSecrets: closeSecrets, tokens: tokens, tenants: ts, login: ls, logger: logger, metrics: m}, nil
 }
 
 // openSecrets picks Vault when it is configured, the local encrypted store
 // under the data directory otherwise, and caches reads for SecretCacheTTL.
-func openSecrets(cfg config.Config) (secrets.Store, error) {
-	var (
-		s   secrets.Store
-		err error
-	)
-	if cfg.VaultAddr != "" {
-		s, err = secrets.NewVault(secrets.VaultConfig{
-			Address: cfg.VaultAddr, Token: cfg.VaultToken, Mount: cfg.VaultMount, Prefix: cfg.VaultPrefix,
-		})
-	} else {
-		s, err = secrets.OpenLocal(filepath.Join(cfg.DataDir, "secrets"))
+// stop ends Vault's logins and renewals.
+func openSecrets(cfg config.Config, logger *slog.Logger) (store secrets.Store, stop func(), err error) {
+	if cfg.VaultAddr == "" {
+		local, err := secrets.OpenLocal(filepath.Join(cfg.DataDir, "secrets"))
+		if err != nil {
+			return nil, nil, fmt.Errorf("open secret store: %w", err)
+		}
+		return cachedSecrets(cfg, local, logger), func() {}, nil
 	}
+	v, err := secrets.NewVault(secrets.VaultConfig{
+		Address: cfg.VaultAddr, Auth: cfg.VaultAuth, Token: cfg.VaultToken,
+		AppRole: secrets.AppRoleConfig{RoleID: cfg.VaultAppRoleRoleID, SecretID: cfg.VaultAppRoleSecretID,
+			SecretIDFile: cfg.VaultAppRoleSecretIDFile, Mount: cfg.VaultAppRoleMount},
+		Kubernetes: secrets.KubernetesConfig{Role: cfg.VaultKubernetesRole, Mount: cfg.VaultKubernetesMount,
+			TokenFile: cfg.VaultKubernetesTokenFile},
+		Mount: cfg.VaultMount, Prefix: cfg.VaultPrefix, Logger: logger,
+	})
 	if err != nil {
-		return nil, fmt.Errorf("open secret store: %w", err)
+		return nil, nil, fmt.Errorf("open secret store: %w", err)
 	}
-	if cfg.SecretCacheTTL > 0 {
-		s = secrets.Cached(s, cfg.SecretCacheTTL)
-	}
-	return s, nil
+	return cachedSecrets(cfg, v, logger), v.Close, nil
 }
 
-func (a *app) Close() { a.db.Close() }
+func cachedSecrets(cfg config.Config, s secrets.Store, logger *slog.Logger) secrets.Store {
+	return secrets.Cached(s, secrets.CacheConfig{TTL: cfg.SecretCacheTTL, MaxStale: cfg.SecretMaxStale, Logger: logger})
+}
+
+func (a *app) Close() {
+	a.closeSecrets()
+	a.db.Close()
+}
 
 // withApp parses fs, opens the app and runs f with it.
 func withApp(ctx context.Context, env *environment, fs *flag.FlagSet, args []string, f func(*app) error) error {

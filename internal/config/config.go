@@ -31,17 +31,34 @@ type Config struct {
 	DataDir     string
 	DatabaseURL string
 
-	VaultAddr   string
+	VaultAddr string
+	// VaultAuth is how wxlogin logs in to Vault: token, approle or
+	// kubernetes.
+	VaultAuth   string
 	VaultToken  string
 	VaultMount  string
 	VaultPrefix string
+	// AppRole login. VaultAppRoleSecretIDFile is the file the secret id
+	// was read from when it was given as WXLOGIN_VAULT_APPROLE_SECRET_ID_FILE:
+	// it is read again at every login, so that a rotated secret id is used.
+	VaultAppRoleRoleID       string
+	VaultAppRoleSecretID     string
+	VaultAppRoleSecretIDFile string
+	VaultAppRoleMount        string
+	// Kubernetes login; the token file too is read at every login.
+	VaultKubernetesRole      string
+	VaultKubernetesMount     string
+	VaultKubernetesTokenFile string
 
 	WeChatAPIURL  string
 	WeChatOpenURL string
 	// Sandbox serves the built-in WeChat emulator for sandbox accounts.
 	Sandbox bool
 
-	SecretCacheTTL  time.Duration
+	SecretCacheTTL time.Duration
+	// SecretMaxStale is how long past SecretCacheTTL a cached secret is
+	// still served while the secret store is unavailable.
+	SecretMaxStale  time.Duration
 	AccountCacheTTL time.Duration
 	ShutdownTimeout time.Duration
 
@@ -92,7 +109,14 @@ func Settings() []Setting {
 		{"WXLOGIN_DATA_DIR", "./data", "directory of the SQLite file and the local secret store", false, str(func(c *Config) *string { return &c.DataDir })},
 		{"WXLOGIN_DATABASE_URL", "sqlite:{data_dir}/wxlogin.db", "`sqlite:PATH` or `postgres://…`", true, str(func(c *Config) *string { return &c.DatabaseURL })},
 		{"WXLOGIN_VAULT_ADDR", "", "Vault address; unset means the local encrypted secret store in `{data_dir}/secrets`", false, str(func(c *Config) *string { return &c.VaultAddr })},
-		{"WXLOGIN_VAULT_TOKEN", "", "Vault token", true, str(func(c *Config) *string { return &c.VaultToken })},
+		{"WXLOGIN_VAULT_AUTH", "token", "how wxlogin logs in to Vault: `token`, `approle` or `kubernetes`; it renews the token and logs in again before it expires", false, str(func(c *Config) *string { return &c.VaultAuth })},
+		{"WXLOGIN_VAULT_TOKEN", "", "Vault token of `token` auth", true, str(func(c *Config) *string { return &c.VaultToken })},
+		{"WXLOGIN_VAULT_APPROLE_ROLE_ID", "", "role id of `approle` auth", false, str(func(c *Config) *string { return &c.VaultAppRoleRoleID })},
+		{"WXLOGIN_VAULT_APPROLE_SECRET_ID", "", "secret id of `approle` auth; given as `WXLOGIN_VAULT_APPROLE_SECRET_ID_FILE`, the file is read again at every login, so a rotated secret id written there is used", true, str(func(c *Config) *string { return &c.VaultAppRoleSecretID })},
+		{"WXLOGIN_VAULT_APPROLE_MOUNT", "approle", "where Vault's AppRole auth method is enabled", false, str(func(c *Config) *string { return &c.VaultAppRoleMount })},
+		{"WXLOGIN_VAULT_KUBERNETES_ROLE", "", "Vault role of `kubernetes` auth, bound to the pod's service account", false, str(func(c *Config) *string { return &c.VaultKubernetesRole })},
+		{"WXLOGIN_VAULT_KUBERNETES_MOUNT", "kubernetes", "where Vault's Kubernetes auth method is enabled", false, str(func(c *Config) *string { return &c.VaultKubernetesMount })},
+		{"WXLOGIN_VAULT_KUBERNETES_TOKEN_FILE", "/var/run/secrets/kubernetes.io/serviceaccount/token", "the pod's service account token, read again at every login", false, str(func(c *Config) *string { return &c.VaultKubernetesTokenFile })},
 		{"WXLOGIN_VAULT_MOUNT", "secret", "Vault KV v2 mount", false, str(func(c *Config) *string { return &c.VaultMount })},
 		{"WXLOGIN_VAULT_PREFIX", "wxlogin", "path prefix of wxlogin's secrets in the mount", false, str(func(c *Config) *string { return &c.VaultPrefix })},
 		{"WXLOGIN_WECHAT_API_URL", "https://api.weixin.qq.com", "where live accounts call WeChat's `/sns` APIs", false, str(func(c *Config) *string { return &c.WeChatAPIURL })},
@@ -109,6 +133,7 @@ func Settings() []Setting {
 			return nil
 		}},
 		{"WXLOGIN_SECRET_CACHE_TTL", "60s", "how long AppSecrets and keys read from the secret store are cached", false, dur(func(c *Config) *time.Duration { return &c.SecretCacheTTL })},
+		{"WXLOGIN_SECRET_MAX_STALE", "10m", "how long past `WXLOGIN_SECRET_CACHE_TTL` a cached secret is still served while the secret store is unreachable (`0`: never)", false, dur(func(c *Config) *time.Duration { return &c.SecretMaxStale })},
 		{"WXLOGIN_ACCOUNT_CACHE_TTL", "5s", "how long a replica reuses an account it read for logins; changes reach it within this time", false, dur(func(c *Config) *time.Duration { return &c.AccountCacheTTL })},
 		{"WXLOGIN_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGTERM", false, dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 		{"WXLOGIN_API_RATE", "50", "admin API requests per second per API key, on each replica", false, func(c *Config, v string) error {
@@ -168,6 +193,7 @@ func Load(lookupEnv func(string) (string, bool)) (Config, error) {
 			return Config{}, fmt.Errorf("config: %s=%q: %v", s.Name, v, err)
 		}
 	}
+	c.VaultAppRoleSecretIDFile = filePath(sources, "WXLOGIN_VAULT_APPROLE_SECRET_ID")
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if c.DatabaseURL == "sqlite:{data_dir}/wxlogin.db" {
 		c.DatabaseURL = "sqlite:" + filepath.Join(c.DataDir, "wxlogin.db")
@@ -187,6 +213,20 @@ func lookup(sources []source, name string) (string, bool, error) {
 	return "", false, nil
 }
 
+// filePath returns the file setting name was read from, if the first
+// source that sets it gives it as name_FILE.
+func filePath(sources []source, name string) string {
+	for _, src := range sources {
+		if _, ok := src.lookup(name); ok {
+			return ""
+		}
+		if path, ok := src.lookup(name + FileSuffix); ok {
+			return path
+		}
+	}
+	return ""
+}
+
 // Validate checks the settings and names the first bad one.
 func (c Config) Validate() error {
 	checks := []struct {
@@ -199,11 +239,17 @@ func (c Config) Validate() error {
 		{!strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://"),
 			"WXLOGIN_DATABASE_URL must start with sqlite:, postgres:// or postgresql://"},
 		{c.VaultAddr != "" && !absoluteHTTP(c.VaultAddr), "WXLOGIN_VAULT_ADDR must be an absolute http(s) URL"},
-		{c.VaultAddr != "" && c.VaultToken == "", "WXLOGIN_VAULT_TOKEN (or WXLOGIN_VAULT_TOKEN_FILE) is required with WXLOGIN_VAULT_ADDR"},
+		{c.VaultAuth != "token" && c.VaultAuth != "approle" && c.VaultAuth != "kubernetes", "WXLOGIN_VAULT_AUTH must be token, approle or kubernetes"},
+		{c.VaultAddr != "" && c.VaultAuth == "token" && c.VaultToken == "", "WXLOGIN_VAULT_TOKEN (or WXLOGIN_VAULT_TOKEN_FILE) is required with WXLOGIN_VAULT_ADDR and token auth"},
+		{c.VaultAddr != "" && c.VaultAuth == "approle" && c.VaultAppRoleRoleID == "", "WXLOGIN_VAULT_APPROLE_ROLE_ID is required with WXLOGIN_VAULT_AUTH=approle"},
+		{c.VaultAddr != "" && c.VaultAuth == "approle" && c.VaultAppRoleSecretID == "",
+			"WXLOGIN_VAULT_APPROLE_SECRET_ID_FILE (or WXLOGIN_VAULT_APPROLE_SECRET_ID) is required with WXLOGIN_VAULT_AUTH=approle"},
+		{c.VaultAddr != "" && c.VaultAuth == "kubernetes" && c.VaultKubernetesRole == "", "WXLOGIN_VAULT_KUBERNETES_ROLE is required with WXLOGIN_VAULT_AUTH=kubernetes"},
 		{c.VaultAddr != "" && (c.VaultMount == "" || c.VaultPrefix == ""), "WXLOGIN_VAULT_MOUNT and WXLOGIN_VAULT_PREFIX must not be empty"},
 		{!absoluteHTTP(c.WeChatAPIURL), "WXLOGIN_WECHAT_API_URL must be an absolute http(s) URL"},
 		{!absoluteHTTP(c.WeChatOpenURL), "WXLOGIN_WECHAT_OPEN_URL must be an absolute http(s) URL"},
 		{c.SecretCacheTTL < 0 || c.SecretCacheTTL > time.Hour, "WXLOGIN_SECRET_CACHE_TTL must be between 0 and 1h"},
+		{c.SecretMaxStale < 0 || c.SecretMaxStale > 24*time.Hour, "WXLOGIN_SECRET_MAX_STALE must be between 0 and 24h"},
 		{c.AccountCacheTTL < 0 || c.AccountCacheTTL > time.Minute, "WXLOGIN_ACCOUNT_CACHE_TTL must be between 0 and 1m"},
 		{c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute, "WXLOGIN_SHUTDOWN_TIMEOUT must be between 0 and 10m"},
 		{!(c.APIRate > 0) || math.IsInf(c.APIRate, 1), "WXLOGIN_API_RATE must be a positive number"},

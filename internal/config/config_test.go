@@ -33,8 +33,10 @@ func TestDefaults(t *testing.T) {
 	}
 	want := Config{
 		HTTPAddr: ":8080", PublicURL: "http://localhost:8080", DataDir: "./data", DatabaseURL: "sqlite:data/wxlogin.db",
-		VaultMount: "secret", VaultPrefix: "wxlogin", WeChatAPIURL: "https://api.weixin.qq.com",
-		WeChatOpenURL: "https://open.weixin.qq.com", Sandbox: true, SecretCacheTTL: time.Minute, AccountCacheTTL: 5 * time.Second, ShutdownTimeout: 20 * time.Second,
+		VaultAuth: "token", VaultMount: "secret", VaultPrefix: "wxlogin",
+		VaultAppRoleMount: "approle", VaultKubernetesMount: "kubernetes", VaultKubernetesTokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token",
+		WeChatAPIURL: "https://api.weixin.qq.com", WeChatOpenURL: "https://open.weixin.qq.com", Sandbox: true,
+		SecretCacheTTL: time.Minute, SecretMaxStale: 10 * time.Minute, AccountCacheTTL: 5 * time.Second, ShutdownTimeout: 20 * time.Second,
 		APIRate: 50, APIBurst: 100, LogLevel: slog.LevelInfo, MetricsAddr: ":9090",
 	}
 	if c != want {
@@ -55,6 +57,16 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"vault without token", map[string]string{"WXLOGIN_VAULT_ADDR": "http://127.0.0.1:8200"}, "WXLOGIN_VAULT_TOKEN"},
 		{"vault address not a URL", map[string]string{"WXLOGIN_VAULT_ADDR": "vault:8200", "WXLOGIN_VAULT_TOKEN": "t"}, "WXLOGIN_VAULT_ADDR"},
 		{"vault token file missing", map[string]string{"WXLOGIN_VAULT_TOKEN_FILE": "/nonexistent/token"}, "WXLOGIN_VAULT_TOKEN_FILE"},
+		{"unknown vault auth", map[string]string{"WXLOGIN_VAULT_AUTH": "ldap"}, "WXLOGIN_VAULT_AUTH"},
+		{"approle without role id", map[string]string{"WXLOGIN_VAULT_ADDR": "http://127.0.0.1:8200", "WXLOGIN_VAULT_AUTH": "approle",
+			"WXLOGIN_VAULT_APPROLE_SECRET_ID": "s"}, "WXLOGIN_VAULT_APPROLE_ROLE_ID"},
+		{"approle without secret id", map[string]string{"WXLOGIN_VAULT_ADDR": "http://127.0.0.1:8200", "WXLOGIN_VAULT_AUTH": "approle",
+			"WXLOGIN_VAULT_TOKEN": "t", "WXLOGIN_VAULT_APPROLE_ROLE_ID": "r"}, "WXLOGIN_VAULT_APPROLE_SECRET_ID"},
+		{"approle secret id file missing", map[string]string{"WXLOGIN_VAULT_ADDR": "http://127.0.0.1:8200", "WXLOGIN_VAULT_AUTH": "approle",
+			"WXLOGIN_VAULT_APPROLE_ROLE_ID": "r", "WXLOGIN_VAULT_APPROLE_SECRET_ID_FILE": "/nonexistent/secret-id"}, "WXLOGIN_VAULT_APPROLE_SECRET_ID_FILE"},
+		{"kubernetes without role", map[string]string{"WXLOGIN_VAULT_ADDR": "http://127.0.0.1:8200", "WXLOGIN_VAULT_AUTH": "kubernetes"}, "WXLOGIN_VAULT_KUBERNETES_ROLE"},
+		{"max stale negative", map[string]string{"WXLOGIN_SECRET_MAX_STALE": "-1m"}, "WXLOGIN_SECRET_MAX_STALE"},
+		{"max stale not a duration", map[string]string{"WXLOGIN_SECRET_MAX_STALE": "long"}, "WXLOGIN_SECRET_MAX_STALE"},
 		{"bad duration", map[string]string{"WXLOGIN_SECRET_CACHE_TTL": "soon"}, "WXLOGIN_SECRET_CACHE_TTL"},
 		{"cache too long", map[string]string{"WXLOGIN_SECRET_CACHE_TTL": "2h"}, "WXLOGIN_SECRET_CACHE_TTL"},
 		{"sandbox not a bool", map[string]string{"WXLOGIN_SANDBOX": "maybe"}, "WXLOGIN_SANDBOX"},
@@ -235,6 +247,37 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			_, err := Load(env(c.env))
 			if err == nil || strings.Contains(err.Error(), secret) {
 				t.Errorf("error %v: want one, without the secret", err)
+			}
+		})
+	}
+}
+
+// TestVaultLogins: each auth method loads with what it needs; the AppRole
+// secret id given as a file keeps its path, to be read at every login.
+func TestVaultLogins(t *testing.T) {
+	secretIDFile := file(t, "secret-id\n")
+	cases := []struct {
+		name         string
+		env          map[string]string
+		wantIDFile   string
+		wantSecretID string
+	}{
+		{"token", map[string]string{"WXLOGIN_VAULT_TOKEN": "t"}, "", ""},
+		{"approle with a secret id file", map[string]string{"WXLOGIN_VAULT_AUTH": "approle",
+			"WXLOGIN_VAULT_APPROLE_ROLE_ID": "r", "WXLOGIN_VAULT_APPROLE_SECRET_ID_FILE": secretIDFile}, secretIDFile, "secret-id"},
+		{"approle with a secret id", map[string]string{"WXLOGIN_VAULT_AUTH": "approle",
+			"WXLOGIN_VAULT_APPROLE_ROLE_ID": "r", "WXLOGIN_VAULT_APPROLE_SECRET_ID": "s"}, "", "s"},
+		{"kubernetes", map[string]string{"WXLOGIN_VAULT_AUTH": "kubernetes", "WXLOGIN_VAULT_KUBERNETES_ROLE": "wxlogin"}, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.env["WXLOGIN_VAULT_ADDR"] = "http://127.0.0.1:8200"
+			got, err := Load(env(c.env))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if got.VaultAppRoleSecretIDFile != c.wantIDFile || got.VaultAppRoleSecretID != c.wantSecretID {
+				t.Errorf("secret id file %q, secret id %q; want %q, %q", got.VaultAppRoleSecretIDFile, got.VaultAppRoleSecretID, c.wantIDFile, c.wantSecretID)
 			}
 		})
 	}

@@ -15,7 +15,7 @@ func BenchmarkGet(b *testing.B) {
 		store secrets.Store
 	}{
 		{"local", local},
-		{"cached", secrets.Cached(local, time.Minute)},
+		{"cached", secrets.Cached(local, secrets.CacheConfig{TTL: time.Minute})},
 	}
 	ctx := context.Background()
 	if _, err := local.Put(ctx, "tenants/acme/accounts/wx1/appsecret", map[string]string{"appsecret": secretValue}); err != nil {

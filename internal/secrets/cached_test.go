@@ -59,7 +59,7 @@ func mustGet(t *testing.T, s Store, path string) string {
 func TestCachedHonorsTTL(t *testing.T) {
 	backend := newCounting(t)
 	clk := clock.New(time.Unix(1_700_000_000, 0))
-	c := newCached(backend, time.Minute, clk.Now)
+	c := Cached(backend, CacheConfig{TTL: time.Minute, Now: clk.Now})
 	mustPut(t, c, "p", "one")
 	mustGet(t, c, "p")
 	mustPut(t, backend, "p", "two") // as another replica would, bypassing this cache
@@ -76,7 +76,7 @@ func TestCachedHonorsTTL(t *testing.T) {
 
 func TestCachedCachesVersions(t *testing.T) {
 	backend := newCounting(t)
-	c := newCached(backend, time.Minute, time.Now)
+	c := Cached(backend, CacheConfig{TTL: time.Minute})
 	mustPut(t, c, "p", "one")
 	for range 3 {
 		if _, err := c.GetVersion(context.Background(), "p", 1); err != nil {
@@ -90,7 +90,7 @@ func TestCachedCachesVersions(t *testing.T) {
 
 func TestCachedInvalidatesOnWrite(t *testing.T) {
 	backend := newCounting(t)
-	c := newCached(backend, time.Hour, time.Now)
+	c := Cached(backend, CacheConfig{TTL: time.Hour})
 	mustPut(t, c, "p", "one")
 	mustGet(t, c, "p")
 	mustPut(t, c, "p", "two")
@@ -110,7 +110,7 @@ func TestCachedInvalidatesOnWrite(t *testing.T) {
 
 func TestCachedDoesNotCacheErrors(t *testing.T) {
 	backend := newCounting(t)
-	c := newCached(backend, time.Hour, time.Now)
+	c := Cached(backend, CacheConfig{TTL: time.Hour})
 	for range 2 {
 		if _, err := c.Get(context.Background(), "missing"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("Get = %v, want ErrNotFound", err)
@@ -125,7 +125,7 @@ func TestCachedCoalescesBurst(t *testing.T) {
 	backend := newCounting(t)
 	mustPut(t, backend, "p", "one")
 	backend.gate = make(chan struct{})
-	c := newCached(backend, time.Minute, time.Now)
+	c := Cached(backend, CacheConfig{TTL: time.Minute})
 	const n = 50
 	var wg sync.WaitGroup
 	for range n {
@@ -145,7 +145,7 @@ func TestCachedCoalescesBurst(t *testing.T) {
 
 func TestCachedZeroTTLIsNoCache(t *testing.T) {
 	backend := newCounting(t)
-	if got := Cached(backend, 0); got != Store(backend) {
-		t.Errorf("Cached(store, 0) = %T, want the store itself", got)
+	if got := Cached(backend, CacheConfig{MaxStale: time.Minute}); got != Store(backend) {
+		t.Errorf("Cached(store, zero TTL) = %T, want the store itself", got)
 	}
 }

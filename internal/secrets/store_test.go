@@ -17,10 +17,10 @@ func TestConformance(t *testing.T) {
 		{"local", func(t *testing.T) secrets.Store { return openLocal(t, t.TempDir()) }},
 		{"vault", func(t *testing.T) secrets.Store { return newVault(t, secrets.VaultConfig{}) }},
 		{"cached local", func(t *testing.T) secrets.Store {
-			return secrets.Cached(openLocal(t, t.TempDir()), time.Minute)
+			return secrets.Cached(openLocal(t, t.TempDir()), secrets.CacheConfig{TTL: time.Minute, MaxStale: 10 * time.Minute})
 		}},
 		{"cached vault", func(t *testing.T) secrets.Store {
-			return secrets.Cached(newVault(t, secrets.VaultConfig{}), time.Minute)
+			return secrets.Cached(newVault(t, secrets.VaultConfig{}), secrets.CacheConfig{TTL: time.Minute, MaxStale: 10 * time.Minute})
 		}},
 	}
 	for _, s := range stores {
@@ -52,5 +52,6 @@ func newVault(t testing.TB, cfg secrets.VaultConfig) *secrets.Vault {
 	if err != nil {
 		t.Fatalf("NewVault: %v", err)
 	}
+	t.Cleanup(v.Close)
 	return v
 }

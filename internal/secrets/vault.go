@@ -11,22 +11,31 @@ import (
 // secret per path at Mount/data/Prefix/path. Vault keeps the versions (up to
 // the mount's max_versions); a version deleted or destroyed in Vault reads
 // as ErrNotFound. Safe for concurrent use.
+//
+// A Vault logs in by itself (with a token, AppRole or Kubernetes), renews
+// its token and logs in again when it must, until Close.
 type Vault struct {
-	client *api.Client
-	kv     *api.KVv2
-	mount  string
-	prefix string
+	client  *api.Client
+	session *session
+	kv      *api.KVv2
+	mount   string
+	prefix  string
 }
 
-// NewVault returns a Vault store for cfg. It does not contact Vault; call
-// Ping to check the address, the token and the mount.
+// NewVault returns a Vault store for cfg and starts logging in, in the
+// background; requests made before the first login wait for it. Call Ping
+// to check the address, the credentials and the mount, and Close to stop.
 //
 // The Vault client also honours the standard VAULT_* environment variables
-// for what cfg does not set (TLS files, namespace); cfg's address and token
-// always win.
+// for what cfg does not set (TLS files, namespace); cfg's address and
+// credentials always win.
 func NewVault(cfg VaultConfig) (*Vault, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	method, err := authMethod(cfg)
+	if err != nil {
 		return nil, err
 	}
 	apiCfg := api.DefaultConfig()
@@ -44,15 +53,15 @@ func NewVault(cfg VaultConfig) (*Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("vault client: %w", err)
 	}
-	authenticate(client, cfg)
-	return &Vault{client: client, kv: client.KVv2(cfg.Mount), mount: cfg.Mount, prefix: cfg.Prefix}, nil
+	client.ClearToken() // VAULT_TOKEN from the environment is not a credential of cfg
+	return &Vault{
+		client: client, session: newSession(client, method, cfg.Auth, cfg.Logger),
+		kv: client.KVv2(cfg.Mount), mount: cfg.Mount, prefix: cfg.Prefix,
+	}, nil
 }
 
-// authenticate gives client its credentials. Only token auth exists today;
-// AppRole and Kubernetes logins (and the renewal they need) belong here.
-func authenticate(client *api.Client, cfg VaultConfig) {
-	client.SetToken(cfg.Token)
-}
+// Close stops the renewals and logins. The store must not be used after.
+func (v *Vault) Close() { v.session.close() }
 
 // Put implements Store.
 func (v *Vault) Put(ctx context.Context, path string, data map[string]string) (int, error) {
@@ -65,9 +74,12 @@ func (v *Vault) Put(ctx context.Context, path string, data map[string]string) (i
 	for k, val := range data {
 		values[k] = val
 	}
-	s, err := v.kv.Put(ctx, full, values)
-	if err != nil {
-		return 0, vaultError(op+" "+path, err)
+	var s *api.KVSecret
+	if err := v.session.call(ctx, op+" "+path, func() (err error) {
+		s, err = v.kv.Put(ctx, full, values)
+		return err
+	}); err != nil {
+		return 0, err
 	}
 	if s.VersionMetadata == nil {
 		return 0, fmt.Errorf("%s %s: vault returned no version", op, path)
@@ -82,9 +94,12 @@ func (v *Vault) Get(ctx context.Context, path string) (Secret, error) {
 	if err != nil {
 		return Secret{}, err
 	}
-	s, err := v.kv.Get(ctx, full)
-	if err != nil {
-		return Secret{}, vaultError(op+" "+path, err)
+	var s *api.KVSecret
+	if err := v.session.call(ctx, op+" "+path, func() (err error) {
+		s, err = v.kv.Get(ctx, full)
+		return err
+	}); err != nil {
+		return Secret{}, err
 	}
 	return kvSecret(op, path, s)
 }
@@ -100,9 +115,12 @@ func (v *Vault) GetVersion(ctx context.Context, path string, version int) (Secre
 	if version < 1 {
 		return Secret{}, fmt.Errorf("%s %s version %d: %w", op, path, version, ErrNotFound)
 	}
-	s, err := v.kv.GetVersion(ctx, full, version)
-	if err != nil {
-		return Secret{}, vaultError(op+" "+path, err)
+	var s *api.KVSecret
+	if err := v.session.call(ctx, op+" "+path, func() (err error) {
+		s, err = v.kv.GetVersion(ctx, full, version)
+		return err
+	}); err != nil {
+		return Secret{}, err
 	}
 	return kvSecret(op, path, s)
 }
@@ -115,10 +133,7 @@ func (v *Vault) Delete(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	if err := v.kv.DeleteMetadata(ctx, full); err != nil {
-		return vaultError(op+" "+path, err)
-	}
-	return nil
+	return v.session.call(ctx, op+" "+path, func() error { return v.kv.DeleteMetadata(ctx, full) })
 }
 
 // fullPath validates path and puts the prefix before it.

@@ -34,17 +34,17 @@ func vaultError(what string, err error) error {
 }
 
 // responseError maps an HTTP answer from Vault: 404 is not found; a sealed,
-// standby or overloaded server is unavailable. A body that was not Vault's
-// JSON (a proxy's page, say) is left out.
+// standby, failing or overloaded server (429, 5xx) is unavailable. A body
+// that was not Vault's JSON (a proxy's page, say) is left out.
 func responseError(what string, re *api.ResponseError) error {
 	msg := fmt.Sprintf("%s: vault answered %d", what, re.StatusCode)
 	if !re.RawError && len(re.Errors) > 0 {
 		msg += ": " + strings.Join(strings.Fields(strings.Join(re.Errors, "; ")), " ")
 	}
-	switch re.StatusCode {
-	case http.StatusNotFound:
+	switch {
+	case re.StatusCode == http.StatusNotFound:
 		return fmt.Errorf("%s: %w", msg, ErrNotFound)
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case re.StatusCode == http.StatusTooManyRequests || re.StatusCode >= http.StatusInternalServerError:
 		return fmt.Errorf("%s: %w", msg, ErrUnavailable)
 	default:
 		return errors.New(msg)

@@ -22,6 +22,7 @@ func TestVaultUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.Close()
 	ctx := context.Background()
 	_, putErr := s.Put(ctx, "tenants/a/appsecret", map[string]string{"appsecret": secretValue})
 	_, getErr := s.Get(ctx, "tenants/a/appsecret")
