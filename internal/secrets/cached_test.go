@@ -1,24 +1,26 @@
-package secrets
+package secrets_test
 
 import (
 	"context"
 	"errors"
-	"github.com/wxlogin/wxlogin/internal/clock"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/wxlogin/wxlogin/internal/clock"
+	"github.com/wxlogin/wxlogin/internal/secrets"
 )
 
 // countingStore counts the reads that reach a real Local store, and can hold
 // them at a gate.
 type countingStore struct {
-	Store
+	secrets.Store
 	reads atomic.Int64
 	gate  chan struct{} // when set, reads wait for it to close
 }
 
-func (c *countingStore) Get(ctx context.Context, path string) (Secret, error) {
+func (c *countingStore) Get(ctx context.Context, path string) (secrets.Secret, error) {
 	c.reads.Add(1)
 	if c.gate != nil {
 		<-c.gate
@@ -26,28 +28,24 @@ func (c *countingStore) Get(ctx context.Context, path string) (Secret, error) {
 	return c.Store.Get(ctx, path)
 }
 
-func (c *countingStore) GetVersion(ctx context.Context, path string, version int) (Secret, error) {
+func (c *countingStore) GetVersion(ctx context.Context, path string, version int) (secrets.Secret, error) {
 	c.reads.Add(1)
 	return c.Store.GetVersion(ctx, path, version)
 }
 
 func newCounting(t *testing.T) *countingStore {
 	t.Helper()
-	l, err := OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &countingStore{Store: l}
+	return &countingStore{Store: openLocal(t, t.TempDir())}
 }
 
-func mustPut(t *testing.T, s Store, path, v string) {
+func mustPut(t *testing.T, s secrets.Store, path, v string) {
 	t.Helper()
 	if _, err := s.Put(context.Background(), path, map[string]string{"v": v}); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func mustGet(t *testing.T, s Store, path string) string {
+func mustGet(t *testing.T, s secrets.Store, path string) string {
 	t.Helper()
 	got, err := s.Get(context.Background(), path)
 	if err != nil {
@@ -59,7 +57,7 @@ func mustGet(t *testing.T, s Store, path string) string {
 func TestCachedHonorsTTL(t *testing.T) {
 	backend := newCounting(t)
 	clk := clock.New(time.Unix(1_700_000_000, 0))
-	c := Cached(backend, CacheConfig{TTL: time.Minute, Now: clk.Now})
+	c := secrets.Cached(backend, secrets.CacheConfig{TTL: time.Minute, Now: clk.Now})
 	mustPut(t, c, "p", "one")
 	mustGet(t, c, "p")
 	mustPut(t, backend, "p", "two") // as another replica would, bypassing this cache
@@ -76,7 +74,7 @@ func TestCachedHonorsTTL(t *testing.T) {
 
 func TestCachedCachesVersions(t *testing.T) {
 	backend := newCounting(t)
-	c := Cached(backend, CacheConfig{TTL: time.Minute})
+	c := secrets.Cached(backend, secrets.CacheConfig{TTL: time.Minute})
 	mustPut(t, c, "p", "one")
 	for range 3 {
 		if _, err := c.GetVersion(context.Background(), "p", 1); err != nil {
@@ -90,7 +88,7 @@ func TestCachedCachesVersions(t *testing.T) {
 
 func TestCachedInvalidatesOnWrite(t *testing.T) {
 	backend := newCounting(t)
-	c := Cached(backend, CacheConfig{TTL: time.Hour})
+	c := secrets.Cached(backend, secrets.CacheConfig{TTL: time.Hour})
 	mustPut(t, c, "p", "one")
 	mustGet(t, c, "p")
 	mustPut(t, c, "p", "two")
@@ -100,20 +98,20 @@ func TestCachedInvalidatesOnWrite(t *testing.T) {
 	if err := c.Delete(context.Background(), "p"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Get(context.Background(), "p"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Get after Delete = %v, want ErrNotFound", err)
+	if _, err := c.Get(context.Background(), "p"); !errors.Is(err, secrets.ErrNotFound) {
+		t.Errorf("Get after Delete = %v, want secrets.ErrNotFound", err)
 	}
-	if _, err := c.GetVersion(context.Background(), "p", 1); !errors.Is(err, ErrNotFound) {
-		t.Errorf("GetVersion after Delete = %v, want ErrNotFound", err)
+	if _, err := c.GetVersion(context.Background(), "p", 1); !errors.Is(err, secrets.ErrNotFound) {
+		t.Errorf("GetVersion after Delete = %v, want secrets.ErrNotFound", err)
 	}
 }
 
 func TestCachedDoesNotCacheErrors(t *testing.T) {
 	backend := newCounting(t)
-	c := Cached(backend, CacheConfig{TTL: time.Hour})
+	c := secrets.Cached(backend, secrets.CacheConfig{TTL: time.Hour})
 	for range 2 {
-		if _, err := c.Get(context.Background(), "missing"); !errors.Is(err, ErrNotFound) {
-			t.Fatalf("Get = %v, want ErrNotFound", err)
+		if _, err := c.Get(context.Background(), "missing"); !errors.Is(err, secrets.ErrNotFound) {
+			t.Fatalf("Get = %v, want secrets.ErrNotFound", err)
 		}
 	}
 	if n := backend.reads.Load(); n != 2 {
@@ -125,7 +123,7 @@ func TestCachedCoalescesBurst(t *testing.T) {
 	backend := newCounting(t)
 	mustPut(t, backend, "p", "one")
 	backend.gate = make(chan struct{})
-	c := Cached(backend, CacheConfig{TTL: time.Minute})
+	c := secrets.Cached(backend, secrets.CacheConfig{TTL: time.Minute})
 	const n = 50
 	var wg sync.WaitGroup
 	for range n {
@@ -145,7 +143,7 @@ func TestCachedCoalescesBurst(t *testing.T) {
 
 func TestCachedZeroTTLIsNoCache(t *testing.T) {
 	backend := newCounting(t)
-	if got := Cached(backend, CacheConfig{MaxStale: time.Minute}); got != Store(backend) {
+	if got := secrets.Cached(backend, secrets.CacheConfig{MaxStale: time.Minute}); got != secrets.Store(backend) {
 		t.Errorf("Cached(store, zero TTL) = %T, want the store itself", got)
 	}
 }

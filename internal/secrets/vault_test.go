@@ -37,7 +37,7 @@ func TestVaultUnreachable(t *testing.T) {
 }
 
 func TestVaultMountAndPrefix(t *testing.T) {
-	raw := rawClient(t)
+	raw := testenv.VaultClient(t)
 	mount := "wxtest-" + opaque.Hex(4)
 	if err := raw.Sys().Mount(mount, &api.MountInput{Type: "kv", Options: map[string]string{"version": "2"}}); err != nil {
 		t.Fatalf("mount kv v2: %v", err)
@@ -61,7 +61,7 @@ func TestVaultMountAndPrefix(t *testing.T) {
 }
 
 func TestVaultDeletedVersionsAreNotFound(t *testing.T) {
-	raw := rawClient(t)
+	raw := testenv.VaultClient(t)
 	prefix := "pfx-" + opaque.Hex(4)
 	s := newVault(t, secrets.VaultConfig{Prefix: prefix})
 	ctx := context.Background()
@@ -141,21 +141,6 @@ func TestNewVaultValidates(t *testing.T) {
 			}
 		})
 	}
-}
-
-// rawClient is a plain Vault client with the root token, to look at what
-// the store wrote.
-func rawClient(t *testing.T) *api.Client {
-	t.Helper()
-	addr, token := testenv.Vault(t)
-	cfg := api.DefaultConfig()
-	cfg.Address = addr
-	c, err := api.NewClient(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.SetToken(token)
-	return c
 }
 
 // putWhenMountReady retries a first Put while a new KV v2 mount finishes
