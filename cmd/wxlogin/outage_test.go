@@ -19,13 +19,6 @@ func TestDependencyOutages(t *testing.T) {
 	s.loginAs(ctx, newBrowser(), appA, "alice", "snsapi_base") // warm: pools open, keys cached
 	before := s.identities()
 
-	unavailable := func(t *testing.T, status int, h http.Header, body string) {
-		t.Helper()
-		if status != http.StatusServiceUnavailable || h.Get("Retry-After") == "" || !strings.Contains(body, "Temporarily unavailable") {
-			t.Errorf("got %d (Retry-After %q):\n%s", status, h.Get("Retry-After"), body)
-		}
-	}
-
 	t.Run("vault down at the callback", func(t *testing.T) {
 		br := newBrowser()
 		p, err := br.Get(ctx, s.loginURL(appA, "snsapi_base", "v1", opaque.New("", 32)))
@@ -38,7 +31,7 @@ func TestDependencyOutages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		unavailable(t, p.Status, p.Header, string(p.Body))
+		wantUnavailable(t, p.Status, p.Header, string(p.Body))
 		s.loginAs(ctx, newBrowser(), appA, "vera", "snsapi_base") // recovered
 	})
 
@@ -46,11 +39,20 @@ func TestDependencyOutages(t *testing.T) {
 		s.db.SetDown(true)
 		status, h, body := get(t, s.loginURL(appA, "", "d1", opaque.New("", 32)))
 		s.db.SetDown(false)
-		unavailable(t, status, h, body)
+		wantUnavailable(t, status, h, body)
 		s.loginAs(ctx, newBrowser(), appA, "dora", "snsapi_base") // recovered
 	})
 
 	if got, want := s.identities(), before+2; got != want {
 		t.Errorf("identities: got %d, want %d (only the two recovered logins)", got, want)
+	}
+}
+
+// wantUnavailable checks for the page a person gets while a dependency is
+// down: 503, with Retry-After.
+func wantUnavailable(t *testing.T, status int, h http.Header, body string) {
+	t.Helper()
+	if status != http.StatusServiceUnavailable || h.Get("Retry-After") == "" || !strings.Contains(body, "Temporarily unavailable") {
+		t.Errorf("got %d (Retry-After %q):\n%s", status, h.Get("Retry-After"), body)
 	}
 }

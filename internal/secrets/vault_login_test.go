@@ -24,10 +24,11 @@ import (
 func TestVaultAppRoleRenewsAndLogsInAgain(t *testing.T) {
 	prefix := "approle-" + opaque.Hex(4)
 	role := testenv.NewAppRole(t, testenv.VaultPolicy(t, prefix), 2*time.Second, 5*time.Second)
-	secretID := role.NewSecretID()
+	file := filepath.Join(t.TempDir(), "secret-id")
+	secretID := role.WriteNewSecretID(file)
 	logs := &logRecorder{}
 	s := newVault(t, secrets.VaultConfig{Auth: secrets.AuthAppRole, Prefix: prefix, Logger: logs.logger(),
-		AppRole: secrets.AppRoleConfig{RoleID: role.RoleID, SecretIDFile: writeFile(t, secretID), Mount: role.Mount}})
+		AppRole: secrets.AppRoleConfig{RoleID: role.RoleID, SecretIDFile: file, Mount: role.Mount}})
 	ctx := context.Background()
 	if err := s.Ping(ctx); err != nil {
 		t.Fatalf("Ping: %v", err)
@@ -52,15 +53,14 @@ func TestVaultAppRoleRenewsAndLogsInAgain(t *testing.T) {
 func TestVaultAppRoleReadsRotatedSecretID(t *testing.T) {
 	prefix := "approle-" + opaque.Hex(4)
 	role := testenv.NewAppRole(t, testenv.VaultPolicy(t, prefix), time.Hour, time.Hour)
-	first := role.NewSecretID()
-	file := writeFile(t, first)
+	file := filepath.Join(t.TempDir(), "secret-id")
+	first := role.WriteNewSecretID(file)
 	logs := &logRecorder{}
 	s := newVault(t, secrets.VaultConfig{Auth: secrets.AuthAppRole, Prefix: prefix, Logger: logs.logger(),
 		AppRole: secrets.AppRoleConfig{RoleID: role.RoleID, SecretIDFile: file, Mount: role.Mount}})
 	mustPut(t, s, "p", secretValue)
 
-	second := role.NewSecretID()
-	rewrite(t, file, second)
+	second := role.WriteNewSecretID(file)
 	role.DestroySecretID(first)
 	role.RevokeTokens()
 	if got := mustGet(t, s, "p"); got != secretValue {
@@ -75,7 +75,7 @@ func TestVaultAppRoleReadsRotatedSecretID(t *testing.T) {
 	// A store whose file holds a destroyed secret id cannot log in, and
 	// says so without showing it.
 	stale := newVault(t, secrets.VaultConfig{Auth: secrets.AuthAppRole, Prefix: prefix,
-		AppRole: secrets.AppRoleConfig{RoleID: role.RoleID, SecretIDFile: writeFile(t, first), Mount: role.Mount}})
+		AppRole: secrets.AppRoleConfig{RoleID: role.RoleID, SecretIDFile: writeFile(t, first+"\n"), Mount: role.Mount}})
 	_, err := stale.Get(context.Background(), "p")
 	if err == nil || errors.Is(err, secrets.ErrUnavailable) || !strings.Contains(err.Error(), "vault login (approle)") {
 		t.Errorf("Get with a destroyed secret id = %v, want a failed approle login", err)
@@ -154,18 +154,7 @@ func writeFile(t *testing.T, content string) string {
 
 func writeFileAt(t *testing.T, file, content string) {
 	t.Helper()
-	if err := os.WriteFile(file, []byte(content+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// rewrite replaces file's content the way a secret-writing agent does: a
-// new file renamed over the old one.
-func rewrite(t *testing.T, file, content string) {
-	t.Helper()
-	tmp := file + ".new"
-	writeFileAt(t, tmp, content)
-	if err := os.Rename(tmp, file); err != nil {
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }

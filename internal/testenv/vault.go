@@ -3,6 +3,7 @@ package testenv
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -94,6 +95,21 @@ func (a *AppRole) write(path string, data map[string]any) map[string]any {
 func (a *AppRole) NewSecretID() string {
 	a.t.Helper()
 	return a.write("auth/"+a.Mount+"/role/"+a.Role+"/secret-id", map[string]any{})["secret_id"].(string)
+}
+
+// WriteNewSecretID makes a secret id and puts it in file the way an agent
+// delivering secret ids does: a new file, renamed over the old one, so a
+// reader never sees half of it. It returns the secret id.
+func (a *AppRole) WriteNewSecretID(file string) string {
+	a.t.Helper()
+	id := a.NewSecretID()
+	if err := os.WriteFile(file+".new", []byte(id+"\n"), 0o600); err != nil {
+		a.t.Fatal(err)
+	}
+	if err := os.Rename(file+".new", file); err != nil {
+		a.t.Fatal(err)
+	}
+	return id
 }
 
 // DestroySecretID makes id unusable.
