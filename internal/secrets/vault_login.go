@@ -158,16 +158,13 @@ func leaseDuration(s *api.Secret) time.Duration {
 func (s *session) run(ctx context.Context) {
 	defer close(s.stopped)
 	var seen *login
-	for {
+	for ctx.Err() == nil {
 		cur, err := s.loginRetrying(ctx, seen)
 		if err != nil {
 			return // ctx ended
 		}
 		s.watch(ctx, cur)
 		seen = cur
-		if ctx.Err() != nil {
-			return
-		}
 	}
 }
 
