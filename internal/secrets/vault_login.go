@@ -84,7 +84,7 @@ func (s *session) call(ctx context.Context, what string, op func() error) error 
 	if !isPermissionDenied(err) || (s.cur.Load() == seen && !s.denied.Allow()) {
 		return vaultErrorOrNil(what, err)
 	}
-	s.logger.Warn("vault denied a request; logging in again", slog.String("auth", s.name))
+	s.logger.Warn("vault denied a request; logging in again", slog.String("auth", s.name), slog.String("request", what))
 	if _, lerr := s.login(ctx, seen); lerr != nil {
 		return vaultErrorOrNil(what, err)
 	}
@@ -195,11 +195,8 @@ func (s *session) watch(ctx context.Context, l *login) {
 		}
 		return
 	}
-	w, err := s.client.NewLifetimeWatcher(&api.LifetimeWatcherInput{Secret: l.secret})
-	if err != nil {
-		s.logger.Error("watch vault token", slog.String("error", err.Error()))
-		return
-	}
+	// NewLifetimeWatcher fails only without a secret, and a login has one.
+	w, _ := s.client.NewLifetimeWatcher(&api.LifetimeWatcherInput{Secret: l.secret})
 	go w.Start()
 	defer w.Stop()
 	for {
