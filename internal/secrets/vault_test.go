@@ -104,9 +104,10 @@ func TestVaultPingFailures(t *testing.T) {
 	}
 }
 
-func TestVaultConfigNeverShowsToken(t *testing.T) {
-	const token = "hvs.super-secret-token"
-	cfg := secrets.VaultConfig{Address: "http://vault:8200", Token: token, Timeout: time.Second}
+func TestVaultConfigNeverShowsCredentials(t *testing.T) {
+	const token, roleID, secretID = "hvs.super-secret-token", "role-id-7f3e", "secret-id-9a1c"
+	cfg := secrets.VaultConfig{Address: "http://vault:8200", Token: token, Timeout: time.Second,
+		AppRole: secrets.AppRoleConfig{RoleID: roleID, SecretID: secretID}}
 	b, err := json.Marshal(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -116,8 +117,10 @@ func TestVaultConfigNeverShowsToken(t *testing.T) {
 		out = append(out, fmt.Sprintf(verb, cfg), fmt.Sprintf(verb, &cfg))
 	}
 	for _, s := range out {
-		if strings.Contains(s, token) || strings.Contains(s, fmt.Sprintf("%x", token)) {
-			t.Errorf("printed config shows the token: %s", s)
+		for _, credential := range []string{token, roleID, secretID} {
+			if strings.Contains(s, credential) || strings.Contains(s, fmt.Sprintf("%x", credential)) {
+				t.Errorf("printed config shows %s: %s", credential, s)
+			}
 		}
 	}
 }
@@ -133,6 +136,14 @@ func TestNewVaultValidates(t *testing.T) {
 		{"no token", secrets.VaultConfig{Address: "http://vault:8200"}, "token"},
 		{"bad prefix", secrets.VaultConfig{Address: "http://vault:8200", Token: "t", Prefix: "a/../b"}, "prefix"},
 		{"negative timeout", secrets.VaultConfig{Address: "http://vault:8200", Token: "t", Timeout: -1}, "timeout"},
+		{"unknown auth", secrets.VaultConfig{Address: "http://vault:8200", Auth: "ldap"}, "auth"},
+		{"approle without role id", secrets.VaultConfig{Address: "http://vault:8200", Auth: secrets.AuthAppRole,
+			AppRole: secrets.AppRoleConfig{SecretIDFile: "/run/secret-id"}}, "role id"},
+		{"approle without secret id", secrets.VaultConfig{Address: "http://vault:8200", Auth: secrets.AuthAppRole,
+			AppRole: secrets.AppRoleConfig{RoleID: "r"}}, "secret id"},
+		{"kubernetes without role", secrets.VaultConfig{Address: "http://vault:8200", Auth: secrets.AuthKubernetes}, "role"},
+		{"bad approle mount", secrets.VaultConfig{Address: "http://vault:8200", Auth: secrets.AuthAppRole,
+			AppRole: secrets.AppRoleConfig{RoleID: "r", SecretID: "s", Mount: "a/../b"}}, "approle mount"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
