@@ -17,18 +17,19 @@ import (
 // account), the first of their person (new persons of the tenant), and the
 // first in the bucket of their identity and of their person (active
 // persons). %s is the buckets table b(idx, start_at, end_at); ?0 is the
-// tenant.
+// tenant and ?1 its accounts. It reads the events' index a bucket and an
+// account at a time.
 const activitySQL = `
 WITH b(idx, start_at, end_at) AS (
 	VALUES %s
 )
 SELECT b.idx, e.app_id, COUNT(*) AS logins,
-	COUNT(CASE WHEN e.account_prev_at IS NULL THEN 1 END) AS new_persons,
-	COUNT(CASE WHEN e.account_prev_at IS NULL OR e.account_prev_at < b.start_at THEN 1 END) AS active_persons,
-	COUNT(CASE WHEN e.person_prev_at IS NULL THEN 1 END) AS new_in_tenant,
-	COUNT(CASE WHEN e.person_prev_at IS NULL OR e.person_prev_at < b.start_at THEN 1 END) AS active_in_tenant
+	COUNT(*) FILTER (WHERE e.account_prev_at IS NULL) AS new_persons,
+	COUNT(*) FILTER (WHERE e.account_prev_at IS NULL OR e.account_prev_at < b.start_at) AS active_persons,
+	COUNT(*) FILTER (WHERE e.person_prev_at IS NULL) AS new_in_tenant,
+	COUNT(*) FILTER (WHERE e.person_prev_at IS NULL OR e.person_prev_at < b.start_at) AS active_in_tenant
 FROM b
-JOIN login_events AS e ON e.tenant_id = ?0 AND e.at >= b.start_at AND e.at < b.end_at
+JOIN login_events AS e ON e.tenant_id = ?0 AND e.app_id IN (?1) AND e.at >= b.start_at AND e.at < b.end_at
 GROUP BY b.idx, e.app_id`
 
 type activityRow struct {
@@ -54,7 +55,7 @@ func (db *DB) Activity(ctx context.Context, tenantID string, q reports.ActivityQ
 		bound = "CAST(?%d AS TIMESTAMPTZ)"
 	}
 	values := make([]string, len(starts))
-	args := []any{tenantID}
+	args := []any{tenantID, nil} // ?1, the accounts, once read
 	for i := range starts {
 		values[i] = fmt.Sprintf("(%d, "+bound+", "+bound+")", i, len(args), len(args)+1)
 		args = append(args, starts[i], ends[i])
@@ -66,6 +67,7 @@ func (db *DB) Activity(ctx context.Context, tenantID string, q reports.ActivityQ
 		if err != nil {
 			return err
 		}
+		args[1] = bun.In(appIDs)
 		var rows []activityRow
 		if err := tx.NewRaw(query, args...).Scan(ctx, &rows); err != nil {
 			return err

@@ -2,7 +2,7 @@ DROP INDEX identities_app_unionid_idx;
 
 --bun:split
 
-DROP INDEX login_events_at_idx;
+DROP INDEX login_events_app_at_idx;
 
 --bun:split
 
