@@ -147,10 +147,7 @@ func TestMetrics(t *testing.T) {
 // TestMetricsListenerOff: an empty WXLOGIN_METRICS_ADDR serves no metrics.
 func TestMetricsListenerOff(t *testing.T) {
 	s := newStack(t, backends[0], "WXLOGIN_METRICS_ADDR=")
-	if strings.Contains(s.process.output(), "metrics_addr") {
-		t.Errorf("metrics listener started:\n%s", s.process.output())
-	}
-	if _, err := http.Get(s.ops + "/metrics"); err == nil {
-		t.Errorf("metrics served on %s", s.ops)
+	if s.ops != "" {
+		t.Errorf("a metrics listener started on %s", s.ops)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -68,7 +69,7 @@ type stack struct {
 	t      *testing.T
 	env    []string
 	public string
-	// ops is the base URL of the metrics listener.
+	// ops is the base URL of the metrics listener, if one runs.
 	ops     string
 	sim     string
 	dbURL   string
@@ -115,14 +116,14 @@ var backends = []backend{
 func newStack(t *testing.T, b backend, env ...string) *stack {
 	t.Helper()
 	s := &stack{t: t}
-	port, opsPort := freePort(t), freePort(t)
-	s.public, s.ops = "http://127.0.0.1:"+port, "http://127.0.0.1:"+opsPort
+	port := freePort(t)
+	s.public = "http://127.0.0.1:" + port
 	s.sim = s.startSimulator()
 	dbURL, extra := b.setup(t, s)
 	s.dbURL = dbURL
 	s.env = append([]string{
 		"WXLOGIN_HTTP_ADDR=127.0.0.1:" + port,
-		"WXLOGIN_METRICS_ADDR=127.0.0.1:" + opsPort,
+		"WXLOGIN_METRICS_ADDR=127.0.0.1:0",
 		"WXLOGIN_PUBLIC_URL=" + s.public,
 		"WXLOGIN_DATA_DIR=" + t.TempDir(),
 		"WXLOGIN_DATABASE_URL=" + dbURL,
@@ -137,9 +138,16 @@ func newStack(t *testing.T, b backend, env ...string) *stack {
 			"-mode", a.mode, "-scope", "snsapi_userinfo", "-open-platform", openPlatform, "-redirect-uri", redirectURI)
 	}
 	s.process = s.start([]string{"serve"}, "listening")
+	if m := metricsAddr.FindStringSubmatch(s.process.match); m != nil {
+		s.ops = "http://" + m[1]
+	}
 	s.waitHealthy()
 	return s
 }
+
+// metricsAddr finds where the metrics listener listens in wxlogin's
+// "listening" log line.
+var metricsAddr = regexp.MustCompile(`"metrics_addr":"([^"]+)"`)
 
 func freePort(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
