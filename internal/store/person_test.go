@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/wxlogin/wxlogin/internal/reports"
+	"github.com/wxlogin/wxlogin/internal/store"
 	"github.com/wxlogin/wxlogin/tenants"
 	"github.com/wxlogin/wxlogin/tenants/tenantstest"
 )
@@ -300,5 +304,34 @@ func TestPersonRollups(t *testing.T) {
 		concurrentLogins(8, 20)
 		check("at the end")
 		rebuilt("at the end")
+		backfill(t, db)
+		check("after the migration's backfill")
 	})
+}
+
+// backfill empties the report rollups and makes them again with the
+// statements of the migration that introduced them, as it did for the
+// rows that existed then.
+func backfill(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	dir := map[string]string{store.DialectPostgres: "postgres", store.DialectSQLite: "sqlite"}[db.Dialect()]
+	up, err := os.ReadFile(filepath.Join("..", "..", "migrations", dir, "20261127000001_report_rollups.tx.up.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	statements := []string{"DELETE FROM persons", "UPDATE login_events SET person_prev_at = NULL, account_prev_at = NULL"}
+	for s := range strings.SplitSeq(string(up), "--bun:split") {
+		if s = strings.TrimSpace(s); strings.HasPrefix(s, "INSERT") || strings.HasPrefix(s, "UPDATE") {
+			statements = append(statements, s)
+		}
+	}
+	if len(statements) != 4 {
+		t.Fatalf("the migration has %d backfill statements, want 2", len(statements)-2)
+	}
+	for _, s := range statements {
+		if err := db.Exec(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
 }

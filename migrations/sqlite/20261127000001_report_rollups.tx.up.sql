@@ -17,6 +17,12 @@ CREATE TABLE persons (
 
 --bun:split
 
+-- Persons by the accounts they are in, read in order: the overlap report
+-- and the summary's counts of persons.
+CREATE INDEX persons_accounts_idx ON persons (tenant_id, accounts);
+
+--bun:split
+
 -- Each login event knows the login before it of the same person
 -- (person_prev_at) and of the same identity (account_prev_at): a person is
 -- active in a window once, at its first login in it, the one whose
@@ -46,9 +52,13 @@ CREATE INDEX identities_app_unionid_idx ON identities (tenant_id, app_id, unioni
 --bun:split
 
 INSERT INTO persons (tenant_id, person, accounts, last_login_at)
-SELECT tenant_id, COALESCE(unionid, 'i:' || id), group_concat(app_id, ' ' ORDER BY app_id), MAX(last_login_at)
-FROM identities
-GROUP BY tenant_id, COALESCE(unionid, 'i:' || id);
+SELECT pa.tenant_id, pa.person, group_concat(pa.app_id, ' ' ORDER BY pa.app_id), MAX(pa.last_login_at)
+FROM (
+    SELECT tenant_id, COALESCE(unionid, 'i:' || id) AS person, app_id, MAX(last_login_at) AS last_login_at
+    FROM identities
+    GROUP BY tenant_id, COALESCE(unionid, 'i:' || id), app_id
+) AS pa
+GROUP BY pa.tenant_id, pa.person;
 
 --bun:split
 
