@@ -63,6 +63,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		t.Fatalf("failing callback: %d with X-Request-Id %q", resp.StatusCode, resp.Header.Get("X-Request-Id"))
 	}
 
+	s.process.stop(t) // all of the log is in
 	logs := s.process.output()
 	for _, want := range []string{`"level":"WARN","msg":"login callback failed","request_id":"req-e2e-42"`, `"route":"/t/:tenant/oauth/token"`} {
 		if !strings.Contains(logs, want) {

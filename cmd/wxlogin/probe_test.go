@@ -83,6 +83,7 @@ func TestReadyz(t *testing.T) {
 			s.awaitReady()
 		})
 	}
+	s.process.stop(t) // all of the log is in
 	if out := s.process.output(); !strings.Contains(out, `"msg":"readiness check failed","check":"database"`) {
 		t.Errorf("failed checks are not logged:\n%s", out)
 	}

@@ -196,7 +196,8 @@ type process struct {
 	match string
 	mu    sync.Mutex
 	log   strings.Builder
-	// exited is closed once the process has exited, with err its status.
+	// exited is closed once the process has exited and all its output is
+	// in log, with err its status.
 	exited chan struct{}
 	err    error
 }
@@ -213,8 +214,9 @@ func (s *stack) start(args []string, ready string) *process {
 		s.t.Fatal(err)
 	}
 	found := make(chan string, 1)
-	go p.scan(pr, ready, found)
-	go func() { p.err = p.cmd.Wait(); _ = pw.Close(); close(p.exited) }()
+	scanned := make(chan struct{})
+	go func() { p.scan(pr, ready, found); close(scanned) }()
+	go func() { p.err = p.cmd.Wait(); _ = pw.Close(); <-scanned; close(p.exited) }()
 	s.t.Cleanup(func() { p.stop(s.t) })
 	select {
 	case p.match = <-found:
