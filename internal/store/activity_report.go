@@ -12,27 +12,24 @@ import (
 	"github.com/wxlogin/wxlogin/internal/reports"
 )
 
-// activitySQL counts, per bucket and account, the tenant's logins, and
-// how many of them were the first of their identity (new persons of the
-// account), the first of their person (new persons of the tenant), and the
-// first in the bucket of their identity and of their person (active
-// persons). %s is the buckets table b(idx, start_at, end_at); ?0 is the
-// tenant and ?1 its accounts. It reads the events' index a bucket and an
-// account at a time.
-const activitySQL = `
-WITH b(idx, start_at, end_at) AS (
-	VALUES %s
-)
-SELECT b.idx, e.app_id, COUNT(*) AS logins,
+// bucketLoginsSQL counts, in one bucket of time [?%[2]d, ?%[3]d) and per
+// account, the tenant's (?0) logins in its accounts (?1), and how many of
+// them were the first of their identity (new persons of the account), the
+// first of their person (new persons of the tenant), and the first in the
+// bucket of their identity and of their person (active persons). It reads
+// the events' index an account at a time, in time order, so the database
+// streams the counts without sorting the events.
+const bucketLoginsSQL = `
+SELECT %[1]d AS idx, e.app_id, COUNT(*) AS logins,
 	COUNT(*) FILTER (WHERE e.account_prev_at IS NULL) AS new_persons,
-	COUNT(*) FILTER (WHERE e.account_prev_at IS NULL OR e.account_prev_at < b.start_at) AS active_persons,
+	COUNT(*) FILTER (WHERE e.account_prev_at IS NULL OR e.account_prev_at < ?%[2]d) AS active_persons,
 	COUNT(*) FILTER (WHERE e.person_prev_at IS NULL) AS new_in_tenant,
-	COUNT(*) FILTER (WHERE e.person_prev_at IS NULL OR e.person_prev_at < b.start_at) AS active_in_tenant
-FROM b
-JOIN login_events AS e ON e.tenant_id = ?0 AND e.app_id IN (?1) AND e.at >= b.start_at AND e.at < b.end_at
-GROUP BY b.idx, e.app_id`
+	COUNT(*) FILTER (WHERE e.person_prev_at IS NULL OR e.person_prev_at < ?%[2]d) AS active_in_tenant
+FROM login_events AS e
+WHERE e.tenant_id = ?0 AND e.app_id IN (?1) AND e.at >= ?%[2]d AND e.at < ?%[3]d
+GROUP BY e.app_id`
 
-type activityRow struct {
+type bucketLoginsRow struct {
 	Idx            int    `bun:"idx"`
 	AppID          string `bun:"app_id"`
 	Logins         int64  `bun:"logins"`
@@ -42,34 +39,37 @@ type activityRow struct {
 	ActiveInTenant int64  `bun:"active_in_tenant"`
 }
 
+// bucketLogins counts the logins of the tenant's accounts appIDs in the
+// buckets [bounds[i], bounds[i+1]): one row per bucket and account with
+// logins. One statement, a UNION ALL of one query per bucket (SQLite allows
+// 500, more than reports.MaxBuckets).
+func bucketLogins(ctx context.Context, tx bun.Tx, tenantID string, appIDs []string, bounds []time.Time) ([]bucketLoginsRow, error) {
+	queries := make([]string, len(bounds)-1)
+	args := []any{tenantID, bun.In(appIDs)}
+	for i := range queries {
+		queries[i] = fmt.Sprintf(bucketLoginsSQL, i, len(args), len(args)+1)
+		args = append(args, bounds[i], bounds[i+1])
+	}
+	var rows []bucketLoginsRow
+	err := tx.NewRaw(strings.Join(queries, "\nUNION ALL"), args...).Scan(ctx, &rows)
+	return rows, err
+}
+
 // Activity implements reports.Store.
 func (db *DB) Activity(ctx context.Context, tenantID string, q reports.ActivityQuery) (reports.Activity, error) {
 	if err := q.Validate(); err != nil {
 		return reports.Activity{}, fmt.Errorf("store: activity report: %w", err)
 	}
 	starts := q.Buckets()
-	ends := append(starts[1:len(starts):len(starts)], q.Next(starts[len(starts)-1]))
-	// PostgreSQL reads the bounds, literals in VALUES, as text unless told.
-	bound := "?%d"
-	if db.Dialect() == DialectPostgres {
-		bound = "CAST(?%d AS TIMESTAMPTZ)"
-	}
-	values := make([]string, len(starts))
-	args := []any{tenantID, nil} // ?1, the accounts, once read
-	for i := range starts {
-		values[i] = fmt.Sprintf("(%d, "+bound+", "+bound+")", i, len(args), len(args)+1)
-		args = append(args, starts[i], ends[i])
-	}
-	query := fmt.Sprintf(activitySQL, strings.Join(values, ", "))
+	bounds := append(slices.Clip(starts), q.Next(starts[len(starts)-1]))
 	var a reports.Activity
 	err := db.reportTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		appIDs, err := tenantAppIDs(ctx, tx, tenantID)
 		if err != nil {
 			return err
 		}
-		args[1] = bun.In(appIDs)
-		var rows []activityRow
-		if err := tx.NewRaw(query, args...).Scan(ctx, &rows); err != nil {
+		rows, err := bucketLogins(ctx, tx, tenantID, appIDs, bounds)
+		if err != nil {
 			return err
 		}
 		a = emptyActivity(appIDs, starts)

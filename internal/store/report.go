@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -19,13 +20,22 @@ import (
 // events by time.
 
 // reportTx runs the queries of one report on one snapshot of the tenant.
-// SQLite transactions are serializable by nature.
+// SQLite transactions are serializable by nature. On PostgreSQL it turns
+// JIT compilation off: the reports' plans are index range scans that its
+// cost model rates high enough to compile, and the compiling costs more
+// than it saves (a 90-day daily activity report on 5,000,000 logins took
+// 1.0 s with it, 0.7 s without).
 func (db *DB) reportTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	var opts *sql.TxOptions
-	if db.Dialect() == DialectPostgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	if db.Dialect() == DialectSQLite {
+		return db.bun.RunInTx(ctx, nil, fn)
 	}
-	return db.bun.RunInTx(ctx, opts, fn)
+	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	return db.bun.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL jit = off"); err != nil {
+			return err
+		}
+		return fn(ctx, tx)
+	})
 }
 
 // tenantAppIDs returns the AppIDs of the tenant's accounts, in order.
@@ -71,26 +81,6 @@ type identityCountRow struct {
 	WithUnionID int64  `bun:"with_unionid"`
 }
 
-type windowLoginsRow struct {
-	AppID string `bun:"app_id"`
-	// Logins in the window, and how many of them were the first in the
-	// window of their identity (ActivePersons) and of their person
-	// (ActiveInTenant).
-	Logins         int64 `bun:"logins"`
-	ActivePersons  int64 `bun:"active_persons"`
-	ActiveInTenant int64 `bun:"active_in_tenant"`
-}
-
-// windowLoginsSQL counts the tenant's logins in [?1, ?2) in its accounts
-// ?3, reading the events' index an account at a time.
-const windowLoginsSQL = `
-SELECT e.app_id, COUNT(*) AS logins,
-	COUNT(*) FILTER (WHERE e.account_prev_at IS NULL OR e.account_prev_at < ?1) AS active_persons,
-	COUNT(*) FILTER (WHERE e.person_prev_at IS NULL OR e.person_prev_at < ?1) AS active_in_tenant
-FROM login_events AS e
-WHERE e.tenant_id = ?0 AND e.app_id IN (?3) AND e.at >= ?1 AND e.at < ?2
-GROUP BY e.app_id`
-
 // Summary implements reports.Store.
 func (db *DB) Summary(ctx context.Context, tenantID string, w reports.Window) (reports.Summary, error) {
 	var s reports.Summary
@@ -132,8 +122,8 @@ func (db *DB) Summary(ctx context.Context, tenantID string, w reports.Window) (r
 			}
 			s.Total.Persons += g.Persons
 		}
-		var logins []windowLoginsRow
-		if err := tx.NewRaw(windowLoginsSQL, tenantID, w.From, w.To, bun.In(appIDs)).Scan(ctx, &logins); err != nil {
+		logins, err := bucketLogins(ctx, tx, tenantID, appIDs, []time.Time{w.From, w.To})
+		if err != nil {
 			return err
 		}
 		for _, r := range logins {
