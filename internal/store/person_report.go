@@ -38,9 +38,11 @@ ORDER BY page.unionid, i.app_id, i.openid`
 // Conditions of personsSQL, with their arguments from ?2 on.
 const (
 	personsAfter     = "g.unionid > ?2"
-	personsInAccount = personsAfter + ` AND g.unionid IN (
-		SELECT a.unionid FROM identities AS a
-		WHERE a.tenant_id = ?0 AND a.app_id = ?3 AND a.unionid IS NOT NULL)`
+	personsInAccount = `g.unionid IN (
+		SELECT DISTINCT a.unionid FROM identities AS a
+		WHERE a.tenant_id = ?0 AND a.app_id = ?3 AND a.unionid > ?2
+		ORDER BY a.unionid
+		LIMIT ?1)`
 	personsOne = "g.unionid = ?2"
 )
 
