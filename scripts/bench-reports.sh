@@ -18,6 +18,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 
 databases=${BENCH_REPORT_DATABASES:-postgres sqlite}
 identities=${BENCH_REPORT_IDENTITIES:-1000000}
@@ -25,7 +27,7 @@ events=${BENCH_REPORT_EVENTS:-5000000}
 runs=${BENCH_REPORT_RUNS:-5}
 
 tenant=reports
-appids=(wxreport000000001 wxreport000000002 wxreport000000003 wxreport000000004 wxreport000000005)
+appids=(wxreport0000000001 wxreport0000000002 wxreport0000000003 wxreport0000000004 wxreport0000000005)
 out=out/bench-reports
 report=out/bench-reports.md
 
@@ -44,20 +46,6 @@ cleanup() {
   if [ -n "$svc" ]; then scripts/services.sh stop "$svc"; fi
 }
 trap cleanup EXIT
-
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "no free port found" >&2; return 1
-}
-
-# setup CMD...: runs a setup command, logging to $dir/setup.log.
-setup() {
-  "$@" >>"$dir/setup.log" 2>&1 || { cat "$dir/setup.log" >&2; echo "bench: $* failed" >&2; return 1; }
-}
 
 # get NAME PATH [CURL_ARGS...]: times one request; appends its milliseconds
 # to $dir/NAME.ms; fails unless it answers 200.
@@ -87,21 +75,12 @@ measure() {
   rows+="| $db | $name | \`$path\` | $stats |"$'\n'
 }
 
-# sample_rss PID FILE: every 100 ms, writes the largest VmRSS (KiB) seen.
-sample_rss() {
-  local max=0 kb
-  while kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null) && [ -n "$kb" ]; do
-    if ((kb > max)); then max=$kb; echo "$max" >"$2.tmp" && mv "$2.tmp" "$2"; fi
-    sleep 0.1
-  done
-}
-
 # export_persons: streams every person as CSV and adds its row.
 export_persons() {
   local sampler before ms persons mib
   before=$(awk '/^VmRSS:/ {print $2}' "/proc/$wx_pid/status")
   echo 0 >"$dir/export.rss"
-  sample_rss "$wx_pid" "$dir/export.rss" &
+  sample_rss "$wx_pid" "$dir/export.rss" 0.1 &
   sampler=$!
   ms=$(curl -sS -o "$dir/persons.csv" -w '%{time_total}' -H "Authorization: Bearer $key" -H 'Accept: text/csv' \
     "$base/v1/tenants/$tenant/reports/persons" | awk '{printf "%.1f", $1 * 1000}')
@@ -134,7 +113,7 @@ bench_db() {
   setup env "${wxenv[@]}" bin/wxlogin migrate up
   setup env "${wxenv[@]}" bin/wxlogin tenant create -id "$tenant" -name "Reports bench"
   for a in "${appids[@]}"; do
-    setup env "${wxenv[@]}" WXLOGIN_APP_SECRET="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" bin/wxlogin account create \
+    WXLOGIN_APP_SECRET="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" setup env "${wxenv[@]}" bin/wxlogin account create \
       -tenant "$tenant" -appid "$a" -name "$a" -mode live -redirect-uri https://reports.example/cb -open-platform reports
   done
   key=$(env "${wxenv[@]}" bin/wxlogin apikey create -tenant "$tenant" -name bench-viewer -role viewer 2>>"$dir/setup.log")

@@ -22,6 +22,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 
 databases=${BENCH_DATABASES:-sqlite postgres}
 levels=${BENCH_CONCURRENCY:-16 64}
@@ -56,17 +58,6 @@ cleanup() {
   if [ -n "$svc" ]; then scripts/services.sh stop "$svc"; fi
 }
 trap cleanup EXIT
-
-# free_port: a free port below Linux's ephemeral range (32768 on), so that
-# no outgoing connection takes it before the server binds it.
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "no free port found" >&2; return 1
-}
 
 # start_bg LOG CMD...: runs CMD in the background with its output in LOG;
 # its PID is in $last_pid.
@@ -121,15 +112,6 @@ cpu_ticks() {
     "$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)"
 }
 
-# sample_rss PID FILE: every 200 ms, writes the largest VmRSS (KiB) seen.
-sample_rss() {
-  local max=0 kb
-  while kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null) && [ -n "$kb" ]; do
-    if ((kb > max)); then max=$kb; echo "$max" >"$2.tmp" && mv "$2.tmp" "$2"; fi
-    sleep 0.2
-  done
-}
-
 # pg_counters: sessions opened and transactions ended (each statement
 # outside a transaction is one) in the database so far; "- -" without
 # PostgreSQL.
@@ -146,11 +128,6 @@ pg_counters() {
 # connections to it that their client closed in the last minute.
 time_wait() {
   ss -Htan state time-wait dst "127.0.0.1:$1" | wc -l
-}
-
-# setup CMD...: runs a setup command, logging to $dir/setup.log.
-setup() {
-  "$@" >>"$dir/setup.log" 2>&1 || { cat "$dir/setup.log" >&2; echo "bench: $* failed" >&2; return 1; }
 }
 
 # row_counts: rows of the tables a login writes to, after the runs.
@@ -185,7 +162,7 @@ wxlogin_log() {
 run_level() {
   local c=$1 json=$dir/loadgen-$c.json rss=$dir/rss-$c sampler t0 t1 before after log_from pg_before pg
   echo 0 >"$rss"
-  sample_rss "$wx_pid" "$rss" &
+  sample_rss "$wx_pid" "$rss" 0.2 &
   sampler=$!
   log_from=$(($(wc -l <"$dir/wxlogin.log") + 1))
   pg_before=$(pg_counters)
@@ -267,7 +244,7 @@ bench_db() {
   setup env "${wxenv[@]}" bin/wxlogin migrate up
   setup env "${wxenv[@]}" bin/wxlogin tenant create -id "$tenant" -name "Bench tenant"
   for i in 0 1; do
-    setup env "${wxenv[@]}" WXLOGIN_APP_SECRET="${secrets[$i]}" bin/wxlogin account create -tenant "$tenant" \
+    WXLOGIN_APP_SECRET="${secrets[$i]}" setup env "${wxenv[@]}" bin/wxlogin account create -tenant "$tenant" \
       -appid "${appids[$i]}" -name "Bench account $((i + 1))" -mode live -redirect-uri "$redirect" -open-platform bench-platform
   done
   start_bg "$dir/wxlogin.log" env "${wxenv[@]}" bin/wxlogin serve
