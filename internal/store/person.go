@@ -15,16 +15,20 @@ import (
 // event the previous login of its person and of its identity. A person is
 // an identity's unionid, or the identity itself when it has none.
 
+// ownPerson prefixes the ID of an identity without unionid to make its
+// person: WeChat's unionids never contain a colon.
+const ownPerson = "i:"
+
 // personKey is the SQL expression of the person an identity row (aliased
 // i) belongs to: its unionid, or the identity itself when it has none.
-const personKey = "COALESCE(i.unionid, 'i:' || i.id)"
+const personKey = "COALESCE(i.unionid, '" + ownPerson + "' || i.id)"
 
-// identityPerson is personKey in Go.
-func identityPerson(r *identityRow) string {
-	if r.UnionID != "" {
-		return r.UnionID
+// personOf is personKey in Go.
+func personOf(unionID, identityID string) string {
+	if unionID != "" {
+		return unionID
 	}
-	return "i:" + r.ID
+	return ownPerson + identityID
 }
 
 type personRow struct {
@@ -57,7 +61,7 @@ func (r *personRow) withAccount(appID string) string {
 // is older than the person's last — the login's event, which the caller
 // inserts next, must be followed by relinkPersons of the persons returned.
 func recordPersonLogin(ctx context.Context, tx bun.Tx, ident *identityRow, at time.Time) (prev *time.Time, relink []string, err error) {
-	key := identityPerson(ident)
+	key := personOf(ident.UnionID, ident.ID)
 	p := personRow{TenantID: ident.TenantID, Person: key, Accounts: ident.AppID, LastLoginAt: at}
 	err = tx.NewInsert().Model(&p).
 		On("CONFLICT (tenant_id, person) DO UPDATE").
@@ -101,10 +105,7 @@ func previousPerson(ctx context.Context, tx bun.Tx, ident *identityRow) (string,
 	if err != nil {
 		return "", err
 	}
-	if last.UnionID != "" {
-		return last.UnionID, nil
-	}
-	return "i:" + ident.ID, nil
+	return personOf(last.UnionID, ident.ID), nil
 }
 
 // personAccountsSQL aggregates AppIDs (pa.app_id) into a persons row's
@@ -157,7 +158,7 @@ func relinkPersons(ctx context.Context, idb bun.IDB, tenantID string, persons []
 	for batch := range slices.Chunk(persons, relinkBatch) {
 		var unionIDs, ids []string
 		for _, p := range batch {
-			if id, ok := strings.CutPrefix(p, "i:"); ok {
+			if id, ok := strings.CutPrefix(p, ownPerson); ok {
 				ids = append(ids, id)
 			} else {
 				unionIDs = append(unionIDs, p)
