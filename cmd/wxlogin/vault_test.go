@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -58,8 +59,8 @@ func TestVaultAppRole(t *testing.T) {
 
 // TestVaultOutageServesCachedSecrets: while Vault is away, logins to an
 // account whose AppSecret wxlogin read before go on from its cache, past
-// the cache's TTL; an account never read gets the 503 page; when Vault
-// returns, both work.
+// the cache's TTL, and wxlogin stays ready; an account never read gets the
+// 503 page; when Vault returns, both work.
 func TestVaultOutageServesCachedSecrets(t *testing.T) {
 	const ttl = time.Second
 	s := newStack(t, backends[1], "WXLOGIN_SECRET_CACHE_TTL="+ttl.String(), "WXLOGIN_SECRET_MAX_STALE=10m")
@@ -71,6 +72,9 @@ func TestVaultOutageServesCachedSecrets(t *testing.T) {
 	s.loginAs(ctx, newBrowser(), appA, "bob", "snsapi_base")
 	if !strings.Contains(s.process.output(), "secret store unavailable; serving the last value read") {
 		t.Errorf("no warning that a stale secret was served:\n%s", s.process.output())
+	}
+	if status, _, body := s.readyz(s.public); status != http.StatusOK {
+		t.Errorf("/readyz while Vault is away and cached secrets are served: %d %s", status, body)
 	}
 	br := newBrowser()
 	p, err := br.Get(ctx, s.loginURL(appB, "snsapi_base", "never-seen", opaque.New("", 32)))

@@ -35,7 +35,8 @@ type CacheConfig struct {
 // value read is served instead, until MaxStale past its TTL, and the store
 // is tried again at most once per TTL; past MaxStale the read fails with
 // ErrUnavailable. Any other failure (ErrNotFound, a refusal) drops the
-// last value. A Put or Delete through the returned Store forgets the path
+// last value. Ping succeeds while some value may still be served that way.
+// A Put or Delete through the returned Store forgets the path
 // at once. Concurrent misses on one path make a single call to store.
 // Callers get their own copy of Data. A TTL <= 0 returns store unchanged.
 func Cached(store Store, cfg CacheConfig) Store {
@@ -101,7 +102,24 @@ func (c *cached) Delete(ctx context.Context, path string) error {
 	return c.store.Delete(ctx, path)
 }
 
-func (c *cached) Ping(ctx context.Context) error { return c.store.Ping(ctx) }
+// Ping implements Store: the store answers, or it is unavailable but a
+// value read before may still be served. So a replica keeps reporting
+// ready through a short outage of the store, for as long as it can serve
+// the accounts it has seen.
+func (c *cached) Ping(ctx context.Context) error {
+	err := c.store.Ping(ctx)
+	if !errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	newest := c.newest()
+	now := c.cfg.Now()
+	if newest.IsZero() || now.After(c.staleUntil(read{at: newest})) {
+		return err
+	}
+	c.cfg.Logger.Warn("secret store unavailable; serving the values read before",
+		slog.Duration("newest_age", now.Sub(newest).Round(time.Second)), slog.String("error", err.Error()))
+	return nil
+}
 
 func (c *cached) get(ctx context.Context, key cacheKey, load func(context.Context) (Secret, error)) (Secret, error) {
 	r, err := c.memo.Get(ctx, key, c.loader(key, load))
@@ -169,6 +187,20 @@ func (c *cached) remember(key cacheKey, r read) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.last[key] = r
+}
+
+// newest is the time of the newest read that may be served stale; zero
+// when there is none.
+func (c *cached) newest() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var newest time.Time
+	for _, r := range c.last {
+		if r.at.After(newest) {
+			newest = r.at
+		}
+	}
+	return newest
 }
 
 func (c *cached) drop(key cacheKey) {

@@ -55,11 +55,14 @@ func wantUnavailable(t *testing.T, what string, err error) {
 
 // TestCachedServesStaleWhileVaultIsDown: while Vault is unreachable, a
 // secret read before is served for up to MaxStale past its TTL, with a
-// warning; one never read fails; past MaxStale the read fails too; when
-// Vault is back, reads are fresh again.
+// warning, and Ping succeeds; one never read fails; past MaxStale the read
+// and Ping fail too; when Vault is back, reads are fresh again.
 func TestCachedServesStaleWhileVaultIsDown(t *testing.T) {
 	st := newStaleSetup(t, staleMaxStale)
 	ctx := context.Background()
+	st.proxy.SetDown(true)
+	wantUnavailable(t, "Ping while down before any read", st.cache.Ping(ctx))
+	st.proxy.SetDown(false)
 	mustPut(t, st.cache, "seen", secretValue)
 	mustGet(t, st.cache, "seen")
 	mustPut(t, st.vault, "unseen", "other")
@@ -81,9 +84,13 @@ func TestCachedServesStaleWhileVaultIsDown(t *testing.T) {
 	if got := mustGet(t, st.cache, "seen"); got != secretValue {
 		t.Errorf("Get at max stale = %q, want the last value", got)
 	}
+	if err := st.cache.Ping(ctx); err != nil {
+		t.Errorf("Ping at max stale = %v, want nil: what was read is still served", err)
+	}
 	st.clock.Advance(time.Nanosecond)
 	_, err = st.cache.Get(ctx, "seen")
 	wantUnavailable(t, "Get past max stale", err)
+	wantUnavailable(t, "Ping past max stale", st.cache.Ping(ctx))
 	if err != nil && !strings.Contains(err.Error(), "max stale") {
 		t.Errorf("Get past max stale = %v, want it to say so", err)
 	}
@@ -100,7 +107,8 @@ func TestCachedServesStaleWhileVaultIsDown(t *testing.T) {
 }
 
 // TestCachedServesNothingStale: what the store answered for (a deletion),
-// or a cache without MaxStale, is never served once Vault is down.
+// or a cache without MaxStale, is never served once Vault is down, and
+// Ping says the store is unavailable.
 func TestCachedServesNothingStale(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -128,6 +136,7 @@ func TestCachedServesNothingStale(t *testing.T) {
 			st.clock.Advance(staleTTL)
 			_, err := st.cache.Get(context.Background(), "seen")
 			wantUnavailable(t, "Get while down", err)
+			wantUnavailable(t, "Ping while down, with nothing to serve", st.cache.Ping(context.Background()))
 		})
 	}
 }
