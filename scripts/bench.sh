@@ -263,7 +263,7 @@ bench_db() {
     echo "- wxlogin exited $(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN {printf "%.1f", t1 - t0}') s after SIGTERM, with status $stopped_rc"
     echo "- rows after the runs: $(row_counts)"
     if [ "$db" = postgres ]; then
-      echo "- PostgreSQL: $(psql -X -At "$WXLOGIN_TEST_POSTGRES_URL" -c "select 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit') || ', full_page_writes=' || current_setting('full_page_writes')")"
+      echo "- PostgreSQL: $(psql -X -At "$WXLOGIN_TEST_POSTGRES_URL" -c "select 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit') || ', full_page_writes=' || current_setting('full_page_writes') || ', shared_buffers=' || current_setting('shared_buffers')")"
     fi
     echo "- emulator log: $(grep -vc 'listening on' "$dir/emulator.log" || true) lines besides the start"
     awk '!/listening on/ && n++ < 5 {print "    " $0}' "$dir/emulator.log"
