@@ -16,6 +16,7 @@ import (
 	"github.com/wxlogin/wxlogin/internal/reports"
 	"github.com/wxlogin/wxlogin/internal/token"
 	"github.com/wxlogin/wxlogin/internal/wechatsim"
+	"github.com/wxlogin/wxlogin/sdk"
 )
 
 // Deps are the services the HTTP layer calls.
@@ -66,8 +67,10 @@ func New(d Deps) (http.Handler, error) {
 	t := r.Group("/t/:tenant")
 	t.GET("/wechat/:appid/login", h.start)
 	t.GET("/wechat/:appid/callback", h.callback)
-	t.POST("/oauth/token", h.token)
-	t.GET("/.well-known/jwks.json", h.jwks)
+	t.POST("/oauth/token", h.tokenCORS, h.token)
+	t.OPTIONS("/oauth/token", h.tokenCORS, tokenPreflight)
+	t.GET("/.well-known/jwks.json", publicCORS, h.jwks)
+	r.GET(sdk.Path, publicCORS, gin.WrapF(sdk.Serve))
 
 	if d.Sandbox != nil {
 		host := publicHost(d.Login.PublicURL)

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what wxlogin's tests need on a Debian machine when it is missing:
-# PostgreSQL's server binaries (initdb, pg_ctl). Go and Node.js come with
-# the machine; scripts/test.sh installs the pinned Node tools and builds the
-# Vault dev binary from Go modules.
+# PostgreSQL's server binaries (initdb, pg_ctl), and Debian's Chromium with a
+# CJK font for the browser test (nothing downloads a browser of its own). Go
+# and Node.js come with the machine; scripts/test.sh installs the pinned Node
+# tools and builds the Vault dev binary from Go modules.
 set -euo pipefail
 need=()
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "missing packages ${need[*]}; install them as root" >&2; exit 1; fi
   export DEBIAN_FRONTEND=noninteractive

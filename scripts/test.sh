@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test of wxlogin against real services: starts PostgreSQL and a
-# Vault dev server (scripts/services.sh), runs the checks and the Go tests
-# with the race detector, and stops the services again, whatever happens.
+# Runs every test of wxlogin against real services: installs missing Debian
+# packages (scripts/install-deps.sh), starts PostgreSQL and a Vault dev
+# server (scripts/services.sh), runs the checks and the Go tests with the
+# race detector (the browser test among them, in headless Chromium), and
+# stops the services again, whatever happens.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+# PostgreSQL and Chromium from Debian when missing (as root).
+scripts/install-deps.sh
 svc=$(mktemp -d /tmp/wxlogin-test.XXXXXX)
 trap 'scripts/services.sh stop "$svc"' EXIT
 scripts/services.sh start "$svc"
@@ -19,6 +23,9 @@ if [ -n "$unformatted" ]; then
 fi
 # Node tools pinned in package-lock.json (Redocly CLI lints openapi.yaml).
 [ -d node_modules ] || npm ci --no-audit --no-fund
+# The browser test's playwright-core (e2e/browser/package-lock.json); it
+# drives /usr/bin/chromium and downloads no browser.
+[ -d e2e/browser/node_modules ] || (cd e2e/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 npx --no-install redocly lint openapi.yaml
 go vet ./...
 # The Helm chart's tests: a module of its own, keeping Helm out of wxlogin's dependencies.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/wxlogin/wxlogin/internal/demo"
@@ -36,7 +37,7 @@ func (a *app) runDemo(ctx context.Context, env *environment) error {
 		return err
 	}
 	app := &demo.App{PublicURL: a.cfg.PublicURL, TenantID: demoTenant, Accounts: demoAccounts, HTTP: &http.Client{Timeout: 10 * time.Second}}
-	if err := a.ensureDemo(ctx, app.RedirectURI()); err != nil {
+	if err := a.ensureDemo(ctx, app.RedirectURIs()); err != nil {
 		return err
 	}
 	extra := map[string]http.Handler{demo.Prefix: app.Handler()}
@@ -54,8 +55,10 @@ Stop with Ctrl-C.
 	})
 }
 
-// ensureDemo creates the demo tenant and accounts unless they exist.
-func (a *app) ensureDemo(ctx context.Context, redirectURI string) error {
+// ensureDemo creates the demo tenant and accounts unless they exist, and
+// makes the accounts allowlist the demo's redirect URIs (a data directory
+// made by an older wxlogin may lack one).
+func (a *app) ensureDemo(ctx context.Context, redirectURIs []string) error {
 	_, err := a.tenants.CreateTenant(ctx, tenants.Tenant{ID: demoTenant, Name: "wxlogin demo"})
 	if err != nil && !errors.Is(err, tenants.ErrConflict) {
 		return err
@@ -63,11 +66,24 @@ func (a *app) ensureDemo(ctx context.Context, redirectURI string) error {
 	for _, d := range demoAccounts {
 		_, err := a.tenants.CreateAccount(ctx, tenants.Account{
 			TenantID: demoTenant, AppID: d.AppID, Name: d.Name, Mode: tenants.ModeSandbox,
-			DefaultScope: tenants.ScopeBase, RedirectURIs: []string{redirectURI}, OpenPlatformID: demoPlatform,
+			DefaultScope: tenants.ScopeBase, RedirectURIs: redirectURIs, OpenPlatformID: demoPlatform,
 		}, opaque.Hex(16))
-		if err != nil && !errors.Is(err, tenants.ErrConflict) {
+		if errors.Is(err, tenants.ErrConflict) {
+			err = a.allowDemoRedirects(ctx, d.AppID, redirectURIs)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func (a *app) allowDemoRedirects(ctx context.Context, appID string, redirectURIs []string) error {
+	acct, err := a.tenants.Store.GetAccount(ctx, demoTenant, appID)
+	if err != nil || !slices.ContainsFunc(redirectURIs, func(u string) bool { return !acct.AllowsRedirect(u) }) {
+		return err
+	}
+	acct.RedirectURIs = redirectURIs
+	_, err = a.tenants.UpdateAccount(ctx, acct)
+	return err
 }

@@ -17,13 +17,7 @@ var cellPattern = regexp.MustCompile(`id="(openid|unionid|nickname)">([^<]*)<`)
 // person would: the demo page shows the verified openid and unionid, one
 // unionid across both demo accounts.
 func TestDemo(t *testing.T) {
-	port := freePort(t)
-	s := &stack{t: t, public: "http://127.0.0.1:" + port}
-	s.env = []string{"WXLOGIN_HTTP_ADDR=127.0.0.1:" + port, "WXLOGIN_METRICS_ADDR=127.0.0.1:0", "WXLOGIN_PUBLIC_URL=" + s.public, "WXLOGIN_DATA_DIR=" + t.TempDir()}
-	p := s.start([]string{"demo"}, "Stop with Ctrl-C.")
-	if out := p.output(); !strings.Contains(out, "Open "+s.public+"/demo/ in a browser") {
-		t.Fatalf("demo did not say where to go:\n%s", out)
-	}
+	s := startDemo(t)
 	ctx := context.Background()
 	br := browser.New(http.DefaultTransport, nil)
 	claims := func(account string) map[string]string {
@@ -59,4 +53,17 @@ func TestDemo(t *testing.T) {
 	if a["openid"] == "" || a["openid"] == b["openid"] || !strings.HasPrefix(a["unionid"], "o") || a["unionid"] != b["unionid"] || a["nickname"] == "" {
 		t.Errorf("demo claims: account A %v, account B %v; want two openids and one unionid", a, b)
 	}
+}
+
+// startDemo runs `wxlogin demo` until the test ends.
+func startDemo(t *testing.T) *stack {
+	t.Helper()
+	port := freePort(t)
+	s := &stack{t: t, public: "http://127.0.0.1:" + port}
+	s.env = []string{"WXLOGIN_HTTP_ADDR=127.0.0.1:" + port, "WXLOGIN_METRICS_ADDR=127.0.0.1:0", "WXLOGIN_PUBLIC_URL=" + s.public, "WXLOGIN_DATA_DIR=" + t.TempDir()}
+	s.process = s.start([]string{"demo"}, "Stop with Ctrl-C.")
+	if out := s.process.output(); !strings.Contains(out, "Open "+s.public+"/demo/ in a browser") {
+		t.Fatalf("demo did not say where to go:\n%s", out)
+	}
+	return s
 }

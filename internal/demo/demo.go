@@ -1,7 +1,8 @@
 // Package demo is a tiny tenant front end served by `wxlogin demo` at
 // /demo/: it starts a hosted login with PKCE, redeems the code at the token
 // endpoint over HTTP like a tenant's backend would, verifies the JWT against
-// the tenant's JWKS URL alone, and shows its claims.
+// the tenant's JWKS URL alone, and shows its claims. /demo/sdk/ does the
+// same in the browser alone with the SDK wxlogin serves (package sdk).
 package demo
 
 import (
@@ -18,6 +19,7 @@ import (
 	"github.com/wxlogin/wxlogin/internal/login"
 	"github.com/wxlogin/wxlogin/internal/opaque"
 	"github.com/wxlogin/wxlogin/internal/token"
+	"github.com/wxlogin/wxlogin/sdk"
 )
 
 // Prefix is where the demo is mounted.
@@ -25,10 +27,17 @@ const Prefix = "/demo"
 
 const cookieName = "wxlogin_demo"
 
-//go:embed demo.html
+//go:embed demo.html sdk.html app.js
 var pageFS embed.FS
 
-var pageTemplate = template.Must(template.ParseFS(pageFS, "demo.html"))
+var (
+	pageTemplate    = template.Must(template.ParseFS(pageFS, "demo.html"))
+	sdkPageTemplate = template.Must(template.ParseFS(pageFS, "sdk.html"))
+)
+
+// sdkPagePolicy is the browser-only page's Content-Security-Policy: wxlogin's
+// own, plus scripts and fetches from wxlogin's origin.
+const sdkPagePolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'none'; base-uri 'none'"
 
 // Account is an official account the demo can log in to.
 type Account struct{ AppID, Name string }
@@ -41,8 +50,13 @@ type App struct {
 	HTTP      *http.Client
 }
 
-// RedirectURI is the demo's callback, which the demo account must allowlist.
-func (a *App) RedirectURI() string { return a.PublicURL + Prefix + "/callback" }
+// RedirectURIs are the demo's callbacks, which the demo accounts must
+// allowlist: the server-side page's and the browser-only page's.
+func (a *App) RedirectURIs() []string { return []string{a.redirectURI(), a.sdkPageURL()} }
+
+func (a *App) redirectURI() string { return a.PublicURL + Prefix + "/callback" }
+
+func (a *App) sdkPageURL() string { return a.PublicURL + Prefix + "/sdk/" }
 
 // Handler serves the demo's pages.
 func (a *App) Handler() http.Handler {
@@ -50,8 +64,23 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET "+Prefix+"/{$}", a.index)
 	mux.HandleFunc("GET "+Prefix+"/start", a.start)
 	mux.HandleFunc("GET "+Prefix+"/callback", a.callback)
+	mux.HandleFunc("GET "+Prefix+"/sdk/{$}", a.sdkPage)
+	mux.HandleFunc("GET "+Prefix+"/sdk/app.js", appScript)
 	return mux
 }
+
+// sdkPage is the browser-only demo: app.js does the login with the SDK.
+func (a *App) sdkPage(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", sdkPagePolicy)
+	_ = sdkPageTemplate.Execute(w, struct {
+		Issuer, RedirectURI, SDKPath, AppScript, Home string
+		Accounts                                      []Account
+	}{a.issuer(), a.sdkPageURL(), sdk.Path, Prefix + "/sdk/app.js", Prefix + "/", a.Accounts})
+}
+
+func appScript(w http.ResponseWriter, r *http.Request) { http.ServeFileFS(w, r, pageFS, "app.js") }
 
 type view struct {
 	LoginPath string
@@ -89,7 +118,7 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
 	})
 	q := url.Values{
-		"redirect_uri": {a.RedirectURI()}, "state": {state}, "scope": {r.URL.Query().Get("scope")},
+		"redirect_uri": {a.redirectURI()}, "state": {state}, "scope": {r.URL.Query().Get("scope")},
 		"code_challenge": {login.S256(verifier)}, "code_challenge_method": {"S256"},
 	}
 	if q.Get("scope") == "" {
@@ -139,7 +168,7 @@ func (a *App) redeem(ctx context.Context, appID, code, verifier string) (token.C
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	form := url.Values{
-		"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {a.RedirectURI()},
+		"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {a.redirectURI()},
 		"code_verifier": {verifier}, "client_id": {appID},
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.issuer()+"/oauth/token", strings.NewReader(form.Encode()))

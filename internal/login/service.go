@@ -41,15 +41,18 @@ type Service struct {
 	Observer Observer
 
 	accounts *memo.Cache[accountKey, tenants.Account]
+	origins  *memo.Cache[string, map[string]bool]
 }
 
 type accountKey struct{ tenantID, appID string }
 
 // CacheAccounts keeps the accounts (and their tenant's enabled state) that
 // logins read for ttl, saving two database reads on each login step. A
-// change to an account reaches this replica within ttl.
+// change to an account reaches this replica within ttl. The origins of
+// each tenant's redirect URIs (see AllowsOrigin) are cached alike.
 func (s *Service) CacheAccounts(ttl time.Duration) {
 	s.accounts = memo.New[accountKey, tenants.Account](ttl, s.Now)
+	s.origins = memo.New[string, map[string]bool](ttl, s.Now)
 }
 
 // StartRequest is the query of GET /t/{tenant}/wechat/{appid}/login.

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// browserTestDir holds the Node side of TestBrowserLogin: playwright-core,
+// pinned in its package-lock.json, and login.test.js.
+var browserTestDir = filepath.Join("..", "..", "e2e", "browser")
+
+// chromiumPath is Debian's Chromium, which scripts/install-deps.sh installs;
+// nothing downloads a browser.
+const chromiumPath = "/usr/bin/chromium"
+
+// TestBrowserLogin runs e2e/browser/login.test.js (`node --test`) against
+// `wxlogin demo`: headless Chromium with WeChat's user agent logs in on the
+// demo's browser-only page with the SDK, through the sandbox's WeChat pages,
+// and sees openid and unionid. Screenshots of each step land in
+// out/browser/. Without Chromium, Node or the installed Node modules it
+// skips, except under CI=true, where it fails.
+func TestBrowserLogin(t *testing.T) {
+	if err := browserTestReady(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the browser test cannot run: %v", err)
+		}
+		t.Skipf("the browser test cannot run: %v (scripts/test.sh installs what it needs)", err)
+	}
+	s := startDemo(t)
+	shots, err := filepath.Abs(filepath.Join("..", "..", "out", "browser"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(shots); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", "--test", "--test-reporter=spec")
+	cmd.Dir = browserTestDir
+	cmd.Env = append(os.Environ(), "WXLOGIN_URL="+s.public, "WXLOGIN_SCREENSHOTS="+shots, "WXLOGIN_CHROMIUM="+chromiumPath)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	t.Logf("the browser test took %v; screenshots in %s\n%s", time.Since(start).Round(time.Millisecond), shots, out)
+	if err != nil {
+		t.Fatalf("node --test in e2e/browser: %v\nwxlogin's log:\n%s", err, s.process.output())
+	}
+	for _, name := range []string{"01-demo-page", "02-wechat-choose-user", "03-wechat-consent", "04-logged-in-account-a", "06-logged-in-account-b"} {
+		if _, err := os.Stat(filepath.Join(shots, name+".png")); err != nil {
+			t.Errorf("screenshot %s: %v", name, err)
+		}
+	}
+}
+
+func browserTestReady() error {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		return fmt.Errorf("no Chromium: %w", err)
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		return errors.New("no node on PATH")
+	}
+	if _, err := os.Stat(filepath.Join(browserTestDir, "node_modules", "playwright-core")); err != nil {
+		return fmt.Errorf("playwright-core is not installed in e2e/browser (npm ci there): %w", err)
+	}
+	return nil
+}
