@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -55,6 +56,13 @@ func pageFor(err error) (int, page) {
 	case errors.Is(err, login.ErrWeChatUnavailable):
 		return http.StatusServiceUnavailable, page{Title: "微信暂时无法响应", TitleEN: "WeChat is not responding", Retry: retry,
 			Text: "微信服务繁忙，请稍后再试。", TextEN: "WeChat is busy. Please try again in a moment."}
+	case errors.Is(err, login.ErrBadRequest):
+		detail := ""
+		if le != nil {
+			detail = le.Detail
+		}
+		return http.StatusBadRequest, page{Title: "登录请求有误", TitleEN: "Bad login request",
+			Text: "网站发起的登录请求不完整：" + detail, TextEN: "The site's login request is incomplete: " + detail}
 	case errors.Is(err, tenants.ErrInvalid):
 		return http.StatusBadRequest, page{Title: "请求有误", TitleEN: "Bad request", Text: err.Error(), TextEN: err.Error()}
 	}
@@ -76,8 +84,7 @@ func writeTokenError(c *gin.Context, err error) {
 	c.Header("Cache-Control", "no-store")
 	var oe *login.OAuthError
 	if !errors.As(err, &oe) {
-		c.Header("Retry-After", retryAfterSeconds)
-		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "temporarily_unavailable", "error_description": "a dependency of wxlogin is unavailable; retry shortly"})
+		writeUnavailable(c)
 		return
 	}
 	status := http.StatusBadRequest
@@ -86,6 +93,30 @@ func writeTokenError(c *gin.Context, err error) {
 		c.Header("WWW-Authenticate", `Basic realm="wxlogin"`)
 	}
 	c.JSON(status, gin.H{"error": oe.Code, "error_description": oe.Description})
+}
+
+// writeBearerError answers the userinfo endpoint (RFC 6750 §3): 401 for a
+// missing or bad access token, 403 for one without scope openid, each with
+// a WWW-Authenticate challenge.
+func writeBearerError(c *gin.Context, err error) {
+	c.Header("Cache-Control", "no-store")
+	var oe *login.OAuthError
+	if !errors.As(err, &oe) {
+		writeUnavailable(c)
+		return
+	}
+	status := http.StatusUnauthorized
+	if oe.Code == login.OAuthInsufficientScope {
+		status = http.StatusForbidden
+	}
+	c.Header("WWW-Authenticate", fmt.Sprintf(`Bearer realm="wxlogin", error=%q, error_description=%q`, oe.Code, oe.Description))
+	c.JSON(status, gin.H{"error": oe.Code, "error_description": oe.Description})
+}
+
+// writeUnavailable tells a tenant's backend that a dependency is down.
+func writeUnavailable(c *gin.Context) {
+	c.Header("Retry-After", retryAfterSeconds)
+	c.JSON(http.StatusServiceUnavailable, gin.H{"error": "temporarily_unavailable", "error_description": "a dependency of wxlogin is unavailable; retry shortly"})
 }
 
 // writeJSONError answers the JSON endpoints other than the token endpoint.

@@ -3,6 +3,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -11,7 +12,8 @@ import (
 	"github.com/wxlogin/wxlogin/internal/token"
 )
 
-// loginHandler serves the hosted login, token and JWKS endpoints.
+// loginHandler serves the hosted login, token and JWKS endpoints, and the
+// OpenID Connect endpoints (oidc_handler.go).
 type loginHandler struct {
 	login  *login.Service
 	tokens *token.Manager
@@ -57,18 +59,28 @@ func (h *loginHandler) callback(c *gin.Context) {
 	c.Redirect(http.StatusFound, to)
 }
 
-func (h *loginHandler) token(c *gin.Context) {
+// form reads the body of a token or revocation request; when it cannot,
+// it answers invalid_request and returns false.
+func (h *loginHandler) form(c *gin.Context) (url.Values, bool) {
 	if err := c.Request.ParseForm(); err != nil {
 		writeTokenError(c, &login.OAuthError{Code: login.OAuthInvalidRequest, Description: "the body must be application/x-www-form-urlencoded"})
+		return nil, false
+	}
+	return c.Request.PostForm, true
+}
+
+func (h *loginHandler) token(c *gin.Context) {
+	f, ok := h.form(c)
+	if !ok {
 		return
 	}
-	f := c.Request.PostForm
 	req := login.TokenRequest{
 		TenantID:     c.Param("tenant"),
 		GrantType:    f.Get("grant_type"),
 		Code:         f.Get("code"),
 		RedirectURI:  f.Get("redirect_uri"),
 		CodeVerifier: f.Get("code_verifier"),
+		RefreshToken: f.Get("refresh_token"),
 		ClientID:     f.Get("client_id"),
 		ClientSecret: f.Get("client_secret"),
 	}

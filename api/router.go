@@ -70,6 +70,11 @@ func New(d Deps) (http.Handler, error) {
 	t.POST("/oauth/token", h.tokenCORS, h.token)
 	t.OPTIONS("/oauth/token", h.tokenCORS, tokenPreflight)
 	t.GET("/.well-known/jwks.json", publicCORS, h.jwks)
+	t.GET("/.well-known/openid-configuration", publicCORS, h.discovery)
+	t.GET("/oauth/authorize", h.authorize)
+	t.GET("/oauth/userinfo", h.userinfo)
+	t.POST("/oauth/userinfo", h.userinfo)
+	t.POST("/oauth/revoke", h.revoke)
 	r.GET(sdk.Path, publicCORS, gin.WrapF(sdk.Serve))
 
 	if d.Sandbox != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/wxlogin/wxlogin/internal/opaque"
 	"github.com/wxlogin/wxlogin/internal/wechat"
@@ -74,7 +75,7 @@ func (s *Service) Callback(ctx context.Context, r CallbackRequest) (to string, e
 		TransactionID:  tx.ID,
 		WeChatCodeHash: opaque.Hash(r.Code),
 		Login:          login,
-		Code:           s.newCode(tx, opaque.Hash(code), ""),
+		Code:           s.newCode(tx, opaque.Hash(code), "", now),
 	})
 	switch {
 	case errors.Is(err, ErrTransactionUsed): // a duplicate callback won the race
@@ -166,7 +167,7 @@ func (s *Service) replay(ctx context.Context, tx Transaction, wechatCode string)
 		return "", &Error{Kind: ErrAlreadyUsed, RetryURL: s.retryURL(tx)}
 	}
 	code := opaque.New("", 32)
-	if err := s.Store.ReissueCode(ctx, s.newCode(tx, opaque.Hash(code), tx.IdentityID)); err != nil {
+	if err := s.Store.ReissueCode(ctx, s.newCode(tx, opaque.Hash(code), tx.IdentityID, *tx.CompletedAt)); err != nil {
 		return "", fmt.Errorf("replay callback: %w", err)
 	}
 	return withQuery(tx.RedirectURI, "code", code, "state", tx.State), nil
@@ -190,10 +191,12 @@ func (s *Service) duplicate(ctx context.Context, tx Transaction, r CallbackReque
 	return "", &Error{Kind: ErrInProgress, RetryURL: reload}
 }
 
-func (s *Service) newCode(tx Transaction, hash, identityID string) Code {
+// newCode is a code of tx's login, made at authTime by the person.
+func (s *Service) newCode(tx Transaction, hash, identityID string, authTime time.Time) Code {
 	return Code{
 		Hash: hash, TenantID: tx.TenantID, AppID: tx.AppID, TransactionID: tx.ID,
 		IdentityID: identityID, RedirectURI: tx.RedirectURI, CodeChallenge: tx.CodeChallenge,
-		Scope: tx.Scope, ExpiresAt: s.Now().UTC().Add(CodeTTL),
+		Scope: tx.Scope, OIDC: tx.OIDC, Nonce: tx.Nonce, AuthTime: authTime.UTC(),
+		ExpiresAt: s.Now().UTC().Add(CodeTTL),
 	}
 }

@@ -10,6 +10,13 @@
 // repeated with the same WeChat code within a minute (WeChat calls twice,
 // people refresh) redirects again instead of failing.
 //
+// The same login also serves each tenant as an OpenID Connect provider
+// (oidc.go): an authentication request names an account by its AppID as
+// client_id and runs as that account's hosted login; its code is redeemed
+// for an ID token and a refresh token besides the access token. Refresh
+// tokens rotate on use; a used one presented again revokes its family
+// (refresh.go). The userinfo endpoint answers from the stored identity.
+//
 // Errors are typed (see Error and OAuthError); package api turns them into
 // pages for people and JSON for the tenant's backend.
 package login

@@ -63,15 +63,19 @@ func (e *Error) Is(target error) bool { return target == e.Kind }
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// OAuth 2.0 token endpoint error codes (RFC 6749 §5.2).
+// OAuth 2.0 error codes of the token and revocation endpoints (RFC 6749
+// §5.2), and of the userinfo endpoint (RFC 6750 §3.1).
 const (
 	OAuthInvalidRequest       = "invalid_request"
 	OAuthInvalidClient        = "invalid_client"
 	OAuthInvalidGrant         = "invalid_grant"
 	OAuthUnsupportedGrantType = "unsupported_grant_type"
+	OAuthInvalidToken         = "invalid_token"
+	OAuthInsufficientScope    = "insufficient_scope"
 )
 
-// OAuthError is a token endpoint failure, answered as RFC 6749 JSON.
+// OAuthError is a failure of the token, revocation or userinfo endpoint,
+// answered as RFC 6749 JSON.
 type OAuthError struct {
 	Code        string
 	Description string

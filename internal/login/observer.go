@@ -59,8 +59,8 @@ func (s *Service) observeLogin(tx Transaction, outcome string, err error) {
 	s.Observer.Login(tx.TenantID, tx.AppID, outcome)
 }
 
-func (s *Service) observeToken(c Code) {
+func (s *Service) observeToken(tenantID, appID string) {
 	if s.Observer != nil {
-		s.Observer.TokenIssued(c.TenantID, c.AppID)
+		s.Observer.TokenIssued(tenantID, appID)
 	}
 }

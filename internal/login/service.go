@@ -22,9 +22,16 @@ const (
 	maxStateLength = 512
 )
 
-// Signer signs a tenant's JWTs. *token.Manager is one.
+// Signer signs and verifies a tenant's JWTs. *token.Manager is one.
 type Signer interface {
+	// Sign signs an access token.
 	Sign(ctx context.Context, tenantID string, c token.Claims) (string, error)
+	// SignID signs an OpenID Connect ID token.
+	SignID(ctx context.Context, tenantID string, c token.IDClaims) (string, error)
+	// Verify checks an access token of the tenant, issued by issuer to
+	// audience; errors wrap token.ErrInvalidToken when the token is at
+	// fault.
+	Verify(ctx context.Context, tenantID, issuer, audience, raw string) (token.Claims, error)
 }
 
 // Service runs hosted logins.
@@ -89,49 +96,70 @@ func (s *Service) callbackURL(tenantID, appID string) string {
 // is trusted, back to the tenant with an OAuth error. Errors returned are
 // *Error: the redirect_uri cannot be trusted, so the person sees a page.
 func (s *Service) Start(ctx context.Context, r StartRequest) (string, error) {
-	acct, err := s.account(ctx, r.TenantID, r.AppID)
+	acct, err := s.trustedAccount(ctx, r.TenantID, r.AppID, r.RedirectURI)
 	if err != nil {
 		return "", err
-	}
-	if r.RedirectURI == "" || !acct.AllowsRedirect(r.RedirectURI) {
-		return "", &Error{Kind: ErrRedirectNotAllowed, Detail: r.RedirectURI}
 	}
 	scope := r.Scope
 	if scope == "" {
 		scope = acct.DefaultScope
 	}
-	back := func(code, desc string) (string, error) {
-		return withQuery(r.RedirectURI, "error", code, "error_description", desc, "state", r.State), nil
+	return s.begin(ctx, acct, Transaction{RedirectURI: r.RedirectURI, State: r.State, Scope: scope,
+		CodeChallenge: r.CodeChallenge}, r.CodeChallengeMethod)
+}
+
+// trustedAccount returns the enabled tenant's account once redirectURI is
+// known to be on its allowlist; until then errors are *Error, for a page.
+func (s *Service) trustedAccount(ctx context.Context, tenantID, appID, redirectURI string) (tenants.Account, error) {
+	acct, err := s.account(ctx, tenantID, appID)
+	if err != nil {
+		return tenants.Account{}, err
 	}
+	if redirectURI == "" || !acct.AllowsRedirect(redirectURI) {
+		return tenants.Account{}, &Error{Kind: ErrRedirectNotAllowed, Detail: redirectURI}
+	}
+	return acct, nil
+}
+
+// begin checks what a login request (hosted or OpenID Connect) carries
+// besides its account and redirect_uri, stores tx as a new transaction of
+// acct, and returns WeChat's authorize URL; or the redirect_uri with an
+// OAuth error when a check fails.
+func (s *Service) begin(ctx context.Context, acct tenants.Account, tx Transaction, challengeMethod string) (string, error) {
 	switch {
-	case !tenants.ValidScope(scope):
-		return back("invalid_scope", "scope must be snsapi_base or snsapi_userinfo")
-	case len(r.State) > maxStateLength:
-		return back(OAuthInvalidRequest, fmt.Sprintf("state is longer than %d bytes", maxStateLength))
-	case r.CodeChallenge == "" && r.CodeChallengeMethod != "":
-		return back(OAuthInvalidRequest, "code_challenge_method without code_challenge")
-	case r.CodeChallenge != "" && r.CodeChallengeMethod != "S256":
-		return back(OAuthInvalidRequest, "code_challenge_method must be S256")
-	case r.CodeChallenge != "" && !validChallenge(r.CodeChallenge):
-		return back(OAuthInvalidRequest, "code_challenge must be 43 base64url characters")
+	case !tenants.ValidScope(tx.Scope):
+		return denied(tx, "invalid_scope", "scope must be snsapi_base or snsapi_userinfo"), nil
+	case len(tx.State) > maxStateLength:
+		return denied(tx, OAuthInvalidRequest, fmt.Sprintf("state is longer than %d bytes", maxStateLength)), nil
+	case len(tx.Nonce) > maxStateLength:
+		return denied(tx, OAuthInvalidRequest, fmt.Sprintf("nonce is longer than %d bytes", maxStateLength)), nil
+	case tx.CodeChallenge == "" && challengeMethod != "":
+		return denied(tx, OAuthInvalidRequest, "code_challenge_method without code_challenge"), nil
+	case tx.CodeChallenge != "" && challengeMethod != "S256":
+		return denied(tx, OAuthInvalidRequest, "code_challenge_method must be S256"), nil
+	case tx.CodeChallenge != "" && !validChallenge(tx.CodeChallenge):
+		return denied(tx, OAuthInvalidRequest, "code_challenge must be 43 base64url characters"), nil
 	}
 	now := s.Now().UTC()
-	tx := Transaction{
-		ID: opaque.Hex(16), TenantID: r.TenantID, AppID: r.AppID, RedirectURI: r.RedirectURI,
-		State: r.State, Scope: scope, CodeChallenge: r.CodeChallenge,
-		CreatedAt: now, ExpiresAt: now.Add(TransactionTTL),
-	}
+	tx.ID, tx.TenantID, tx.AppID = opaque.Hex(16), acct.TenantID, acct.AppID
+	tx.CreatedAt, tx.ExpiresAt = now, now.Add(TransactionTTL)
 	if err := s.Store.CreateTransaction(ctx, tx); err != nil {
 		return "", fmt.Errorf("start login: %w", err)
 	}
 	return s.authorizeURL(acct, tx), nil
 }
 
+// denied is tx's redirect_uri with an OAuth error and the tenant's state.
+func denied(tx Transaction, code, desc string) string {
+	return withQuery(tx.RedirectURI, "error", code, "error_description", desc, "state", tx.State)
+}
+
 func (s *Service) authorizeURL(acct tenants.Account, tx Transaction) string {
 	return s.WeChat(acct.TenantID, acct.Mode).AuthorizeURL(acct.AppID, s.callbackURL(acct.TenantID, acct.AppID), tx.Scope, tx.ID)
 }
 
-// retryURL starts the transaction's login again from the beginning.
+// retryURL starts the transaction's login again from the beginning: its
+// OpenID Connect authentication request, or its hosted login URL.
 func (s *Service) retryURL(tx Transaction) string {
 	q := url.Values{"redirect_uri": {tx.RedirectURI}, "scope": {tx.Scope}}
 	if tx.State != "" {
@@ -141,7 +169,16 @@ func (s *Service) retryURL(tx Transaction) string {
 		q.Set("code_challenge", tx.CodeChallenge)
 		q.Set("code_challenge_method", "S256")
 	}
-	return s.LoginURL(tx.TenantID, tx.AppID) + "?" + q.Encode()
+	if !tx.OIDC {
+		return s.LoginURL(tx.TenantID, tx.AppID) + "?" + q.Encode()
+	}
+	q.Set("client_id", tx.AppID)
+	q.Set("response_type", "code")
+	q.Set("scope", ScopeOpenID+" "+tx.Scope)
+	if tx.Nonce != "" {
+		q.Set("nonce", tx.Nonce)
+	}
+	return s.AuthorizeEndpoint(tx.TenantID) + "?" + q.Encode()
 }
 
 // account returns an enabled tenant's account, or ErrUnknownAccount.
@@ -155,10 +192,7 @@ func (s *Service) account(ctx context.Context, tenantID, appID string) (tenants.
 }
 
 func (s *Service) loadAccount(ctx context.Context, tenantID, appID string) (tenants.Account, error) {
-	t, err := s.Tenants.Store.GetTenant(ctx, tenantID)
-	if err == nil && t.Disabled {
-		err = tenants.ErrNotFound
-	}
+	err := s.enabledTenant(ctx, tenantID)
 	var acct tenants.Account
 	if err == nil {
 		acct, err = s.Tenants.Store.GetAccount(ctx, tenantID, appID)
@@ -167,6 +201,16 @@ func (s *Service) loadAccount(ctx context.Context, tenantID, appID string) (tena
 		return tenants.Account{}, &Error{Kind: ErrUnknownAccount, Detail: tenantID + "/" + appID}
 	}
 	return acct, err
+}
+
+// enabledTenant is nil for an enabled tenant, and tenants.ErrNotFound for
+// a disabled or unknown one.
+func (s *Service) enabledTenant(ctx context.Context, tenantID string) error {
+	t, err := s.Tenants.Store.GetTenant(ctx, tenantID)
+	if err == nil && t.Disabled {
+		err = tenants.ErrNotFound
+	}
+	return err
 }
 
 // withQuery adds key/value pairs to u's query, keeping what it has (an

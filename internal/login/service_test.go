@@ -111,6 +111,14 @@ func (f *fixture) wechatCallback(scope, user, verifier string, extra url.Values)
 	if err != nil {
 		f.t.Fatalf("start: %v", err)
 	}
+	return f.walk(to, user, extra)
+}
+
+// walk follows WeChat's authorize URL to as user, allowing when asked, and
+// returns the callback WeChat sends the browser to (not yet requested).
+func (f *fixture) walk(to, user string, extra url.Values) login.CallbackRequest {
+	f.t.Helper()
+	ctx := context.Background()
 	br := browser.New(http.DefaultTransport, func(u *url.URL) bool { return u.Host == "login.example" })
 	p, err := br.Get(ctx, strings.TrimSuffix(to, "#wechat_redirect"))
 	fields := url.Values{"user": {user}}

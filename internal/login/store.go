@@ -26,8 +26,13 @@ type Transaction struct {
 	// CodeChallenge is the PKCE S256 challenge; empty when the login is to be
 	// redeemed with the account's client credentials.
 	CodeChallenge string
-	CreatedAt     time.Time
-	ExpiresAt     time.Time
+	// OIDC marks an OpenID Connect authentication request (scope openid),
+	// whose code is redeemed for an ID token and a refresh token too; Nonce
+	// is its nonce, put into the ID token.
+	OIDC      bool
+	Nonce     string
+	CreatedAt time.Time
+	ExpiresAt time.Time
 	// Set by CompleteLogin.
 	CompletedAt    *time.Time
 	WeChatCodeHash string
@@ -45,7 +50,12 @@ type Code struct {
 	RedirectURI   string
 	CodeChallenge string
 	Scope         string
-	ExpiresAt     time.Time
+	// OIDC, Nonce: the transaction's; AuthTime is when the person logged
+	// in (the callback that completed the transaction).
+	OIDC      bool
+	Nonce     string
+	AuthTime  time.Time
+	ExpiresAt time.Time
 }
 
 // Completion is everything one successful callback writes, in one database
@@ -80,7 +90,8 @@ type Store interface {
 	// returns it with its identity; tenants.ErrNotFound when there is no
 	// such code, it was redeemed already, or it expired before now.
 	RedeemCode(ctx context.Context, tenantID, hash string, now time.Time) (Code, tenants.Identity, error)
-	// DeleteExpired removes transactions and codes that expired before now
-	// and reports how many rows went.
+	// DeleteExpired removes transactions, codes and refresh tokens that
+	// expired before now and reports how many rows went.
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
+	RefreshStore
 }

@@ -4,12 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/wxlogin/wxlogin/internal/opaque"
 	"github.com/wxlogin/wxlogin/internal/token"
 	"github.com/wxlogin/wxlogin/tenants"
 )
+
+// Grant types of the token endpoint.
+const (
+	grantAuthorizationCode = "authorization_code"
+	grantRefreshToken      = "refresh_token"
+)
+
+// RefreshTokenTTL is how long a refresh token may be used; each refresh
+// issues a new one with a new lifetime.
+const RefreshTokenTTL = 30 * 24 * time.Hour
 
 // TokenRequest is the form of POST /t/{tenant}/oauth/token, with the client
 // credentials from HTTP Basic or the form.
@@ -19,45 +30,49 @@ type TokenRequest struct {
 	Code         string
 	RedirectURI  string
 	CodeVerifier string
+	RefreshToken string
 	ClientID     string
 	ClientSecret string
 }
 
-// TokenResponse is the RFC 6749 §5.1 answer.
+// TokenResponse is the RFC 6749 §5.1 answer; OpenID Connect logins also
+// get an ID token and a refresh token.
 type TokenResponse struct {
-	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int64  `json:"expires_in"`
-	Scope       string `json:"scope"`
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int64  `json:"expires_in"`
+	Scope        string `json:"scope"`
+	IDToken      string `json:"id_token,omitempty"`
+	RefreshToken string `json:"refresh_token,omitempty"`
 }
 
-// Token redeems a wxlogin code for a signed JWT. Client credentials, when
-// presented, are checked before the code is touched, so a wrong secret never
-// burns a code. Failures are *OAuthError, or a plain error when a dependency
+// Token redeems a wxlogin code, or an OpenID Connect login's refresh
+// token, for signed JWTs. Client credentials, when presented, are checked
+// before the code or refresh token is touched, so a wrong secret never
+// burns one. Failures are *OAuthError, or a plain error when a dependency
 // is down.
 func (s *Service) Token(ctx context.Context, r TokenRequest) (TokenResponse, error) {
-	switch {
-	case r.GrantType == "":
+	switch r.GrantType {
+	case "":
 		return TokenResponse{}, oauthErr(OAuthInvalidRequest, "grant_type is required")
-	case r.GrantType != "authorization_code":
-		return TokenResponse{}, oauthErr(OAuthUnsupportedGrantType, "only authorization_code is supported")
+	case grantAuthorizationCode:
+		return s.redeemCode(ctx, r)
+	case grantRefreshToken:
+		return s.refresh(ctx, r)
+	}
+	return TokenResponse{}, oauthErr(OAuthUnsupportedGrantType, "grant_type must be authorization_code or refresh_token")
+}
+
+func (s *Service) redeemCode(ctx context.Context, r TokenRequest) (TokenResponse, error) {
+	switch {
 	case r.Code == "":
 		return TokenResponse{}, oauthErr(OAuthInvalidRequest, "code is required")
 	case r.RedirectURI == "":
 		return TokenResponse{}, oauthErr(OAuthInvalidRequest, "redirect_uri is required")
-	case r.ClientSecret != "" && r.ClientID == "":
-		return TokenResponse{}, oauthErr(OAuthInvalidClient, "client_secret without client_id")
 	}
-	authenticated := false
-	if r.ClientSecret != "" {
-		ok, err := s.Tenants.CheckClientSecret(ctx, r.TenantID, r.ClientID, r.ClientSecret)
-		if err != nil && !errors.Is(err, tenants.ErrNotFound) {
-			return TokenResponse{}, err
-		}
-		if !ok {
-			return TokenResponse{}, oauthErr(OAuthInvalidClient, "unknown client or wrong client_secret")
-		}
-		authenticated = true
+	authenticated, err := s.authenticate(ctx, r.TenantID, r.ClientID, r.ClientSecret)
+	if err != nil {
+		return TokenResponse{}, err
 	}
 	code, ident, err := s.Store.RedeemCode(ctx, r.TenantID, opaque.Hash(r.Code), s.Now().UTC())
 	if errors.Is(err, tenants.ErrNotFound) {
@@ -69,7 +84,38 @@ func (s *Service) Token(ctx context.Context, r TokenRequest) (TokenResponse, err
 	if err := checkGrant(code, r, authenticated); err != nil {
 		return TokenResponse{}, err
 	}
-	return s.issue(ctx, code, ident)
+	l := session{TenantID: code.TenantID, AppID: code.AppID, Scope: code.Scope, OIDC: code.OIDC, Nonce: code.Nonce, AuthTime: code.AuthTime}
+	refresh := ""
+	if code.OIDC {
+		now := s.Now().UTC()
+		refresh = opaque.New("", 32)
+		rt := l.refreshToken(opaque.Hash(refresh), ident.ID, authenticated, now)
+		rt.FamilyID = opaque.Hex(16)
+		if err := s.Store.CreateRefreshToken(ctx, rt); err != nil {
+			return TokenResponse{}, fmt.Errorf("redeem code: %w", err)
+		}
+	}
+	return s.issue(ctx, l, ident, refresh)
+}
+
+// authenticate checks client credentials when a client_secret is
+// presented: it reports whether the client authenticated, or fails with
+// invalid_client.
+func (s *Service) authenticate(ctx context.Context, tenantID, clientID, secret string) (bool, error) {
+	switch {
+	case secret == "":
+		return false, nil
+	case clientID == "":
+		return false, oauthErr(OAuthInvalidClient, "client_secret without client_id")
+	}
+	ok, err := s.Tenants.CheckClientSecret(ctx, tenantID, clientID, secret)
+	if err != nil && !errors.Is(err, tenants.ErrNotFound) {
+		return false, err
+	}
+	if !ok {
+		return false, oauthErr(OAuthInvalidClient, "unknown client or wrong client_secret")
+	}
+	return true, nil
 }
 
 // checkGrant applies RFC 6749 §4.1.3 and RFC 7636 §4.6 to a redeemed code.
@@ -89,30 +135,69 @@ func checkGrant(code Code, r TokenRequest, authenticated bool) error {
 	return nil
 }
 
-func (s *Service) issue(ctx context.Context, code Code, ident tenants.Identity) (TokenResponse, error) {
-	acct, err := s.account(ctx, code.TenantID, code.AppID)
+// session is the login tokens are issued for: an identity's login to an
+// account with a WeChat scope, and for OpenID Connect its nonce and time.
+type session struct {
+	TenantID string
+	AppID    string
+	Scope    string
+	OIDC     bool
+	Nonce    string
+	AuthTime time.Time
+}
+
+// refreshToken is a new refresh token of the session's family, issued now.
+func (l session) refreshToken(hash, identityID string, confidential bool, now time.Time) RefreshToken {
+	return RefreshToken{
+		Hash: hash, TenantID: l.TenantID, AppID: l.AppID, IdentityID: identityID, Scope: l.Scope,
+		Confidential: confidential, AuthTime: l.AuthTime, CreatedAt: now, ExpiresAt: now.Add(RefreshTokenTTL),
+	}
+}
+
+// issue signs the session's access token and, for OpenID Connect, its ID
+// token, and answers with them and the refresh token given.
+func (s *Service) issue(ctx context.Context, l session, ident tenants.Identity, refresh string) (TokenResponse, error) {
+	acct, err := s.account(ctx, l.TenantID, l.AppID)
+	if errors.Is(err, ErrUnknownAccount) {
+		return TokenResponse{}, oauthErr(OAuthInvalidGrant, "the account is gone or its tenant is disabled")
+	}
 	if err != nil {
 		return TokenResponse{}, fmt.Errorf("issue token: %w", err)
 	}
 	now := s.Now().UTC()
-	claims := token.Claims{
-		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer:    s.Issuer(code.TenantID),
-			Subject:   ident.ID,
-			Audience:  jwt.ClaimStrings{code.AppID},
-			IssuedAt:  jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(now.Add(acct.TokenTTL)),
-			ID:        opaque.New("", 16),
-		},
-		OpenID: ident.OpenID, UnionID: ident.UnionID, AppID: code.AppID, Tenant: code.TenantID, Scope: code.Scope,
+	scope := l.Scope
+	if l.OIDC {
+		scope = grantedScope(l.Scope)
 	}
-	if code.Scope == tenants.ScopeUserInfo {
+	registered := jwt.RegisteredClaims{
+		Issuer:    s.Issuer(l.TenantID),
+		Subject:   ident.ID,
+		Audience:  jwt.ClaimStrings{l.AppID},
+		IssuedAt:  jwt.NewNumericDate(now),
+		ExpiresAt: jwt.NewNumericDate(now.Add(acct.TokenTTL)),
+	}
+	claims := token.Claims{
+		RegisteredClaims: registered,
+		OpenID:           ident.OpenID, UnionID: ident.UnionID, AppID: l.AppID, Tenant: l.TenantID, Scope: scope,
+	}
+	claims.ID = opaque.New("", 16)
+	if l.Scope == tenants.ScopeUserInfo {
 		claims.Nickname, claims.Picture = ident.Nickname, ident.AvatarURL
 	}
-	signed, err := s.Signer.Sign(ctx, code.TenantID, claims)
-	if err != nil {
+	resp := TokenResponse{TokenType: "Bearer", ExpiresIn: int64(acct.TokenTTL.Seconds()), Scope: scope, RefreshToken: refresh}
+	if resp.AccessToken, err = s.Signer.Sign(ctx, l.TenantID, claims); err != nil {
 		return TokenResponse{}, fmt.Errorf("issue token: %w", err)
 	}
-	s.observeToken(code)
-	return TokenResponse{AccessToken: signed, TokenType: "Bearer", ExpiresIn: int64(acct.TokenTTL.Seconds()), Scope: code.Scope}, nil
+	if l.OIDC {
+		id := token.IDClaims{
+			RegisteredClaims: registered, AuthTime: jwt.NewNumericDate(l.AuthTime), Nonce: l.Nonce,
+			OpenID: ident.OpenID, UnionID: ident.UnionID, AppID: l.AppID, Tenant: l.TenantID,
+			Nickname: claims.Nickname, Picture: claims.Picture,
+		}
+		if resp.IDToken, err = s.Signer.SignID(ctx, l.TenantID, id); err != nil {
+			return TokenResponse{}, fmt.Errorf("issue token: %w", err)
+		}
+	}
+	s.observeToken(l.TenantID, l.AppID)
+	return resp, nil
 }

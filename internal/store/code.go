@@ -21,6 +21,9 @@ type codeRow struct {
 	RedirectURI   string    `bun:"redirect_uri"`
 	CodeChallenge string    `bun:"code_challenge"`
 	Scope         string    `bun:"scope"`
+	OIDC          bool      `bun:"oidc"`
+	Nonce         string    `bun:"nonce"`
+	AuthTime      time.Time `bun:"auth_time,nullzero"`
 	ExpiresAt     time.Time `bun:"expires_at"`
 }
 
@@ -34,6 +37,9 @@ func newCodeRow(c login.Code) *codeRow {
 		RedirectURI:   c.RedirectURI,
 		CodeChallenge: c.CodeChallenge,
 		Scope:         c.Scope,
+		OIDC:          c.OIDC,
+		Nonce:         c.Nonce,
+		AuthTime:      c.AuthTime,
 		ExpiresAt:     c.ExpiresAt,
 	}
 }
@@ -48,6 +54,9 @@ func (r *codeRow) code() login.Code {
 		RedirectURI:   r.RedirectURI,
 		CodeChallenge: r.CodeChallenge,
 		Scope:         r.Scope,
+		OIDC:          r.OIDC,
+		Nonce:         r.Nonce,
+		AuthTime:      r.AuthTime.UTC(),
 		ExpiresAt:     r.ExpiresAt.UTC(),
 	}
 }

@@ -19,6 +19,8 @@ type transactionRow struct {
 	State          string     `bun:"state"`
 	Scope          string     `bun:"scope"`
 	CodeChallenge  string     `bun:"code_challenge"`
+	OIDC           bool       `bun:"oidc"`
+	Nonce          string     `bun:"nonce"`
 	CreatedAt      time.Time  `bun:"created_at"`
 	ExpiresAt      time.Time  `bun:"expires_at"`
 	CompletedAt    *time.Time `bun:"completed_at"`
@@ -35,6 +37,8 @@ func newTransactionRow(t login.Transaction) *transactionRow {
 		State:          t.State,
 		Scope:          t.Scope,
 		CodeChallenge:  t.CodeChallenge,
+		OIDC:           t.OIDC,
+		Nonce:          t.Nonce,
 		CreatedAt:      t.CreatedAt,
 		ExpiresAt:      t.ExpiresAt,
 		CompletedAt:    t.CompletedAt,
@@ -52,6 +56,8 @@ func (r *transactionRow) transaction() login.Transaction {
 		State:          r.State,
 		Scope:          r.Scope,
 		CodeChallenge:  r.CodeChallenge,
+		OIDC:           r.OIDC,
+		Nonce:          r.Nonce,
 		CreatedAt:      r.CreatedAt.UTC(),
 		ExpiresAt:      r.ExpiresAt.UTC(),
 		CompletedAt:    utcPtr(r.CompletedAt),
@@ -88,11 +94,12 @@ func getTransaction(ctx context.Context, idb bun.IDB, tenantID, id string) (tran
 }
 
 // DeleteExpired implements login.Store. A row whose expiry is now or
-// earlier is expired, matching RedeemCode and CompleteLogin, which accept a
-// row only while its expiry is after now.
+// earlier is expired, matching RedeemCode, CompleteLogin and
+// RotateRefreshToken, which accept a row only while its expiry is after
+// now.
 func (db *DB) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
-	for _, model := range []any{(*codeRow)(nil), (*transactionRow)(nil)} {
+	for _, model := range []any{(*codeRow)(nil), (*transactionRow)(nil), (*refreshTokenRow)(nil)} {
 		res, err := db.bun.NewDelete().Model(model).Where("expires_at <= ?", now).Exec(ctx)
 		if err != nil {
 			return total, wrap("delete expired", err)

@@ -16,7 +16,18 @@ var ErrNoSigningKey = errors.New("tenant has no signing key")
 // token that lives forever. Sign reads keys from the Manager's cache, not
 // from the stores, except on a cache miss.
 func (m *Manager) Sign(ctx context.Context, tenantID string, c Claims) (string, error) {
-	if c.ExpiresAt == nil {
+	c.Tenant = tenantID
+	return m.sign(ctx, tenantID, c)
+}
+
+// SignID signs an ID token as Sign signs an access token.
+func (m *Manager) SignID(ctx context.Context, tenantID string, c IDClaims) (string, error) {
+	c.Tenant = tenantID
+	return m.sign(ctx, tenantID, c)
+}
+
+func (m *Manager) sign(ctx context.Context, tenantID string, c jwt.Claims) (string, error) {
+	if exp, err := c.GetExpirationTime(); err != nil || exp == nil {
 		return "", errors.New("sign token: claims have no expiry")
 	}
 	set, err := m.keySet(ctx, tenantID)
@@ -26,7 +37,6 @@ func (m *Manager) Sign(ctx context.Context, tenantID string, c Claims) (string, 
 	if set.signer == nil {
 		return "", fmt.Errorf("sign token: tenant %s: %w", tenantID, ErrNoSigningKey)
 	}
-	c.Tenant = tenantID
 	t := jwt.NewWithClaims(jwt.SigningMethodES256, c)
 	t.Header["kid"] = set.signer.kid
 	signed, err := t.SignedString(set.signer.key)

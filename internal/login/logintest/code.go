@@ -77,6 +77,7 @@ func testReissueCode(t *testing.T, f *fixture) {
 	reissue := func() login.Code {
 		next := code(tx, tenantstest.Now().Add(codeLifetime))
 		next.IdentityID = tx.IdentityID
+		next.OIDC, next.Nonce, next.AuthTime = true, "n-"+opaque.Hex(4), *tx.CompletedAt
 		return next
 	}
 

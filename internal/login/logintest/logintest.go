@@ -32,6 +32,11 @@ func Run(t *testing.T, newStores func(t *testing.T) (tenants.Store, login.Store)
 		{"RedeemCode", testRedeemCode},
 		{"ReissueCode", testReissueCode},
 		{"DeleteExpired", testDeleteExpired},
+		{"RefreshTokens", testRefreshTokens},
+		{"RotateRefreshToken", testRotateRefreshToken},
+		{"RefreshTokenReuse", testRefreshTokenReuse},
+		{"RefreshTokenReuseUnderConcurrency", testRefreshTokenConcurrentReuse},
+		{"RevokeRefreshFamily", testRevokeRefreshFamily},
 		{"Identities", testIdentities},
 		{"LoginEvents", testLoginEvents},
 	} {

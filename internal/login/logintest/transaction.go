@@ -22,6 +22,8 @@ func testTransactions(t *testing.T, f *fixture) {
 		RedirectURI:   f.account.RedirectURIs[1],
 		Scope:         tenants.ScopeUserInfo,
 		CodeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+		OIDC:          true,
+		Nonce:         "n-0S6_WzA2Mj",
 		CreatedAt:     tenantstest.Now(),
 		ExpiresAt:     tenantstest.Now().Add(txLifetime),
 	}
@@ -34,7 +36,7 @@ func testTransactions(t *testing.T, f *fixture) {
 		wantErr      error
 	}{
 		{name: "round trip", tenantID: open.TenantID, id: open.ID, want: open},
-		{name: "PKCE, no state, round trip", tenantID: pkce.TenantID, id: pkce.ID, want: pkce},
+		{name: "PKCE, OpenID Connect, no state, round trip", tenantID: pkce.TenantID, id: pkce.ID, want: pkce},
 		{name: "expired is still returned", tenantID: expired.TenantID, id: expired.ID, want: expired},
 		{name: "unknown", tenantID: open.TenantID, id: opaque.Hex(16), wantErr: tenants.ErrNotFound},
 		{name: "other tenant", tenantID: f.other.TenantID, id: open.ID, wantErr: tenants.ErrNotFound},
@@ -78,13 +80,19 @@ func testDeleteExpired(t *testing.T, f *fixture) {
 	c.Code.ExpiresAt = now.Add(-time.Second)
 	_, err := f.login.CompleteLogin(ctx, c)
 	tenantstest.IsErr(t, "CompleteLogin", err, nil)
-	live, _ := f.loginAs(t, f.account, "o-live", nil)
+	live, ident := f.loginAs(t, f.account, "o-live", nil)
+	oldRefresh := f.refreshToken(t, ident, now.Add(-time.Second))
+	liveRefresh := f.refreshToken(t, ident, now.Add(time.Hour))
 
 	n, err := f.login.DeleteExpired(ctx, now)
 	tenantstest.IsErr(t, "DeleteExpired", err, nil)
-	if n != 2 {
-		t.Errorf("DeleteExpired removed %d rows, want 2 (a transaction and a code)", n)
+	if n != 3 {
+		t.Errorf("DeleteExpired removed %d rows, want 3 (a transaction, a code and a refresh token)", n)
 	}
+	_, err = f.login.GetRefreshToken(ctx, oldRefresh.TenantID, oldRefresh.Hash)
+	tenantstest.IsErr(t, "GetRefreshToken expired", err, tenants.ErrNotFound)
+	_, err = f.login.GetRefreshToken(ctx, liveRefresh.TenantID, liveRefresh.Hash)
+	tenantstest.IsErr(t, "GetRefreshToken live", err, nil)
 	_, err = f.login.GetTransaction(ctx, expired.TenantID, expired.ID)
 	tenantstest.IsErr(t, "GetTransaction expired", err, tenants.ErrNotFound)
 	_, err = f.login.GetTransaction(ctx, stale.TenantID, stale.ID)

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wxlogin/wxlogin/internal/login"
+)
+
+// The OpenID Connect endpoints of a tenant, served by loginHandler next to
+// the hosted login.
+
+func (h *loginHandler) discovery(c *gin.Context) {
+	d, err := h.login.Discovery(c.Request.Context(), c.Param("tenant"))
+	if err != nil {
+		h.logFailure(c, "discovery", err)
+		writeJSONError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=300")
+	c.JSON(http.StatusOK, d)
+}
+
+func (h *loginHandler) authorize(c *gin.Context) {
+	q := c.Request.URL.Query()
+	to, err := h.login.Authorize(c.Request.Context(), login.AuthorizeRequest{
+		TenantID:            c.Param("tenant"),
+		ClientID:            q.Get("client_id"),
+		RedirectURI:         q.Get("redirect_uri"),
+		ResponseType:        q.Get("response_type"),
+		Scope:               q.Get("scope"),
+		State:               q.Get("state"),
+		Nonce:               q.Get("nonce"),
+		CodeChallenge:       q.Get("code_challenge"),
+		CodeChallengeMethod: q.Get("code_challenge_method"),
+	})
+	if err != nil {
+		h.logFailure(c, "authorize", err)
+		writePage(c, err)
+		return
+	}
+	c.Redirect(http.StatusFound, to)
+}
+
+func (h *loginHandler) userinfo(c *gin.Context) {
+	raw, _ := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	info, err := h.login.UserInfo(c.Request.Context(), c.Param("tenant"), raw)
+	if err != nil {
+		h.logFailure(c, "userinfo", err)
+		writeBearerError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, info)
+}
+
+func (h *loginHandler) revoke(c *gin.Context) {
+	f, ok := h.form(c)
+	if !ok {
+		return
+	}
+	req := login.RevokeRequest{
+		TenantID:     c.Param("tenant"),
+		Token:        f.Get("token"),
+		ClientID:     f.Get("client_id"),
+		ClientSecret: f.Get("client_secret"),
+	}
+	if id, secret, ok := c.Request.BasicAuth(); ok {
+		req.ClientID, req.ClientSecret = id, secret
+	}
+	if err := h.login.Revoke(c.Request.Context(), req); err != nil {
+		h.logFailure(c, "revoke", err)
+		writeTokenError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Status(http.StatusOK)
+}

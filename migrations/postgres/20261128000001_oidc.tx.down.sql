@@ -1,0 +1,9 @@
+DROP TABLE refresh_tokens;
+
+--bun:split
+
+ALTER TABLE auth_codes DROP COLUMN oidc, DROP COLUMN nonce, DROP COLUMN auth_time;
+
+--bun:split
+
+ALTER TABLE login_transactions DROP COLUMN oidc, DROP COLUMN nonce;
