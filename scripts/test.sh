@@ -26,6 +26,9 @@ fi
 # The browser test's playwright-core (e2e/browser/package-lock.json); it
 # drives /usr/bin/chromium and downloads no browser.
 [ -d e2e/browser/node_modules ] || (cd e2e/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+# The Node OpenID Connect client that cmd/wxlogin's TestOIDCNodeClient runs
+# with node --test against a running wxlogin (openid-client, jose).
+[ -d e2e/oidc-node/node_modules ] || (cd e2e/oidc-node && npm ci --no-audit --no-fund)
 npx --no-install redocly lint openapi.yaml
 go vet ./...
 # The Helm chart's tests: a module of its own, keeping Helm out of wxlogin's dependencies.

@@ -17,7 +17,8 @@ import (
 // TestLogsHoldNoSecrets runs whole logins at the debug level, one of them
 // failing, and looks for every secret of them in wxlogin's log: the
 // AppSecret, the WeChat code, the wxlogin code, the client secret and the
-// JWT. Requests carry their id into the log and back in X-Request-Id.
+// JWT, and an OpenID Connect login's ID tokens and refresh tokens.
+// Requests carry their id into the log and back in X-Request-Id.
 func TestLogsHoldNoSecrets(t *testing.T) {
 	s := newStack(t, backends[0], "WXLOGIN_LOG_LEVEL=debug")
 	ctx := context.Background()
@@ -63,6 +64,20 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		t.Fatalf("failing callback: %d with X-Request-Id %q", resp.StatusCode, resp.Header.Get("X-Request-Id"))
 	}
 
+	// An OpenID Connect login, its refresh, a refused reuse and a revocation.
+	r := newRP(t, s, appSandbox, "", "snsapi_base")
+	first, _ := r.login(ctx, "carol", "nonce-"+opaque.Hex(8))
+	second, err := r.refresh(ctx, first.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.refresh(ctx, first.RefreshToken); !isGrantError(err, "invalid_grant") {
+		t.Fatalf("reused refresh token: %v", err)
+	}
+	if status := s.revoke(url.Values{"token": {second.RefreshToken}}, appSandbox, ""); status != http.StatusOK {
+		t.Fatalf("revoke: %d", status)
+	}
+
 	s.process.stop(t) // all of the log is in
 	logs := s.process.output()
 	for _, want := range []string{`"level":"WARN","msg":"login callback failed","request_id":"req-e2e-42"`, `"route":"/t/:tenant/oauth/token"`} {
@@ -70,7 +85,8 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			t.Errorf("log lacks %s:\n%s", want, logs)
 		}
 	}
-	s.assertNoSecrets(secretA, wechatCode, failing.Query().Get("code"), codes[0], codes[1], clientSecret, tok.AccessToken, verifier)
+	s.assertNoSecrets(secretA, wechatCode, failing.Query().Get("code"), codes[0], codes[1], clientSecret, tok.AccessToken, verifier,
+		first.AccessToken, first.RefreshToken, first.Extra("id_token").(string), second.RefreshToken, second.Extra("id_token").(string))
 }
 
 // TestLogLevel: WXLOGIN_LOG_LEVEL sets the least severe level logged.

@@ -1,5 +1,5 @@
-// Package testenv gives tests the outside services they need (PostgreSQL,
-// Vault), as started by `make test` (scripts/test.sh) and announced through
+// Package testenv gives tests the outside services and tools they need
+// (PostgreSQL, Vault, Node.js with a project's npm packages), as started by `make test` (scripts/test.sh) and announced through
 // environment variables. When a service is missing the test is skipped on a
 // developer's machine and fails when CI=true: CI must never pass by skipping.
 package testenv
@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -27,11 +29,30 @@ const (
 
 func missing(t testing.TB, what, env string) {
 	t.Helper()
-	msg := fmt.Sprintf("%s not available: %s is not set (run `make test`)", what, env)
+	unavailable(t, fmt.Sprintf("%s not available: %s is not set (run `make test`)", what, env))
+}
+
+// unavailable fails the test under CI=true and skips it elsewhere.
+func unavailable(t testing.TB, msg string) {
+	t.Helper()
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}
 	t.Skip(msg)
+}
+
+// Node returns the path of the node binary, once the npm packages of the
+// Node project in dir are installed (scripts/test.sh runs npm ci there).
+func Node(t testing.TB, dir string) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		unavailable(t, "Node.js not available: node is not on PATH (run `make test`)")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules")); err != nil {
+		unavailable(t, fmt.Sprintf("the npm packages of %s are not installed (run `make test`, or npm ci there)", dir))
+	}
+	return node
 }
 
 // PostgresURL returns the URL of a new, empty database on the test server,
