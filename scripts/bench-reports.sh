@@ -124,7 +124,8 @@ bench_db() {
   # SQLite, wxlogin gathers statistics itself when it opens the database).
   if [ "$db" = postgres ]; then psql -X -q "$WXLOGIN_TEST_POSTGRES_URL" -c 'vacuum analyze'; fi
   notes+="- $db: seeded $seeded; database $(if [ "$db" = postgres ]; then
-    psql -X -At "$WXLOGIN_TEST_POSTGRES_URL" -c 'select pg_size_pretty(pg_database_size(current_database()))'
+    psql -X -At "$WXLOGIN_TEST_POSTGRES_URL" -c "select pg_size_pretty(pg_database_size(current_database())) ||
+      ', PostgreSQL ' || current_setting('server_version') || ' with shared_buffers=' || current_setting('shared_buffers')"
   else du -h "$dir/data/wxlogin.db" | cut -f1; fi)"$'\n'
 
   env "${wxenv[@]}" bin/wxlogin serve >"$dir/wxlogin.log" 2>&1 &
