@@ -31,12 +31,7 @@ func (h *loginHandler) start(c *gin.Context) {
 		CodeChallenge:       q.Get("code_challenge"),
 		CodeChallengeMethod: q.Get("code_challenge_method"),
 	})
-	if err != nil {
-		h.logFailure(c, "login start", err)
-		writePage(c, err)
-		return
-	}
-	c.Redirect(http.StatusFound, to)
+	h.redirect(c, "login start", to, err)
 }
 
 func (h *loginHandler) callback(c *gin.Context) {
@@ -51,22 +46,28 @@ func (h *loginHandler) callback(c *gin.Context) {
 		UserAgent: c.Request.UserAgent(),
 		Attempt:   attempt,
 	})
-	if err != nil {
-		h.logFailure(c, "login callback", err)
-		writePage(c, err)
-		return
-	}
-	c.Redirect(http.StatusFound, to)
+	h.redirect(c, "login callback", to, err)
+}
+
+// clientForm is the body of a token or revocation request, with the
+// client's credentials from HTTP Basic or, failing that, the form.
+type clientForm struct {
+	url.Values
+	clientID, secret string
 }
 
 // form reads the body of a token or revocation request; when it cannot,
 // it answers invalid_request and returns false.
-func (h *loginHandler) form(c *gin.Context) (url.Values, bool) {
+func (h *loginHandler) form(c *gin.Context) (clientForm, bool) {
 	if err := c.Request.ParseForm(); err != nil {
 		writeTokenError(c, &login.OAuthError{Code: login.OAuthInvalidRequest, Description: "the body must be application/x-www-form-urlencoded"})
-		return nil, false
+		return clientForm{}, false
 	}
-	return c.Request.PostForm, true
+	f := clientForm{Values: c.Request.PostForm, clientID: c.Request.PostForm.Get("client_id"), secret: c.Request.PostForm.Get("client_secret")}
+	if id, secret, ok := c.Request.BasicAuth(); ok {
+		f.clientID, f.secret = id, secret
+	}
+	return f, true
 }
 
 func (h *loginHandler) token(c *gin.Context) {
@@ -81,11 +82,8 @@ func (h *loginHandler) token(c *gin.Context) {
 		RedirectURI:  f.Get("redirect_uri"),
 		CodeVerifier: f.Get("code_verifier"),
 		RefreshToken: f.Get("refresh_token"),
-		ClientID:     f.Get("client_id"),
-		ClientSecret: f.Get("client_secret"),
-	}
-	if id, secret, ok := c.Request.BasicAuth(); ok {
-		req.ClientID, req.ClientSecret = id, secret
+		ClientID:     f.clientID,
+		ClientSecret: f.secret,
 	}
 	resp, err := h.login.Token(c.Request.Context(), req)
 	if err != nil {
@@ -110,6 +108,17 @@ func (h *loginHandler) jwks(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=300")
 	c.JSON(http.StatusOK, set)
+}
+
+// redirect sends the person's browser on to to, or, when err is set,
+// shows the page for it.
+func (h *loginHandler) redirect(c *gin.Context, what, to string, err error) {
+	if err != nil {
+		h.logFailure(c, what, err)
+		writePage(c, err)
+		return
+	}
+	c.Redirect(http.StatusFound, to)
 }
 
 // logFailure records a failed request without its query (which may carry

@@ -36,12 +36,7 @@ func (h *loginHandler) authorize(c *gin.Context) {
 		CodeChallenge:       q.Get("code_challenge"),
 		CodeChallengeMethod: q.Get("code_challenge_method"),
 	})
-	if err != nil {
-		h.logFailure(c, "authorize", err)
-		writePage(c, err)
-		return
-	}
-	c.Redirect(http.StatusFound, to)
+	h.redirect(c, "authorize", to, err)
 }
 
 func (h *loginHandler) userinfo(c *gin.Context) {
@@ -61,16 +56,10 @@ func (h *loginHandler) revoke(c *gin.Context) {
 	if !ok {
 		return
 	}
-	req := login.RevokeRequest{
-		TenantID:     c.Param("tenant"),
-		Token:        f.Get("token"),
-		ClientID:     f.Get("client_id"),
-		ClientSecret: f.Get("client_secret"),
-	}
-	if id, secret, ok := c.Request.BasicAuth(); ok {
-		req.ClientID, req.ClientSecret = id, secret
-	}
-	if err := h.login.Revoke(c.Request.Context(), req); err != nil {
+	err := h.login.Revoke(c.Request.Context(), login.RevokeRequest{
+		TenantID: c.Param("tenant"), Token: f.Get("token"), ClientID: f.clientID, ClientSecret: f.secret,
+	})
+	if err != nil {
 		h.logFailure(c, "revoke", err)
 		writeTokenError(c, err)
 		return
