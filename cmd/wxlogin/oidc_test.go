@@ -121,6 +121,9 @@ func TestOIDCGoClient(t *testing.T) {
 			case tok.RefreshToken == "" || tok.Extra("scope") != "openid snsapi_userinfo":
 				t.Errorf("token response: refresh token %t, scope %v", tok.RefreshToken != "", tok.Extra("scope"))
 			}
+			if err := id.VerifyAccessToken(tok.AccessToken); err != nil {
+				t.Errorf("at_hash: the ID token does not bind its access token: %v", err)
+			}
 			access := s.verify(ctx, appSandbox, tok.AccessToken) // the access token is the JWT it always was
 			if access.Subject != id.Subject || access.OpenID != c.OpenID || access.UnionID != c.UnionID {
 				t.Errorf("access token %+v is not of the ID token's person", access)
@@ -143,6 +146,8 @@ func TestOIDCGoClient(t *testing.T) {
 			var nc idClaims
 			if nid := r.verify(ctx, next); nid.Subject != id.Subject || nid.Claims(&nc) != nil || nc.AuthTime != c.AuthTime {
 				t.Errorf("refreshed ID token: sub %s auth_time %d, want %s and %d", nid.Subject, nc.AuthTime, id.Subject, c.AuthTime)
+			} else if nid.VerifyAccessToken(tok.AccessToken) == nil || nid.VerifyAccessToken(next.AccessToken) != nil {
+				t.Error("at_hash of the refreshed ID token does not bind the new access token alone")
 			}
 			// Reuse of the first refresh token revokes the family: the
 			// token it was rotated to stops working too.

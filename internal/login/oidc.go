@@ -129,7 +129,7 @@ func (s *Service) Discovery(ctx context.Context, tenantID string) (Discovery, er
 		TokenEndpointAuthMethodsSupported: auth,
 		RevocationEndpointAuthMethods:     auth,
 		CodeChallengeMethodsSupported:     []string{"S256"},
-		ClaimsSupported: []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce",
+		ClaimsSupported: []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
 			"openid", "unionid", "appid", "tenant", "nickname", "picture"},
 	}, nil
 }

@@ -191,7 +191,7 @@ func (s *Service) issue(ctx context.Context, l session, ident tenants.Identity, 
 	if l.OIDC {
 		id := token.IDClaims{
 			RegisteredClaims: registered, AuthTime: jwt.NewNumericDate(l.AuthTime), Nonce: l.Nonce,
-			OpenID: ident.OpenID, UnionID: ident.UnionID, AppID: l.AppID, Tenant: l.TenantID,
+			AccessTokenHash: token.AccessTokenHash(resp.AccessToken), OpenID: ident.OpenID, UnionID: ident.UnionID, AppID: l.AppID, Tenant: l.TenantID,
 			Nickname: claims.Nickname, Picture: claims.Picture,
 		}
 		if resp.IDToken, err = s.Signer.SignID(ctx, l.TenantID, id); err != nil {
