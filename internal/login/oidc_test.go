@@ -259,3 +259,30 @@ func TestConfidentialClientRefreshesWithItsSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestOIDCRetryStartsTheAuthenticationRequestAgain: an OpenID Connect
+// login that failed offers to start its authentication request again, not
+// a hosted login that would lose its nonce and yield no ID token.
+func TestOIDCRetryStartsTheAuthenticationRequestAgain(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	r := authorizeRequest("openid snsapi_base", "nonce-retry", opaque.New("", 32))
+	to, err := f.svc.Authorize(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb := f.walk(to, "gina", nil)
+	f.clock.Advance(login.TransactionTTL)
+	_, err = f.svc.Callback(ctx, cb)
+	var le *login.Error
+	if !errors.As(err, &le) || !errors.Is(err, login.ErrExpired) {
+		t.Fatalf("expired callback: %v", err)
+	}
+	u, perr := url.Parse(le.RetryURL)
+	q := u.Query()
+	if perr != nil || u.Path != "/t/"+tenantID+"/oauth/authorize" || q.Get("client_id") != appID || q.Get("response_type") != "code" ||
+		q.Get("scope") != "openid snsapi_base" || q.Get("nonce") != r.Nonce || q.Get("state") != r.State ||
+		q.Get("code_challenge") != r.CodeChallenge || q.Get("redirect_uri") != redirectURI {
+		t.Errorf("retry URL %s: want the same authentication request", le.RetryURL)
+	}
+}
