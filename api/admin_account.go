@@ -20,7 +20,7 @@ func secretStatus(a tenants.Account) gen.SecretStatus {
 
 func (h *adminHandler) accountJSON(a tenants.Account) gen.Account {
 	return gen.Account{
-		Appid: a.AppID, Name: a.Name, Mode: gen.Mode(a.Mode), DefaultScope: gen.Scope(a.DefaultScope),
+		Appid: a.AppID, Name: a.Name, Kind: gen.Kind(a.Kind), Mode: gen.Mode(a.Mode), DefaultScope: gen.Scope(a.DefaultScope),
 		RedirectUris: a.RedirectURIs, TokenTTLSeconds: int(a.TokenTTL / time.Second), OpenPlatformID: a.OpenPlatformID,
 		Secret: secretStatus(a), LoginURL: h.login.LoginURL(a.TenantID, a.AppID), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
 	}
@@ -61,6 +61,9 @@ func (h *adminHandler) CreateAccount(c *gin.Context, tenant gen.TenantPath, _ ge
 	}
 	if body.TokenTTLSeconds != nil {
 		a.TokenTTL = time.Duration(*body.TokenTTLSeconds) * time.Second
+	}
+	if body.Kind != nil {
+		a.Kind = tenants.Kind(*body.Kind)
 	}
 	if body.OpenPlatformID != nil {
 		a.OpenPlatformID = *body.OpenPlatformID

@@ -50,6 +50,9 @@ func pageFor(err error) (int, page) {
 	case errors.Is(err, login.ErrCodeRejected):
 		return http.StatusBadRequest, page{Title: "微信授权已失效", TitleEN: "WeChat authorization no longer valid", Retry: retry,
 			Text: "微信的授权码无效或已过期。", TextEN: "WeChat's authorization code is invalid or has expired."}
+	case errors.Is(err, login.ErrOpenInWeChat):
+		return http.StatusOK, page{Title: "请用微信扫码登录", TitleEN: "Scan with WeChat to log in", Scan: retry,
+			Text: "这个登录需要在微信中完成。请用微信扫一扫下面的二维码，在手机上继续。", TextEN: "This login runs inside WeChat. Scan the QR code below with WeChat to go on on your phone."}
 	case errors.Is(err, login.ErrMisconfigured):
 		return http.StatusBadGateway, page{Title: "登录暂不可用", TitleEN: "Login unavailable",
 			Text: "该公众号的登录配置有误，请联系网站。", TextEN: "This official account's login is misconfigured. Please contact the site."}

@@ -30,6 +30,7 @@ func (h *loginHandler) start(c *gin.Context) {
 		Scope:               q.Get("scope"),
 		CodeChallenge:       q.Get("code_challenge"),
 		CodeChallengeMethod: q.Get("code_challenge_method"),
+		OutsideWeChat:       !login.InWeChat(c.Request.UserAgent()),
 	})
 	h.redirect(c, "login start", to, err)
 }

@@ -35,6 +35,7 @@ func (h *loginHandler) authorize(c *gin.Context) {
 		Nonce:               q.Get("nonce"),
 		CodeChallenge:       q.Get("code_challenge"),
 		CodeChallengeMethod: q.Get("code_challenge_method"),
+		OutsideWeChat:       !login.InWeChat(c.Request.UserAgent()),
 	})
 	h.redirect(c, "authorize", to, err)
 }

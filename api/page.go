@@ -21,16 +21,29 @@ type page struct {
 	Retry string
 	// Refresh reloads the given URL after a second.
 	Refresh string
+	// Scan is a link to open in WeChat, shown as a QR code to scan.
+	Scan string
 }
 
 func renderPage(c *gin.Context, status int, p page) {
+	data := struct {
+		page
+		QRCode template.HTML
+	}{page: p}
+	if p.Scan != "" {
+		qr, err := qrSVG(p.Scan)
+		if err != nil {
+			_ = c.Error(err)
+		}
+		data.QRCode = qr
+	}
 	c.Header("Cache-Control", "no-store")
 	if p.Refresh != "" {
 		c.Header("Refresh", "1; url="+p.Refresh)
 	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(status)
-	if err := pageTemplate.Execute(c.Writer, p); err != nil {
+	if err := pageTemplate.Execute(c.Writer, data); err != nil {
 		_ = c.Error(err)
 	}
 }

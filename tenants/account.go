@@ -21,10 +21,27 @@ const (
 	ModeLive Mode = "live"
 )
 
-// WeChat web-authorization scopes.
+// Kind says what sort of WeChat app an account is.
+type Kind string
+
+const (
+	// KindOfficial is an official account (公众号): its logins run inside
+	// WeChat (oauth2/authorize, snsapi_base or snsapi_userinfo).
+	KindOfficial Kind = "official"
+	// KindWebsite is an Open Platform website app (网站应用): its logins run
+	// in a desktop browser by scanning a QR code (qrconnect, snsapi_login).
+	// Visitors of an official account's hosted login from outside WeChat
+	// log in through the tenant's website app bound to the same Open
+	// Platform, so they get the same unionid.
+	KindWebsite Kind = "website"
+)
+
+// WeChat web-authorization scopes: those of official accounts, and
+// ScopeLogin of website apps.
 const (
 	ScopeBase     = "snsapi_base"
 	ScopeUserInfo = "snsapi_userinfo"
+	ScopeLogin    = "snsapi_login"
 )
 
 // Token lifetime bounds and default for an account's JWTs.
@@ -34,13 +51,15 @@ const (
 	DefaultTokenTTL = time.Hour
 )
 
-// Account is an official account (公众号) a tenant registered. Its AppSecret
-// is not here: it lives in the secret store only, and the account records
-// just its version and when it last changed.
+// Account is an official account (公众号) or a website app a tenant
+// registered. Its AppSecret is not here: it lives in the secret store
+// only, and the account records just its version and when it last changed.
 type Account struct {
-	TenantID     string
-	AppID        string
-	Name         string
+	TenantID string
+	AppID    string
+	Name     string
+	// Kind is fixed when the account is created; empty means KindOfficial.
+	Kind         Kind
 	Mode         Mode
 	DefaultScope string
 	// RedirectURIs is the allowlist the tenant's redirect_uri must match
@@ -68,8 +87,17 @@ var (
 	openPlatformPattern = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
 )
 
-// ValidScope reports whether s is a web-authorization scope.
+// ValidScope reports whether s is a web-authorization scope of an official
+// account.
 func ValidScope(s string) bool { return s == ScopeBase || s == ScopeUserInfo }
+
+// Scopes reports whether s is a scope of the account's kind.
+func (a Account) Scopes(s string) bool {
+	if a.Kind == KindWebsite {
+		return s == ScopeLogin
+	}
+	return ValidScope(s)
+}
 
 // Validate checks the account's fields, including every redirect URI.
 func (a Account) Validate() error {
@@ -78,10 +106,16 @@ func (a Account) Validate() error {
 		return Invalid("appid", "'wx' followed by 16 lower-case letters or digits")
 	case a.Name == "" || len(a.Name) > 200:
 		return Invalid("name", "1 to 200 characters")
+	case a.Kind != "" && a.Kind != KindOfficial && a.Kind != KindWebsite:
+		return Invalid("kind", "official or website")
 	case a.Mode != ModeSandbox && a.Mode != ModeLive:
 		return Invalid("mode", "sandbox or live")
-	case !ValidScope(a.DefaultScope):
+	case a.Kind != KindWebsite && !ValidScope(a.DefaultScope):
 		return Invalid("default_scope", "snsapi_base or snsapi_userinfo")
+	case a.Kind == KindWebsite && a.DefaultScope != ScopeLogin:
+		return Invalid("default_scope", "snsapi_login, the only scope of a website app")
+	case a.Kind == KindWebsite && a.OpenPlatformID == "":
+		return Invalid("open_platform_id", "required of a website app: it logs in the visitors of the official accounts bound to the same Open Platform")
 	case len(a.RedirectURIs) == 0 || len(a.RedirectURIs) > 50:
 		return Invalid("redirect_uris", "1 to 50 URIs")
 	case a.TokenTTL < MinTokenTTL || a.TokenTTL > MaxTokenTTL:
@@ -129,10 +163,14 @@ func AppSecretPath(tenantID, appID string) string {
 	return "tenants/" + tenantID + "/accounts/" + appID + "/appsecret"
 }
 
-// withDefaults returns a with its zero token lifetime set to the default.
+// withDefaults returns a with its zero token lifetime and kind set to the
+// defaults.
 func (a Account) withDefaults() Account {
 	if a.TokenTTL == 0 {
 		a.TokenTTL = DefaultTokenTTL
+	}
+	if a.Kind == "" {
+		a.Kind = KindOfficial
 	}
 	return a
 }

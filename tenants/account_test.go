@@ -55,6 +55,14 @@ func TestAccountValidate(t *testing.T) {
 		{"token lifetime too short", func(a *Account) { a.TokenTTL = time.Second }, "token_ttl"},
 		{"token lifetime too long", func(a *Account) { a.TokenTTL = 48 * time.Hour }, "token_ttl"},
 		{"bad open platform", func(a *Account) { a.OpenPlatformID = "a b" }, "open_platform_id"},
+		{"unknown kind", func(a *Account) { a.Kind = "miniprogram" }, "kind"},
+		{"website app with an official scope", func(a *Account) { a.Kind, a.OpenPlatformID = KindWebsite, "open" }, "default_scope"},
+		{"website app without Open Platform", func(a *Account) { a.Kind, a.DefaultScope = KindWebsite, ScopeLogin }, "open_platform_id"},
+	}
+	website := good
+	website.Kind, website.DefaultScope, website.OpenPlatformID = KindWebsite, ScopeLogin, "open"
+	if err := website.Validate(); err != nil {
+		t.Fatalf("good website app: %v", err)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -80,6 +80,24 @@ func (e AuditAction) Valid() bool {
 	}
 }
 
+// Defines values for Kind.
+const (
+	Official Kind = "official"
+	Website  Kind = "website"
+)
+
+// Valid indicates whether the value is a known member of the Kind enum.
+func (e Kind) Valid() bool {
+	switch e {
+	case Official:
+		return true
+	case Website:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Mode.
 const (
 	Live    Mode = "live"
@@ -140,6 +158,7 @@ func (e Role) Valid() bool {
 // Defines values for Scope.
 const (
 	SnsapiBase     Scope = "snsapi_base"
+	SnsapiLogin    Scope = "snsapi_login"
 	SnsapiUserinfo Scope = "snsapi_userinfo"
 )
 
@@ -147,6 +166,8 @@ const (
 func (e Scope) Valid() bool {
 	switch e {
 	case SnsapiBase:
+		return true
+	case SnsapiLogin:
 		return true
 	case SnsapiUserinfo:
 		return true
@@ -319,9 +340,9 @@ type APIKeyList struct {
 	NextCursor *NextCursor `json:"next_cursor"`
 }
 
-// Account An official account (公众号) of a tenant.
+// Account An official account (公众号) or website app of a tenant.
 //
-// Example: {"appid":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","default_scope":"snsapi_userinfo","login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"secret":{"set":true,"updated_at":"2026-11-25T08:05:00Z","version":1},"token_ttl_seconds":3600,"updated_at":"2026-11-25T08:05:00Z"}
+// Example: {"appid":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","default_scope":"snsapi_userinfo","kind":"official","login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"secret":{"set":true,"updated_at":"2026-11-25T08:05:00Z","version":1},"token_ttl_seconds":3600,"updated_at":"2026-11-25T08:05:00Z"}
 type Account struct {
 	// Appid An official account's AppId, 'wx' and 16 lower-case letters or digits.
 	//
@@ -331,10 +352,22 @@ type Account struct {
 	// CreatedAt Example: 2026-11-25T08:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// DefaultScope A WeChat web-authorization scope.
+	// DefaultScope A WeChat web-authorization scope: `snsapi_base` or `snsapi_userinfo` of an official
+	// account, `snsapi_login` of a website app (the only one it has).
+	//
 	//
 	// Example: snsapi_base
 	DefaultScope Scope `json:"default_scope"`
+
+	// Kind `official`: an official account (公众号), whose logins run inside WeChat. `website`: an
+	// Open Platform website app (网站应用, QR login, scope `snsapi_login`); people who open
+	// the hosted login of an official account outside WeChat log in through the tenant's
+	// website app with the same `open_platform_id`, so they get the same unionid. Without
+	// one they are shown the login URL as a QR code to scan with WeChat. Set at creation.
+	//
+	//
+	// Example: official
+	Kind Kind `json:"kind"`
 
 	// LoginURL The hosted login URL to send people to, with `redirect_uri` and `state` added.
 	//
@@ -388,7 +421,8 @@ type AccountActivity struct {
 	Buckets []ActivityBucket `json:"buckets"`
 }
 
-// AccountCreate A new official account. Its AppSecret is set separately, with `putAppSecret`.
+// AccountCreate A new official account, or website app (`kind: website`, `default_scope: snsapi_login`,
+// an `open_platform_id` required). Its AppSecret is set separately, with `putAppSecret`.
 //
 // Example: {"appid":"wx1234567890abcdef","default_scope":"snsapi_userinfo","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"token_ttl_seconds":3600}
 type AccountCreate struct {
@@ -397,10 +431,22 @@ type AccountCreate struct {
 	// Example: wx1234567890abcdef
 	Appid AppID `json:"appid"`
 
-	// DefaultScope A WeChat web-authorization scope.
+	// DefaultScope A WeChat web-authorization scope: `snsapi_base` or `snsapi_userinfo` of an official
+	// account, `snsapi_login` of a website app (the only one it has).
+	//
 	//
 	// Example: snsapi_base
 	DefaultScope Scope `json:"default_scope"`
+
+	// Kind `official`: an official account (公众号), whose logins run inside WeChat. `website`: an
+	// Open Platform website app (网站应用, QR login, scope `snsapi_login`); people who open
+	// the hosted login of an official account outside WeChat log in through the tenant's
+	// website app with the same `open_platform_id`, so they get the same unionid. Without
+	// one they are shown the login URL as a QR code to scan with WeChat. Set at creation.
+	//
+	//
+	// Example: official
+	Kind *Kind `json:"kind,omitempty"`
 
 	// Mode `sandbox` accounts log in through wxlogin's built-in WeChat emulator; `live`
 	// accounts through WeChat itself.
@@ -435,7 +481,7 @@ type AccountCreate struct {
 
 // AccountList A page of official accounts.
 //
-// Example: {"items":[{"appid":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","default_scope":"snsapi_userinfo","login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"secret":{"set":true,"updated_at":"2026-11-25T08:05:00Z","version":1},"token_ttl_seconds":3600,"updated_at":"2026-11-25T08:05:00Z"}],"next_cursor":null}
+// Example: {"items":[{"appid":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","default_scope":"snsapi_userinfo","kind":"official","login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"secret":{"set":true,"updated_at":"2026-11-25T08:05:00Z","version":1},"token_ttl_seconds":3600,"updated_at":"2026-11-25T08:05:00Z"}],"next_cursor":null}
 type AccountList struct {
 	Items []Account `json:"items"`
 
@@ -449,7 +495,9 @@ type AccountList struct {
 //
 // Example: {"redirect_uris":["https://shop.example.com/wechat/callback","https://m.shop.example.com/wechat/callback"],"token_ttl_seconds":7200}
 type AccountUpdate struct {
-	// DefaultScope A WeChat web-authorization scope.
+	// DefaultScope A WeChat web-authorization scope: `snsapi_base` or `snsapi_userinfo` of an official
+	// account, `snsapi_login` of a website app (the only one it has).
+	//
 	//
 	// Example: snsapi_base
 	DefaultScope *Scope `json:"default_scope,omitempty"`
@@ -703,6 +751,15 @@ type IdentityList struct {
 	NextCursor *NextCursor `json:"next_cursor"`
 }
 
+// Kind `official`: an official account (公众号), whose logins run inside WeChat. `website`: an
+// Open Platform website app (网站应用, QR login, scope `snsapi_login`); people who open
+// the hosted login of an official account outside WeChat log in through the tenant's
+// website app with the same `open_platform_id`, so they get the same unionid. Without
+// one they are shown the login URL as a QR code to scan with WeChat. Set at creation.
+//
+// Example: official
+type Kind string
+
 // Mode `sandbox` accounts log in through wxlogin's built-in WeChat emulator; `live`
 // accounts through WeChat itself.
 //
@@ -920,7 +977,8 @@ type ReportSummary struct {
 // Example: admin
 type Role string
 
-// Scope A WeChat web-authorization scope.
+// Scope A WeChat web-authorization scope: `snsapi_base` or `snsapi_userinfo` of an official
+// account, `snsapi_login` of a website app (the only one it has).
 //
 // Example: snsapi_base
 type Scope string
@@ -8971,230 +9029,235 @@ func (sh *strictHandler) RetireSigningKey(ctx *gin.Context, tenant TenantPath, k
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1Nc9u6lij6V1A6XRV7H0qW5I/EcnV1eedk7+3ESXxiZ+ecHaUtiIQsxBTAEKBlJXFVT9709fC9X9Cj",
-	"N3izO7m/puv2/R23sACQIEVKlD/i5LQHqVgSCSwsrC8srI8vDZ9PIs4Ik6LR+9IYExyQGP58doLP1P8B",
-	"EX5MI0k5a/QaJ2OCYiJ4EvvkkUAXJBaUMw+NeIwGB6PmSyz98aDV8BrkEk+ikDR6jX5jc9TFu35n2G80",
-	"vIbwx2SC1dByFqnfhYwpO2tcXXmNQ+5jPVPZxG/fHCI+QtKBIT/TxkVnQxKGmRQb2J+Q3GwjHk+wbPQa",
-	"SUybMRmRmDBfPTIPxit+LHlM5qHYZ2JKYoF8HMczys6QIH5MpEA4JoiRCxIjH/tjEuThYrwpYEAXHsKS",
-	"SaP3PvvxQxkob4iMZ/sjSeJ5aI6Jz1kgkORoiqlEQzLiscKNBOByMGy7U08ooxM1ezudkjJJzkjcuFKT",
-	"RjjGEyINJexH0cFfjrAcl+8KH42oT3GIsO/zhMlHAqk3AAVUPRSpV70GwxM1EY4iGjS8Rkw+JTQmQaMn",
-	"44S40P1TTEaNXuNPGxltbuhfxQbAAoh5msSCx+UgDRi5lKc+PDGwJBPF5ILyRKAIn5E9hIeCMAmEq34d",
-	"0VhI+Cm/dWT2PPrj6cHOwcf9y9cnr8YHrG3X9Skh8SxbmJ4ut8UTfHlI2JnC3Han6ym828+dss0+CMgk",
-	"4pIwf/aCzErIDyWMfkoIusBhQlBEYqT2jQUkQNOYStJC+3r70ZTKMSxM4AlB52SGMAvQkAf6J8r6rLuF",
-	"xjyJBTpTFJwhAQORI3yGKYO3/DFmZ0QgxtWLZ2jCY9LqsxyeHvtb+EnQ3m36ePNxc2vYJc1d3Bk1N8n2",
-	"cMfvBp1RO0WcljIZ5pxlN9W6K1DY3d4uojDCUpJYjfmv7/v9y26n2e9fPiYf/vxPjQr8Mknl7OAv5XRD",
-	"ze+PBKIBWlMoef7u5JFAA5EMB+sVFG3fOr0BXb8efiS+NKR9MAIxWkHbSjAPYLv0viAq0BALEiDO9tBW",
-	"p4umY8JyUtI8GSBBWVFmFqRz+QYZwV65M+12GbpfVOFZ0DOmCOmcFFCN9MwK4+c0qMT4+W1h+gWppIX9",
-	"owMHPsYlolJoxqsEi9weDRzSCZXzkB1IMhHA+HOiartdLpdCGMkFIiAjnIRSvzLBl1oXwCammqFTohk8",
-	"pXFiIqtQ5odUiVStE1dBnH7j1nB3AiZAtcbSJgIAWAGQfuLa0GgAAJorNYaIOBMElOnPOHhDPiVEwOb6",
-	"XIlv+BNHUUi19bMRxXwYksmfPwptCqV7rFYjMQ0bPYCMCKlFOgXhrJBMA/T8+PWrHkoYuYyIL0mACAuU",
-	"ElTfI8qiRMKihcTK/pm3mjaMIhdm/UTA1vQau6MnO0H7SefJky3/cbCzrYhKYpmIRm8LJACVIFJe4lAZ",
-	"WyRA5vVMGI+ljERvY2N6GfIzyloBubCrFRtDHDTtG1d1cX2k39aoLjNWNZp8zBSGhuobrATOLCJo4Myo",
-	"hI0yKzgbhdS/6e4YFKLpZae7ubW98/jJbhsP/YCMEA4VBDNELqkAHN/6VuxmW7FfnKzOPvgWB7e3CUYP",
-	"aTAsCjxkjK+CAYCmWKBEaTRlnWFldpA43UmzdRZIs2+/8HhIg4CwG26cHFNhZT+a4BnwVcCRHOM7YZvN",
-	"bK+yJdTbplH6/G3tk9Z3MQ8J7AwsDgVcm34IhyGfIkCQ2YMUArMJr7j8hScsuOEeMI6q+afmJmyUvll/",
-	"X7ayfXnF1TFBLavevjAum/r529iXVxyJxB9nPGRwn85icH8Uw2mQqtd+wTQkwY05ocqABJ5VZig6oxeE",
-	"IcqQYyF+g91RZym7O+660UgvvN4+Rc6bTfPmbeyYxUXGORP4CCZ7EsfKRgLsmZ0sgcPs6RssCRiCN95M",
-	"fSjEI0li1FEWGgdyXrRX5lhDyUoCresonxPO0QSzmRXddfVPjCVphmbdtyLbioDY4zEVIOfNRrjz6rOH",
-	"4w8DR0wz9cSUQWKe3nB8NgDMCeeHOD4jt2fxUaJdTgZYJDna2d7e3EHDmSR3YVN0HD31xrU8JecohMXV",
-	"21vJeVM/f9sWnjWE+QWJ0c4WekF/thubTmr46i3DiRzzmH6+MWNhY3Rbk4EKlJ4Z7sBc6GTbkFtEPeQn",
-	"7iu3pJzMwsGW44yAoaSwkLBzxqfMQzG54OckUL+Ty0ghxm6LC84cv7179665n8ixEkI+lqTCk6BgJIr+",
-	"sfMssHfezfEzwTEYkTic/HO/YdCzxCF9pWnlAtMQD0NyY1IJSERYoMxcdR4zMGhkpZPsGQeeGPNYhrPb",
-	"J6Jt1+Y8UYZ3jGMazlwg6tNT+sZtkNO+iyEqUMCnzCEWO9dtyubfFfemdw432F3KtCCISUBj4svTJKai",
-	"hxT+ehsbYsyjlnltwx/20CQRcBoF/KI19R/iLJwhzlDIfRyOuZCKZzrdx612q93qrCt6jmOulvz+S2NE",
-	"SRiAVnDma7WBEDDA2bjOHFcfbl9qdR1zLSexY4LPBcIoTmqT3EW2X7euQFxwLNll8w3W99BAb8AAMTwh",
-	"AhHsjxFsRAscT2ZCuDQ5Oih34bNMYiopxRPHP5YTWV8afkywJMEp3Fp1292dZqfT7G6ftJ/02u1eu/0H",
-	"PK5EqkifeVzyDGyQ9fI+DrbI1qiNd4dP1EaR7dEW3hx2/YbXCLGQp+rcXZhx56S929u0o9nrDgokALId",
-	"nmdJGHoNdXhUsi6YUNihKOYRicGKLKzIYaOqxaVXdoGyzCSdlFzX5VFQRPc76wpXullIHgk05fE5ZWd7",
-	"SAEMHga4uMuriwpMlgKkxtHqQfsI5wCkQX33ZXEXFi5oigVSj4OzxFNaUP0yoSyRxKyPjiqWV7a111ue",
-	"JojFC3ylnrnKE8zSpZmHzUqmYxoSRKVxdrauDa8m0cXwvlHPaOetdQC/b4B/GlZrBvFcgs4RYmEbcwvP",
-	"7nk5bLuCSYuLpzAaaJ9AnwdxeOQw0AiHgswrTUamVqgUJEgd6ZDj54Xce11Gc65aNS2il0YzUf3OKJFJ",
-	"TK7PgTcjyeuSg0sJy/YUJAAOw9cjUN4Lr7i15rjyvhTQf16mT4zbTukQEo5MIMa+MatBb/WQtn0HLXQ8",
-	"VgYVHHv53EXg9PL89O+Xm3xXtKef3pLu78GTjy/OP+0/Zn8d/iFOtg4nHf+X7fGv0Ztu8m6nPHDCRY8C",
-	"dx4tHxaSrz6Xp/rQU1ZwJcSrK0itouqqQ8D3NdCSF+B6zlWUZko6h1TIsiCACJ8RdYAwSBMFrFBJJtpG",
-	"vFv83L658MFrOJEb+pk5KWSW5/xRi5ssIeI4xvA5N9MSUUEupYk3mdMJAER+tFJhoO3mUoOwGEGD1v7r",
-	"//r//tf//H/+69//x7raZ2xc8YV91pE0ikJLfKl1tt7cA58Kn2tGZgJHVG1pTNmIqy1WBvhpEofGLO9t",
-	"bKQHh96T9pP2htTHginxx1iWuHU3YIiG15jwQN9GX5CMKvb9CVFSKWp4DR4RdhqFWCoRrw8Vauim+h5o",
-	"xznnKMzbY4J7tGr5fGJh8XEYDrF/rrZDXzArpAn1nzYMkiioRNG2QZEJcGv0OoqC+Dlhp1KGp9qBKhq9",
-	"zZ12u85Ic1RsNq9WtJN3N3ZzYfsXg3IMD13lSKJMFynKIAHSno23bw6VUSoIC1BEeBQSJLk+96CBu6ED",
-	"iDMaqBMjGSAcBMUIuhsSnxv7V4YKTZyLMfBSPbOibTFP00vOARFhR+ZxvfMFsl9ippiH3745EHA8Tsl+",
-	"4dbCU8f6tF5O5kvCHdQLJyeH6mWXFRZQ6vYKlFqQuDaA0JhfsHVFYi7irWxRJbuTYswl84KR7yxwgZzf",
-	"9yW9oLLCYBsm/jmRQsl2zogV+9qFqoMVzd0rRHINYMUDde4hk0jOVlEDZiawBrCCiZxGJBacgTfZLFM0",
-	"ervbSoVNsx87XXDgxK5Ea3dOQMT02u0/g7hpXH2oFmxzTJbCUld1Gxz+DO/Nq/AKurDTLNidG5yzirq6",
-	"hQ4kBLxqLlKbJIhEgkQ4xpKEMyvuokSmTw1W2cLlWvpeVWuFUryhwruebvoHFeOlAjkN4tMmSJ5WD+mI",
-	"KGFqxUkWmv383YlQx24zkoc6xl+kFLWNCN5DHfhDyx99fM+RrJ4zDR18srOVCx7caZdGD95Uii/g6GVH",
-	"pSLbVp+ZHqzqH8iqvosDozmofS8nxreAhRV11QkE85NQJ4fo4J09kAQQSyeQkHjWQhDnHEUHgQ2P1E8W",
-	"eOP6NOKlj05a19Qlj7sluuRBOyzTDvXM9atqshPv9OXUW0Y5Kwv4ts+h6ZiLNHWCEpHmQcXxDGGUqAFo",
-	"UGbxADEVhduo3agwKvM8PGdeLjcOqzRIzsycW+hrRlCAlR1HyLky0SecFaIL7sa2nkNCYQ4npY0yubPV",
-	"mFe6GRC1Hs5BWesNs4zqQ84jkDWx9KyvPyYRj9XXYJ985oy0rncO1FPngfaKSEoRULrzYG3W8cjZnDYP",
-	"PZpePgJnRWcHhXxK4qaPBUEhkVLJVR6jgJ7Rgn1Rbkw4yUvTy/ft5i5ufv7wpbNz9U9lLor08PAupte9",
-	"I0pPKTbrzR5i5pjz1Or2RjuFXANe/Fzq2jrNTIOSzJoMjJhPAI535OkYS/Taoj0VLlZOttArkCoxkUnM",
-	"it6hpTA6BBZhIaY8Vrank8HU6T5ZnJ7nNSDB7jULZ9rSKZEwdtWltJYEFLwCZcmt79TiMUPgBteZfCig",
-	"gYewQIM01fWCxEN9cjSZo8YrrI1SRTP6s7abss8BFSamR9mh52SWvWG/0I55YB9NENkT5ot0UPtFQEJi",
-	"xrALb+nUEp0GZL9LR8p/nc5os+eyATXvtkiMBWTM6mQxDSeXerDcl0RSnT6bUcTcOub5SW3IswvCKkS+",
-	"sxeW+JRKg8hLk+JUogPg9RIkSh6fmvSwWncriw4YMEa7s7uJ26Ot5k7QHTUf+5vD5hOyhZvbo53hY/9J",
-	"sEvatUKqgbROaQTTbbbarU5ns/VYIQzHZyAAzGp6pTLMJErpQ0W5ytIEv9DkdnjjqoitBbl5OtZwggNi",
-	"NAus1QnsAIM3IjGWPEY+n0wwC4Q9Ew9MfNEADSnDcd6tVmePlgYa3Kq3frUgEnffv1THPD0S6G9NE8/b",
-	"PChI1RJymYPKoZ+yaXAQxEQId3uQjycEJH/xvj9HfXPWnSHHUtGphtdS0+QpaMl5TlnQo8EArZHWWQsN",
-	"qil54KGBkYU9tfP/+W//ob7SkqjHd06HE/XVeh7kxZwxtwLDKrVTB0uCT8ADneMPz/JYiqLc5rs7lIJQ",
-	"qZ9AHC5zpWD1JCLq0QVelAdZeBe+iUxn3bt74imo8+MKO28/nwxcI9ZRWwc3c73B209IZ9T2u8HmcAtv",
-	"7+48efx4Z2d7e2trc7Pb7XTKDlbO3Pd5H7uKhC8TDtkycgAu2zwnQKns0JDbx1Xjc5ZuqmsTwkPi9NOT",
-	"59NOfPK5Pfx9a/LKf/y3Wfcw2n4hdn8LNn8d7eyTzhu+9ZY++UO2vzuyyC+nNGHB8IM1T8B7gwgLIk6Z",
-	"XBqitSp65ojs+6fcHA5XouRlmitHyguipr6hKLoDJZETzPeuJn6hJAyexXFZqR51zAIvtTbkhzE/Jyb8",
-	"vrA5NtkhKx5kUhzAHTPiYcinJEDD2TK3zDyXm6G/VHnQHwkI9t9DjEBki3GrYxYgQCkCTKCPnDISaPn4",
-	"qPXIQ9rkLGRnFCpj2eXMhyib9VVauxptJsEjP+jKKFnmaNMYSoEq22VbWKd8j413JxEkVna5IIQpuDib",
-	"Lx61ysU4vsASx849muhtbMgxjYPpZetTyM94y2cbkwmPCNs423zJ2ds/5KvfzoPJZ+ofhHR4uUPxL5/2",
-	"/e2di8vD47ejaLjDtt+9OP77739vPx3/9cU5xc+Pz/7aCf5ITl6fXRwexuPnw2dv/vrXLfJSXDzZIvji",
-	"N4qpTz5d0uHzy6ej38jG1o6SmjQW8lRf85UIiU659brtd0jz8bCLm7vB5qi5RbaxtV9ttGXZkDsnnW4m",
-	"d/QTJtZw02sw6p+ba8H/+v///X//v/+3uROEqfnh70fRx09i9+fxxefp0cft/ebFyd/3/7b566EyvI3r",
-	"Xj2oTkBYBFgEAgc7p11x9rt8PH75x+uj0eFNg9vcfSySzy/WQwhpDoWrVB1ltqejYmz1M+NQzoeOfTeU",
-	"McfpRVKp1smdu/QXFKjrS3muiEto9aDIkaMz6qY3f7uwqPaQS8h3QCMpa8wtwPLK8is9jciUZ4pQPgMA",
-	"IKDCyMMx1tUBrE8bBOKa45a3ZX2GPGGQ440ZUjOlXnGTdBvO7KqHIOHhxgMJjkY4LrgsFjPyvEt8sWbQ",
-	"/gejxAymMhQ4e5Zj8jmiL5JfnmwW6ZtlFl92K3m9eI+civluBfu1RPq87dl4+Zdn2y+7z6Z/fPyrfPXu",
-	"5eUfx+3Nv398Pm7c0CJNrYN7t0ZfmhCAPL0MBGbBkF8O0uggxUP6wjLmydnYpmo/EmiY0FA2acrEZJKE",
-	"WPJ4Dw1CekEGfZaOYV82T+oMHVM30dzgmInV9tKLwhWGiemZk0ivSoXgPtS1wsOQgLma53o3IKhYtm9h",
-	"TUqv4SB9bs4jLAQ4Wm2lTXuoVdtgymyCL56zTD7XLbG51Lueqq+yC1wapOn1ExyQlX37DpZ2thZVnWw3",
-	"d/ebf+Dm59NmadVJr2F0Q8mOOXaxrpanK3MuN4yXcfnii83VwXeiVUoPSvb61tVNqRLTvoxiigsVmVpb",
-	"SyKoYLLVZ+Z04pmziYcenT5SSu5R89G6VeKgQ2leO3pwIJOZdu0zrVbVM2kMSqFmqRsIV9jwKhz9VIqj",
-	"I7gnKD/86DsEtJZGwqwj7MfcXIqkpQgr4hLTdPulqqqeBlBCXyuxhYPV1XOr6C4Bauv6Z4oUE47Wucmx",
-	"YzXLriJ81QxSpmuKmi6H9powzp8Oaprd+HqvrRIs5Fi6i9ZiA8iKGMysRKekhIujumZieWyPZslnMRZJ",
-	"WSFvcKSQGAvKzhC2TBqTCb8gxVi1zIg8hZiEoNHrWntMX4Ol33cez5tK828756DuonNQuzKgqzivM2Ln",
-	"8YpDztn0RXjL56xG+jKj3MRmLbg7/O8q8+7AG2xU071b3rYGyxxdvPnlKdrd2n6MTIkXpCvqFMljrs4O",
-	"7GUPXcPbWVJE5xb8yj9U3ZxiOLXGbamQnBIm0TTm7MwpmmcgyRulN9+Z+dIuZqvmXD48zpXm8ZxSPOWX",
-	"CbWYxbmsKGGYbHsXR9REuFh8bBE11G1LsUpMjwkdpAyuat0IH1NgHazl7FAb8jNxjdgfQ6dlsPx2cnKE",
-	"9AO5gYGm07yh7d1dRzdttUsVnuGAeX0CFdKQSCYTHM/SxMlZVDjt1eCcYhB5mR1vxhcSzthQHOrtmwOB",
-	"QgrXQtRc2gbcTyYETHpnjHKP9DJGXZa3XBDF8KvFV7o9ZcLYSSGYX+ziamEQ+pyWC/MQHgoeJpJ46pw1",
-	"ivGZWjx8sB7Y8rXXyB3JeyraC46xa3bU9//6pw9//mpyqtZSqL92uo/7/Vbb/Ousr73vbfzLB/X0T+v/",
-	"sl56psulWZQHtynRprYfYWQ5yb3v09dzuvYrucS+DGceFOgEP4n6I4ea1XKvaskzd5+vAKEH+rVtjU3z",
-	"qTMv695AlH51FrP9RVfbhFD+SIkVc7pXVKI4gkscXvtEe/e5y6CzJYkvcAhHoxmwz4ScfuYM/GaC4o3j",
-	"MWZnYwz8p9bj3kt+EyjrHYVr5LSl21mq3Cwess5EGiFTQoAbOZPjkh5FOYyVpeVYnK0EYNHKtNC5s9mx",
-	"nRNkubBTpPw0xViekPX3CzLxp2MerpaPXyCCJ0p0LSR0p9JyrwNOWUs026ATM5LpKMZVZthpeqbodNrm",
-	"O55I5+uyFOy5BKI8Lv5ChaTMl/aEptauJNuZ1m8mgWdKWcCnuUXDEmu4DFLnR4kw1Zi3Pr40PErjfV6Q",
-	"NOoF3bqodQ/J3ZoQZx6RQoK1vmOrRoneuRozLN8Ns6cCRWEi3EQ7G1NZvM7UZFJj7jwlufjptOuPkKM7",
-	"d5BaY1Q41nLVx3Nwzk+aITHdsLlEsGrJ8PqCxCEuCWA/MlwgxjjWJxg4ZESYgnCo8thWZjYChZalO3qN",
-	"IVdGzfv32173g/e+621++OA1lPF1CmL1/abXuY2kSDtRmROhxmYXByt+zgC+ybjlmZsGdGeS6h091keC",
-	"Jc1/TEGia5ktBUHaXUHAd3OuIXeIglwvE+pX3vzknerJR+2idskm77h6pc7kbfCjxXyy0F5RSjl9oFvx",
-	"gLWiqtFYgHszg3trEdK6pUi7uQGVsyHKfPuAlrKomTIE1HPGKzzOj9i90Yg1TLH8UouhgGqdAFpd44uX",
-	"nd0HkFw3SBsL5m7CfM5G9CyJ4Qy8hwYXlExJPID7bYGodDMgdd1Ar6GfKaQAmt/m0HBsqwZU3MdOybCJ",
-	"3QqaCOoMuPM64TbqpF2o8JEDI//oPDBu8a2yqqrQ+wizuRJDeybPXqZB5TbCIC+4rluaozvHNaI8/0pD",
-	"6IYtjbHIQZyDKHebP+Q8JJjNFw6rKC6bIQFiCUy2V1ogmDDElBmvMVRR8rhGAbKlsQcplqpD/BE0dc16",
-	"5NrzhO0Aky5lD7UXg95d6f5GQNS8BXBpvbJjnUhbWqvccXul3Pn83YnbvlHsgYsxiukFlgSNcWjqTaOQ",
-	"4AvD2i5Cimo1PGv0Gs+Ou9s7NQPrz0E/FCuygltdKhw4xUWhnCDc8ys9U3KlHJ65x10NRY55LWDfJo3i",
-	"fNUcz2zBNWppw8O3XUvboHhewAPKB0AqAvKIINFF7KFBhIVwfzNNZYeJhKo06aHq+bsXx3toYACH4/aZ",
-	"4hAoGlBQA3qDvYYZO6OGYla4LA2qKlYu1tfS4VnDLrBQA9DB/GKeKr8KLbRAFR7CYYhM4M9cfFTuarQG",
-	"u+zcGrtcnz1ffMqXR144n920u7j+dMTbvV+BnqQJwHO5knwSYTZDCYQj2GuB1Wtdm0oPQVoFJK33lS8O",
-	"1lhsC7TLS9beTRHaFOR5tNjfMu2Tqy6rTmu2BDaUnLcV53OYM5iYNziWC9ssF3u1glA1a6C2r18D1S2d",
-	"l2JwtUKlenE3qIRZWpO6iuBKwmLuBvuViKrGQVlU4yYEJG6WXFjb0EQTlehBDCL48RXv8hgRFlB7Wf6o",
-	"+ag1F3KYL/3zHjc/t5u7H8z/zQ9fOt5O58p+XXo3peFeFmdjbpxvVB3+diXKHQh4I1S/E+F+h8X68rvo",
-	"Vno8YH6rJKijUrAqU87KVvfs7SEADxGmf6GyniBdiTnnEWer0c372G9WxPSmBUu9RnXtu/nQbSemN00A",
-	"SAOclV2XC46+WVLO9cO5dU3wJKZydgyd86w7jAgBG6E+DqFdyC9WKz1/d9Lw5iPs9Usmf52PbG7SwV/Q",
-	"U84Y8aXW0l5W5KuQ6m477wE1wZT5UCZwV8P3+4l2WhcA4xH+lBC0Nr08P/3Pf/uP9TIos07OAUHDGRpo",
-	"oae7QgwQ3MOnlYAQjqh6WD8zqAWhThb/GQvqz9NJmkmu07qghNy6Th0u1FUowOfmcAOUKYj6taZ5rRRS",
-	"gKUA6BVc8Y74PIy/aZOqogKbMbVMU0eREMN8UN0RFB6EYMKajMfV6zMTi29qaKk9gAGsZ0/Llj7rsz/9",
-	"Cf3mmHTqq2fYH2cG31zewBmRAuG5NgO6lmn62ijmTCpS6zNBWKD50gT5KplK9tL0kDhhwqz+kUCvFa0h",
-	"cqmlsE1cESS+IDESNCB6cTa3ACvWBpMN+TwgtgNXCocNB0Fv3xx46tRt2gDbB/psiP1zAiMGhEwEMvnd",
-	"eV7RfdBT34vNM89NdU5mrT47gYPzCbogMR1RAggMKSMlL6jztd2EPOcWtkGdvHEouMPiRzG/oAGJTT0Q",
-	"RRgxGnyJkmFI/dMkDq825MYX/foVNHfos4AKn1+QeKbWOPiiX7raaE1JGDahV+iGJqZmzgM80BXWNd3r",
-	"rrdyTPqskkREDw1SxgO3Qcp7nilElW2KM2CmXtLAnjSrpFA6wr6UqSRNfzmvcZ8BSYxCPkVrgKejF0+f",
-	"IXWWhviCgghYz4gqL1wVEOjgL/pDn60NcBIM0D+jdI0eGjDOfAJFrBI5PlX0qD5odKq/DGsOrPCJySgm",
-	"YmzHBO7UtfWEonkC25QIsoeimAjCpA6Th578uXcRPsOKiaCan9Av9lmqFKhOpaPMEtq+lQhAY+pp7f1J",
-	"mKKmwcZFZ4AkVkOVN7FC/aTd3vRxRBXBwwcyQGsDowMG6y20D78wKkxxGoUaN2dIiVpPOyMDNMZiTEz2",
-	"0BgL0NQxD0lPwfdVt8L/iiZ4hr722ddmswn/1E8DW1hugL6iIQk5OwP7bTrmulKlkitGyPSMoPaQpioj",
-	"XdSkxg6zxvpe7kmkZc0FhLKyWca79ti7B7ci+d/c+lxIg2quW77q/dEYN7lmcJKZMsvq+nl75fJVD1/n",
-	"rT4DvGsS4YlUshJNTd6jxiOwldASfKu9uYcwmlAhKDvzyroF95ltF6zGNW911P7aaE6GJ0CXjOsrCBMr",
-	"MsYawHMye5RNpwV3SHDsOB3xkCdSKydznEUg+PTeUs7yYZym7SeIC7UkIypIAOT9008QOix++gnkQ1Vg",
-	"O1obVPWWVeR7MiY07rOBUt8gvXjqhRdp+KmSXIZEIRL1q4m1VbRKMDgWXXpNaXZh5OkQB02DWrX1W+02",
-	"+lqo3AdFwocEyKKHJjhUxiwJ0PPj1688hE2cuOmiC6CpbyMc4wmRcEuEZdYWP8KxIKgGZLlG0QBaB31F",
-	"7HrNp2vMN+LxkAYBYXqyTYMHTVBAyzwlt3Q1QAo6CLjGFIzL5kidD/QUW3o9IvHHyBZ8TWOKc7y5cFSl",
-	"OUPqm/3bTffPDEguqVDaK1T7N0Nr+pLuQMmYMyokUeiRU+qTda2hGBocBGQScUmYP2uCyQzR/8DlYJQY",
-	"3rMkUgPGKIZTG5yOmyNMQ7OnnS76igYHo+ZLLP3xIEOsjqB1F/JIpNdog2cn+GxQZ96sCTzMtlkg7rL2",
-	"8TVGdZIQ1LDdbmFYfWs9TAqx572UWQyTMEuz2hXgZcIx+2KIA7NfPM5ZMQsaE9dZQ4wlaYZ0QqXZiu5u",
-	"RvGmvirnaKLUjFmXsG3K8Ujx9cDpwD2wx/KanJ129UZf0TbwWq5R+lqAJR5ioXS2c4+4bvuD1wRE6Se7",
-	"JyAlRiCLbQSCUQgtZFIltInnj4mvpAcYOULmI/z7zFQTUWgZYxaERuvvuTQF9YJ9n0QSAuS1m2dIlHpU",
-	"ioQLYjIIjAo5VBxqNEiEFWjqXGrlPo8DEvfQADZrgNY64PBotz1kWiKg7fa6rkjlaat74DiuBtAieKgG",
-	"FoqBF6bugwQoZu8bIKEEuWj99BMCEw4Njl4fn1jDDTPEI+36mhcfPTA+1X6lBxKBJ6TPFKUpBQ1saKwM",
-	"68nROlyXvYrBKhJTEhvTU71U2MU+m/CYtNA+POccVp3jmqElEIFWicxZ5GoT4Da7z7S96CEBJzwam1UY",
-	"62IXKfpQthK0a9R0Z6tEa4vUSk21NmWLaLkJy7WDtNAxZWdhJuc0Ferl2kOfEsog8/bQ4Gj/5Olvgz4z",
-	"FnMmO8HKN6tXgnVqr4NTVWBCJxR1DYmcEsLM3kKN0Wxr3ZLkIPp9RYNAO+qcktmaPXMgkuZW07OnKkUK",
-	"+uCly6iav+mEeDlJabwIQBIaRlM92Ea6YHWYB4xCHn9IfcJEzhsaYX9Mml3ogp8vCzadTlsYfm7x+GzD",
-	"vCs2Dg+ePnt1/AzeyXKNGkZWufEwjXbLPKSOVTiijV5js9VubWp3/hg8aRsB99UfV15jwzzWmuFJaL7K",
-	"zsS5Y+/H6blofdQVBBY8VnY6nn+DK1NpI7WXqh4w9dcrfpXGF1j6YxrnNPe7yVP5AlF8V1m+yrIHNbL1",
-	"U1mqnEJoac1nTZnWaZ3eEnIG0tIPk0BxKshKHbdLtXR9o0z2XloRXJNRauofBOBzFvLETK/21RiuorJr",
-	"c/bIxqESynBtvuRBe9XwwWvERERcUaJaZbfdhntWbT6bEN/0oGAIRDv6cL17EbgiAuff0kuiK6+xpecv",
-	"GzaFc+NnHBgdqV/pLH/lrWO+65c2l7/0i7XB4Y1ud/kbv+dSXLe6u8tfeYMlOdSGj3pnuw5gbzOTRTvU",
-	"bbQxEI9FKFSNPhNZmwah29rwsjs7fQsr0ka/OhBZCqPvnFgR189pCohld+AzInt9ph0IzutahKfdtfMu",
-	"8LqMoUE0t22rcoZjBUAkxoc0mfVnHsxumebNlfZV/iYPWnbM8Vvnlucu47Vsw1oNr6Hzb2F6pcWrhjWP",
-	"bcAzV17jkPt4USsF+3z6HADyHTN0uwZ3PjWnWXihU2OKE84PlY3x44gMTawp45dKjbxWTJWoFiPQM6Us",
-	"d6h4u9sDiVAIoDEWYnsrlTipMNlqb4Lnvc/UAUzZfuckkntooO/5Nb0PjEixOrinr5AHzh2yNtNbfaZh",
-	"0mZ4IbKnaMDn7Ndue0sdP+sKKrP0VFIVOH5rUVYInCkNaN+7RtQrWfzGKy5/4QkLfhx+MLu3mCG8crPw",
-	"xIlkSOvU67NSXeL5lcgqwmn/GKri6oFqvz3V/krkMopdzWDSJHKE5RiMpUid6kvMRid9xniWzugF0T4R",
-	"J/5ehxG1FohpDNezOZGsxTaYmzSwPR31hHW56a2jKVa3GUfgy7hjY9EEbNUyFr+tBIACLiZAf/ogDow4",
-	"6NQQB0fOBcMvcL/wj2xAmqvkaxiQG24a5BKNWhZnkXOxwL2EKxjg1OkhfZVc5WrZz+og/cC+FrcH+UJn",
-	"S5Yy/qCl78k9M0fFDsdkmaw3Vtilbp435pZV35EUC/xCmFMuy9PckUt9/Z+VXev1mYB0T3P6ihKZvjfY",
-	"QwmTNNS1cE0peFuJ2k3SHGEatvrsTS4YyjQUQWU1oAZpOSV9vzBIy0AN1r0+s8UobA0oxOO0BBREM8/g",
-	"MgMuc0lQVRCpz/btnbRT/sNeWDvX1OmdSVHkVDuvbGf379R7ZcC7H/dV2vW+3CRxilA/OLCuKSMfPF4g",
-	"ha0QLJOB5bJ4mflir5EWOsTg+1x8fuYjKAZ3WldYlqGdl6N9RiEKIbLHo7QiD5XI52FIfEkCSNvIhLEW",
-	"f7p4bi2hpUHOhFY9R5ZTX/0M6gI9WBr34MWCratP4QscWmlFsqJHq8RcgDM6BL320ECY5AGBZ6LPQIlP",
-	"Ta2GrM6Ap3s5mgoFUBTUBMqa+ICVLPpfiawk1/aPoqoeHGj35UCrzy3Xt82XHxih9v7tet72Cn0ABygm",
-	"UYh9G0qsSwymWQdaq2gjOO93Q6bsHGfIhl0CF0FPPT2WCS03EVSuuvOxPyaPBAptWt3a4N3fDl//evDq",
-	"dP/p09dvX52cPt1/+tuz05OTw8F6LRWlvWfXtqvv2MNn4LofF189KfXg5Htw8q3g5Ltti3kjl0242A+Y",
-	"pUclzEbV5w1nD/EwIELqsBOnPhWNdbtosbJ/0M2D/MGdhHONihd6Coutih+MknvyF+Y3wmG3Aut8Y7Ok",
-	"1L/4UsdfF1KLbWR3WmEXDhEVGZJge/QZsCtaG+SacQ8g5t4mpZggbHWw6KXJtOeERAJ9TASkffXZ8W/7",
-	"ze72DqTZtdAJN0mGnslyQxgqiXBGPBSQKOQzRHV8sE0p1FZUCMGde31mEhNTAWS70vP4XEDmExS2WsEn",
-	"mGuWfSuOwTty0JV17K+wLXLb7xVa9pd17HeMjqcQQf2UMxnzcJn18YofSx6TB/fetdx7P1Z8Wo6oFonB",
-	"a9oeG1/0H6dLHHlvTKZxVlewV5YwH5NRIrRDztafYIizFoL3IcSsX5QiCwLOKqWIBqcgRep56kTquDFw",
-	"PGj5+/FH6/Tq+hT+zRT98oc1yR38pXH1oTbfmQVW2fp1CroudRvu9VmxOu3KnkQ7mamNe4emeW6eCqWq",
-	"F/FIpE2NHnj12/OqS5vFesjfga8wKWEnsJBEAWLFTmD5WhaibL5QLjrIvPq2my0JPNuQg8eQlScJs1Vn",
-	"bKKs9h9GMbmgPMnYFIqrqoFMm+jhLDXb9SWV6WIE3K4sarfMjDHTa+nEIyccoXFHrj07PmSifmvf3kry",
-	"QmEua4R2Y1P7H87X9w/psDsmMs/yK/rpIto8J7OagXk2ZSOrdqE0si13UcyKdFx0LfRKC5cqH50N7vVq",
-	"RvNBStmPHswHi1juobNYf7AE7s03Z7fAZS7LOXcUwvfSljiwhQXzjar0rbz1np2TWbXPrM/KnWYo5zOr",
-	"ZsYFcW5Awd9tmBtAd09Rbs7cle4zqF3w4DR7iIn79l62VKyUS7Rl5sLGl3MyW8WBBkVXJJB0T53ebZG1",
-	"Sp9ZamFAib06WZum+MkEz6xH33SpWU2yaahTyVbPw6YmfnCvfR/utSWkfbfn9BdktthHlgRUNnXJxHo2",
-	"d67IIsS0KwbQ11MjGkoS64AgT53/MoP7Bra1mvCZhnAOWcW2PeHMgmYzB3QZHmiErh75lJB4llVw17/a",
-	"IsLL1aiCZd83KslbNH/As9qzND2qLICDx6daiNWGJmuJsxgUbqvpQRWiYll+OJP1yrv3lUCqB8nB6FTp",
-	"3nQ6mWeltxcBp6uXafggNotc+mEi6AVZL29j5XSB+6MKm2rMHIj1Ok0sgtOUPKsNaLcOoHrQa0H6Q50s",
-	"UxaukSnmyJcHxXVvJ0x3G1zF5eqLG540q3RSvnPxco3kZCEs1Ee5slhoDWqS99mI6+K8EJdBOVtfOVTr",
-	"wG3Yu1w/OeBaHTWXEVcl10yL4Nqu4gW6QWb5GzNHT+lSa1UA6F/rKyiomV4JQhETaaH6DBxbWR9RW5t7",
-	"CYqyzsj1QLSdLmrAONU1K7GwvQHo3WgvNcMpzHB6q4psyVLuRME5a/lvouuMNKjhR83240HP3Zuey3Vb",
-	"t1rO+fLOddzGFyuFl/kvnsVYGPdFKrhtxp7mYmM1oX0UYiWX9LdGtgo8IabdR58lgsRoYqImGZmmI66Q",
-	"oGcpvbZXIoWaCpsO+ED490D4QEgIs3RDqkm/1Pp6zbK9XFhwqk60SzUV3b5MrnJ8p8T/kIfy46XOLSfi",
-	"u3SwWdJa6GUzbfs3vhjrdKGYP4KHcdiE6oNKTiYx6WmBafrMlBnuZujUUE7b+uQbWXtpZAuNc1rDs214",
-	"ZYyZMF4zpEQF1BXHqW1u7u7SJgXnjE8d53dbT/CZxByZmi91VArIJL30u5QEeoZnGqll4uAd9MHHDwrq",
-	"O1BQhuTuiLHn1YCe7lHKS+kZM1LvlBwx8/e3qx85KwVGTCIeS5GGsDZNjZmmnbvKMWLLShmtnDtg6yZs",
-	"0GsfwlrtMntowtVBkJ4T4xew/ohMhpiaPGlfx1w/NdtBz+3zmJ7Tr5dGL97pBVtc3X2+anHGClMBcoWy",
-	"AmAP8uE+5ENG5eDHcMjcZI3jOJ5lBO4IEMNYd3Wsy/hW0gtlk1Tx6S881q1qAqxMaELO0RpcPb/kLMCz",
-	"dcRjNOFMjq32nlIW8Kln42VT3pN0QvrsM2ekZ+QXpMSzNDxHV0LXTScCKiRlvkyfnI65jaqlzPRN0RVf",
-	"9tQzWbI2A8NCcolDz9ggw8Q/J9L0cAEjQsfCk0kkZyabTk9unoRW0WmfR8okiS9wqGUK1s0ReWzdUAOF",
-	"jUELvYOmIYN9aCTTQ5Jcyg1fXAyyIy1LJkPodcInBGGBnh7/jmI+FdAwMIpo4MHEHiPTU7NuTzf6Tz/q",
-	"JQ/2lDkJ4CN40eYHwrLXV5Vkb4AW9i0lLHENH8u03JndbLQGwYv1nIl/hmbTFV44hcuF6up6XsVnLChC",
-	"vILLcCHEkt8BvEp+W1qkn0mVC9lSZs5VaboMwZTqWcKSiRIo+pNi4IbXAI51mmRXg3Kw/2pfe1k/6+5t",
-	"FjKB9IVEHn37guKN4zFmZ2NMq1BGJ+RUjVYBd3EM59Z2Z2se5Lv0kRZYA7pjG8ZWrzq306vwb595lYzh",
-	"dbreVtvb3e6z+ZvuRa+1vc1t70m7n48RKCKrotKFXt+DjXAfNsIrMrVqztNbQVK1B7VqTEEZyNUyAuTb",
-	"Gglq6hBHC22EnK5P26uvFcvPrntoMORy/J5+eP/xwwBRAaHtRjcqIW2XvjacWbNoHVpgcTnOSqfpQDbz",
-	"6aNuxR9QfMaZOgxQ014vK4hhRm2hAWfh7JQz8p5+SPPq7ZzQ7RG6uWXzhGU5NbU06muDtjuXT3aiCvY2",
-	"24cmWMb08oHJ74PJf+NT3ZzRkpqc8oxNxBjH98DXBpZKvn4NnZZBOmVHcCfpVMsnfdWe698+xsLLZafK",
-	"MQSjKivYFroFi9tL2wUGziWv6emtjFlkjXxHkFinR5+9g9q68ya3tvsNMGmohT5kQKCFEhCXCgm6Td7T",
-	"49+9PhMyJnhCArTm8zCZMJE25fYAylOt5PXf5tpbeu4luDQK3rMIGnipZ0JAL0cYome6fqOPnDK9psHe",
-	"YF0v2zaOhL9t60ccE0TPGI/J6gW8j8wu1wn5SI9bpo1hdhHGvlEAyI90g64xa+7PqyzDm5JQn/Gd0+EE",
-	"iwCLQOBg57Qrzn6Xj8cv/3h9NDr0FliJ3e2T9pNeB8Iesi93TjpdEwvhbZa83uOHvx9FHz+J3Z/HF5+n",
-	"Rx+395sXJ3/f/9vmr4f+quZlFkSQmjg8RjgMzXlsYtjvQSvdh1bKRadlG8SIK/LvTS/lb6Eqw+uqQrF6",
-	"pWoq1Ti2aGuqgPrM1UCu9mlB+y3wGTGeycTcdRV4qt3pV7UZv9WVUpWVqNH4wIf3wYevWUrG2I+5EOXH",
-	"qVvnxB/kcilFVIUUOCo4gK1HWRdtTXvrpc53LxdhqE0dXUiBJ7LPcBbMOeeHXisIx72clWQbLODskhsa",
-	"N5m95SMIP+FTZmw96Nmtj/f6PJs7/Oc8ln02eD+K+URJpvVBCz3lkyiR2njMVZa41lH12GD4wff7rX2/",
-	"d++9tHtbVQVD//wg+O+nWk7hhjoiPAqJOu95lfda384gM12NVyh0AX1J5RhL3ZifSxQTCUUu1uC+Xle6",
-	"ADH4/N2L4/W55Lt9157CaIxZMEpChCXc/dvm/nCZhyDVm8AJo4cGjFzKU3tgpqLPcDjFM4FYEoYrH5qP",
-	"9cpNrYy7K1OTTlMVhQ0smjWXfojAvr8IbHcbHB7MMcnd1rSAAGhjJZyTmXZ7p1Wksh/QkPh8QgSKsFB6",
-	"DjLHFZyiz2wm+ITHBA0TqYtO2et6xZSayfg5YcK+RwJ0QWI6ss1SoCA6VLyicc1eKW+grGxG8N91KVcH",
-	"zAqezO9EIR73oWrEP2apVU3DOqIjEwbVsqCOXt34cr60HMSEXwD7G3bWVW1M/QdgWbAPAtNASSnXKKYX",
-	"CtQxDkd7GTP3meFmIXlkWJqyM12OzpEfPmYQRUcy9b3V7a73THHo+VT5BVUh1Ps5tl+xMoQWMQ9q714q",
-	"QyjkI1yP2u+4QIQOXFfwET+JIWbt/ZfGkOCYxPuJHDd67z8opSBIfFF+fFVkZaPC1VP6UogKFHA/gYaI",
-	"a4OxlFFvYyNtpNh70n7SHiCubVYyGZIgIIrXIFpFwAkyicNGr7EBKsngZs5Fgc80B1vnyjDmU0FidEEF",
-	"lVB30Bwqdfv/JkDZKD3OQvlkkfaTVYNh/5ywAPk4DN2xgO9L3Tzuom1qVkxGJCbM1xa1ByjSDgaDNGdk",
-	"+7KlzrnuO3wSYUaJQIlQaLYjoNempoY+KXAWzlx4TT/c+fF+hm1GfkzA14JDkRXNV6IH7R8deEj4PCIQ",
-	"9guxSmmb9vRSyhQzmR9/fy5IuKSXrs5FiJ12nFlHIGEdOlQX/SRN6OeVVhd0tyX155XgzVlgyQZHMRG6",
-	"GIUsK6mtUGL8SRCKRFKvFjp68fSZA0KhYnK5J9BgIhEkLovANMRcSABxJnGC4MsnSNf3/N1Jzrz2UJQM",
-	"QyrGMFt6XHTGzsme8tFj4vMYnD8mIRsIBTbH3Qy3UMASMO3pXPtoFVQZcWR3uY7f1Mxhj+lXH67+TwAA",
-	"AP//",
+	"7L3dbhu7liD8KoROA7H3KcmS/JNYRqPhnZPs7cRJvGNn5+wdpV1UFSUxLpFKkbKsJAb65rv9GgM0MDMv",
+	"0Bhg5mLuBhjMvExjzvRrDLhIVrFKVVLJP3Fyji+CWFIVubi4/rnW4udawEdjzgiTotb5XBsSHJIY/nxy",
+	"ggfq/5CIIKZjSTmrdWonQ4JiIvgkDsgDgc5JLChnHurzGPkH/foLLIOh36h5NXKBR+OI1Dq1bm2z38a7",
+	"QavXrdW8mgiGZITV0HI2Vr8LGVM2qF1eerVDHmA9U9HEb14fIt5H0oEhO9PGeWtDEoaZFBs4GJHMbH0e",
+	"j7CsdWqTmNZj0icxYYF6ZB6Ml/xY8pjMQ7HPxJTEAgU4jmeUDZAgQUykQDgmiJFzEqMAB0MSZuFivC5g",
+	"QBcewiajWudd+uP7IlBeExnP9vuSxPPQHJOAs1AgydEUU4l6pM9jhRsJwGVg2HanHlFGR2r2ZjIlZZIM",
+	"SFy7VJOOcYxHRBpK2B+PD/50hOWweFd4v08DiiOEg4BPmHwgkHoDUEDVQ2P1qldjeKQmwuMxDWteLSYf",
+	"JzQmYa0j4wlxofu7mPRrndofNlLa3NC/ig2ABRDzeBILHheD5DNyIU8DeMK3JDOOyTnlE4HGeED2EO4J",
+	"wiQQrvq1T2Mh4afs1pHZs/Hvjw92Dj7sX7w6eTk8YE27ro8TEs/ShenpMls8wheHhA0U5rZbbU/h3X5u",
+	"FW32QUhGYy4JC2bPyayA/NCE0Y8Tgs5xNCFoTGKk9o2FJETTmErSQPt6+9GUyiEsTOARQWdkhjALUY+H",
+	"+ifKuqy9hYZ8Egs0UBScIgEDkSM8wJTBW8EQswERiHH14gCNeEwaXZbB08NgCz8Km7v1AG8+rG/12qS+",
+	"i1v9+ibZ7u0E7bDVbyaI01ImxZyz7LpadwkK29vbeRSOsZQkVmP+47tu96Ldqne7Fw/J+z/+Xa0Ev0xS",
+	"OTv4UzHdUPP7A4FoiNYUSp69PXkgkC8mPX+9hKLtW6fXoOtXvQ8kkIa0D/ogRktoWwlmH7ZL7wuiAvWw",
+	"ICHibA9ttdpoOiQsIyXNkyESlOVlZk46F2+QEeylO9NsFqH7eRmeBR0wRUhnJIdqpGdWGD+jYSnGz24K",
+	"089JKS3sHx048DEuEZVCM14pWOTmaOCQjqich+xAkpEAxp8TVdvNYrkUwUguECHp40kk9SsjfKF1AWxi",
+	"ohlaBZrBUxonJrIMZUFElUjVOnEVxOk3bgx3J2AClGssbSIAgCUA6SeuDI0GAKC5VGOIMWeCgDL9EYev",
+	"yccJEbC5AVfiG/7E43FEtfWzMY55LyKjP34Q2hRK9litRmIa1ToAGRFSi3QKwlkhmYbo2fGrlx00YeRi",
+	"TAJJQkRYqJSg+h5RNp5IWLSQWNk/81bThlHkwqyfCNiaTm23/2gnbD5qPXq0FTwMd7YVUUksJ6LW2QIJ",
+	"QCWIlBc4UsYWCZF5PRXGQynHorOxMb2I+ICyRkjO7WrFRg+HdfvGZVVcH+m3NaqLjFWNpgAzhaGe+gYr",
+	"gTMbE+Q7Mypho8wKzvoRDa67OwaFaHrRam9ube88fLTbxL0gJH2EIwXBDJELKgDHN74Vu+lW7Ocnq7IP",
+	"gcXBzW2C0UMaDIsCDxnjK2cAoCkWaKI0mrLOsDI7SJzspNk6C6TZt6c87tEwJOyaGyeHVFjZj0Z4BnwV",
+	"ciSH+FbYZjPdq3QJ1bapnzx/U/uk9V3MIwI7A4tDIdemH8JRxKcIEGT2IIHAbMJLLp/yCQuvuQeMo3L+",
+	"qbgJG4VvVt+XrXRfXnLlJqhlVdsXxmVdP38T+/KSIzEJhikPGdwnsxjcH8XgDVL12lNMIxJemxPKDEjg",
+	"WWWGogE9JwxRhhwL8SvsjvKl7O6460Z9vfBq+zR23qybN29ixywuUs4ZwUcw2SdxrGwkwJ7ZyQI4zJ6+",
+	"xpKAIXjtzdROIe5LEqOWstA4kPOivTJuDSUrCbS2o3xOOEcjzGZWdFfVPzGWpB6Zdd+IbMsDYt1jKkDO",
+	"m41w59W+hxMPg0BMPYnEFEFint5wYjYAzAnnhzgekJuz+CjRIScDLJIc7Wxvb+6g3kyS27ApWo6eeu1a",
+	"npJzFMHiqu2t5Lyun79pC88awvycxGhnCz2nP9qNTSY1fPWG4Ykc8ph+ujZjYWN0W5OBCpT4DLdgLrTS",
+	"bcgsohryJ+4rN6SczMLBluOMgKGksDBhZ4xPmYdics7PSKh+JxdjhRi7LS44c/z29u3b+v5EDpUQCrAk",
+	"JZEEBSNR9I+dZ4G9s2GOHwmOwYjE0ejvuzWDniUB6UtNK+eYRrgXkWuTSkjGhIXKzFX+mIFBIyuZZM8E",
+	"8MSQxzKa3TwRbbs254kyvGMc02jmAlGdnpI3boKc9l0MUYFCPmUOsdi5blI2/6q4NzlzuMbuUqYFQUxC",
+	"GpNAnk5iKjpI4a+zsSGGfNwwr20EvQ4aTQR4o4BftKb+Q5xFM8QZiniAoyEXUvFMq/2w0Ww0G611Rc9x",
+	"zNWS332u9SmJQtAKznyNJhACBjhrV5nj8v3NS622Y65lJHZM8JlAGMWTyiR3nu7XjSsQFxxLdul8/voe",
+	"8vUG+IjhERGI4GCIYCMaEHgyE8KhydFBcQifpRJTSSk+ceJjGZH1uRbEBEsSnsKpVbvZ3qm3WvX29knz",
+	"UafZ7DSbv8PjSqSK5JmHBc/ABtko78Nwi2z1m3i390htFNnub+HNXjuoebUIC3mq/O7cjDsnzd3Oph3N",
+	"HndQIAGQ7fA8m0SRV1POo5J14YjCDo1jPiYxWJG5FTlsVLa45MguVJaZpKOC47osCvLofmtD4Uo3C8nH",
+	"Ak15fEbZYA8pgCHCAAd3WXVRgslCgNQ4Wj3oGOEcgDSsHr7M78LCBU2xQOpxCJZ4SguqX0aUTSQx66P9",
+	"kuUVbe3VlqcJYvECX6pnLrMEs3Rp5mGzkumQRgRRaYKdjSvDq0l0Mbyv1TM6eGsDwO9qEJ+G1ZpBPJeg",
+	"M4SY28bMwtNzXg7brmDS4uIxjAbaJ9T+II6OHAbq40iQeaXJyNQKlZwEqSIdMvy8kHuvymjOUaumRfTC",
+	"aCaq3+lP5CQmV+fA65HkVcnBpYRlewoSAEfRqz4o74VH3FpzXHqfc+g/K9InJmyndAiJ+iYRY9+Y1aC3",
+	"Okjbvn4DHQ+VQQVuL587CJxenJ3+drHJd0Vz+vENaf8aPvrw/Ozj/kP2S+93cbJ1OGoFT7eHP41ftydv",
+	"d4oTJ1z0KHDn0fJ+IflqvzzRh56ygkshXl1BahVVVR0Cvq+AlqwA13OuojQT0jmkQhYlAYzxgCgHwiBN",
+	"5LBCJRlpG/F28XPz5sJ7r+Zkbuhn5qSQWZ7zRyVusoSI4xjD58xMS0QFuZAm32ROJwAQ2dEKhYG2mwsN",
+	"wnwGDVr7y//33/7P//qPf/nn/7GuzPMp6QkqCcLjsdp2bCLzuW3XiTWKYAtCq1UowRwLn4qAa75mAo+p",
+	"2uGYsj5XHEGZmsHCq2hAWeinkzgydntnYyPxLDqPmo+aG1L7DVMSDLEsiPtuwBA1rzbioT6uPicp2ewH",
+	"I6LE1rjm1fiYsNNxhKXSAdrrUEPX1fdAXI4jpLbG+hGu79UI+MjCEuAo6uHgTO2XPoFWaBTqP205TMZh",
+	"KdK2DdJMBlyt01Ikxs8IO5UyOtURVlHrbO40m1VGmiNzs52V0qG82zGscwSxGJRjeOjSEsnih59TfTri",
+	"kE+RYlNUREKkwyRvXh8qC1cQFqIx4eOIIMm1E4V8d/N9SFrylftJfITDMJ+Od01CdRMJi9CmCXkxAl6o",
+	"Z1Y0VObpf4lTMSbsyDyuqSTHIktsHvPwm9cHAnzthEUWkgE8daxd/2KWWJI7oV44OTlUL7tss4Cqt1eg",
+	"6pz4ttmIxpYD2jU7mKf/PPqK1lawSQniXGrPOQ7OOhfojv1A0nMqS4zA3iQ4I1IoBcEZsapEh2V1AqQ5",
+	"z4XsMB8W7itfiozGcraKLjEzgYWBFUzkdExiwRlEqM0yRa2zu63U4jT9sdWGoFDsCsFm6wSkUqfZ/CNI",
+	"qNrl+3JZOMdrCSxVzQGDwx/hvXmzoIQ87DQLducavlte/3t5pb/mK8Ls2O98D/kZ2uwgo6sB9b7XZZgh",
+	"P0+KfnIysd5ABxLSdDW7KjIQRCJBxjjGkkQzK1fHE5k85edyPpeQyXJz4k41fomuvqYevn2V+VeqXQr1",
+	"RJKoqK2oLO8c0j5RMt6KtzT9/NnbE4EoM8fcwkMtExNT9oPNet5DLfhDy0MdoshIQT1nkh75aGcrkyC5",
+	"0yzMkFygXCpplQUSZpk7mBcj5X7hvavwXbsKt+EmG/f0W/GT3wAWVtSmJ1DCQCJdEqNTlvZANkAGoUBC",
+	"4lkDQXb3eHwQ2qRQ/WSOW65OI17y6KhxRU30sF2gia6mW/6W9EU1v+KynOzEW30k94ZRzorS3O1zaDrk",
+	"IikYoUQk1V9xPEMYTdQANCwyq4GY8sKt36yVmL1ZHp4zgJebr2U6JWMIzy30FSMoxMoOJORM2aMjznI5",
+	"Fbdj/c8hITeHU8hHmdzZqs2r4RSISg9noKz0hllGuRv2AGRNLD17whGTMY/V12CxfOKMNK7msOqps0B7",
+	"eSQlCCjcebBVq8QhbSWfhx5MLx5AVKW1gyI+JXE9wIKgiEip5CqPUUgHNGdxFJsXTsnW9OJds76L65/e",
+	"f27tXP5dUSwlcT7exvSqJ2OJl2Nr/czy5pnz1Or2WjOBXAOe/1wYrztNTYOCeqIUjJiPAI635PEQS/TK",
+	"oj0RLlZONtBLkCoxkZOY5cNYS2F0CGyMhZjyGIIbad1Wq/1ocVGiV4OywlcsmmlLp0DC2FUX0tokpBC3",
+	"KCrpfasWjxmC4L+uX0QhDT2EBfKTAt9zEvd0QbGplzXBb22mKprRn7XdlH4OqTCZTMoyPSOz9A37hT6O",
+	"APbRBJE+Yb5IBrVfhCQiZgy78IYuqNHFT/a7ZKTs18mMtmYwHVDzboPEWECdsC6R03ByqQfLfEkk1UXD",
+	"KUXMrWOen9SGPDknrETkO3thiU+pNMg3NYVdBToAXi9AouTxqSmKq3SitMjlgDGard1N3Oxv1XfCdr/+",
+	"MNjs1R+RLVzf7u/0HgaPwl3SrJRIDqR1Sscw3Waj2Wi1NhsPFcJwPAABYFbTKZRhpjxMOxXFKksT/EKT",
+	"2+GNyzy2FlQk6gzLEQ6J0SywViedBQzeMYmx5DEK+GiEWSisl+ybrCof9SjDcTbwV2WPlqZX3OgRxGqp",
+	"M+6+fy7P9Hog0J/rJou5fpCTqgXkMgeVQz9F0+AwjIkQ7vagAI8ISP58lkOG+uasO0OOhaJTDa+lpqnO",
+	"0JITQoU09NEaaQwayC+nZN9DvpGFHbXz//ZP/6q+0pKow3dOeyP11XoW5MWcMbcCwyqVCyYLUm4gRp7h",
+	"D8/yWIKizOa7O5SAUKqfQBwuC65g9SQi6tEFcZV7WXgbsYlUZ915eOIxqPPjEjtvP1sCXSHDU1sH1wvG",
+	"wduPSKvfDNrhZm8Lb+/uPHr4cGdne3tra3Oz3W61ihwrZ+67PGReRcIXCYd0GRkAl22ek5ZV5DRk9nHV",
+	"rKSlm+rahPCQOP346Nm0FZ98avZ+3Rq9DB7+edY+HG8/F7s/h5s/9Xf2Ses133pDH/0um98cWWSXU1im",
+	"YfjBmicQvUGEhWNOmVyamLYqeuaI7Nun3AwOV6LkZZorQ8oLcsW+oii6BSWREcx3riaeUhKFT+K4qEGR",
+	"crMgSq0N+V7Mz4gpOshtji3xSFsmmcIOCMf0eRTxKQlRb7YsLDPP5Wboz2UR9AcCShz2ECOQgmPC6piF",
+	"CFCKABPoA6eMhFo+Pmg88JA2OXM1Kbl+YHY584nZZn2l1q5GmylryQ66MkqWBdo0hhKginbZthMq3mMT",
+	"3ZkIEiu7XBDCFFyczbfMWiX7Ap9jiWPnHE10NjbkkMbh9KLxMeID3gjYxmjEx4RtDDZfcPbmd/ny57Nw",
+	"9IkGBxHtXexQ/PTjfrC9c35xePymP+7tsO23z49/+/W35uPhL8/PKH52PPilFf4+OXk1OD88jIfPek9e",
+	"//LLFnkhzh9tEXz+M8U0IB8vaO/ZxeP+z2Rja0dJTRoLqVMQioREq9h63Q5apP6w18b13XCzX98i29ja",
+	"rzbHtGjInZNWO5U7+gmTYbnp1RgNzsyx4F/++z//3//0/5szQZiaH/56NP7wUez+ODz/ND36sL1fPz/5",
+	"bf/Pmz8dKsPbhO7Vg8oDwiLEIhQ43Dlti8Gv8uHwxe+vjvqH183Yc/cxTz5PbYQQijtyh6s6HW5P5+3Y",
+	"nm8moJzNcftmKGOO0/OkUq6TW7cZL8hR1+fiChmX0KpBkSFHZ9RNb/50YVHHJZeQb4FGEtaYW4DlleVH",
+	"ehqRCc/koXwCAECKhZGHQ6x7ItiYNgjENScsb5sZ9fiEQWU7ZkjNlETFTalxNLOr7oGEhxMPJDjq4zgX",
+	"sljMyPMh8cWaQccfjBIzmEpR4OxZhsnniD5PflmyWaRvlll86ank1TJAMirmmxXsVxLp87Zn7cWfnmy/",
+	"aD+Z/v7hF/ny7YuL34+bm799eDasXdMiTayDO7dGn5v0siSdyk3LyRKRb3/xO4rvFlUmeOYM3DBePGGI",
+	"MkFDa/k0kG/zFdVYXZZh4mx+47//7//w7//1P//lf/7Lv//Lf/HQL6/1oB6CVAfkZ7Ib1/ds+vd0yJEi",
+	"gS6T+WRx3i8En0+kA6F6Vh/QxnwyGDpJsg9El7kAZrtpzmdWekruyCGZoQGR6YM2CwCZtIIu0x0SyAy6",
+	"d9gwAnEy3LFAWCEg4CGkq4kAMz29xeoxkQhLBO4Y5cwkZZrDMWdjDfzZEyLn9zmh/8JkiuQoQmAW9viF",
+	"n6SV5dFmThQeCNSb0EjWaSLryWgSYcnjPeRH9Jz4XZaMYV82T+rytexazMRKCtDz3DpM6tfcGl4W6sp9",
+	"aPqGexEBryarHNy8sXxPy4UNW72aw5tzcx5hISAeb9vQ2tiH4lbTgxaObDhL1XjV/rNLD2ESK6fonJ+G",
+	"Se+JEQ7JykdADpZ2tha1ZG3Wd/frv+P6p9N6YUtWr2ZMiIIdc9wn3UpSt61d7j8tUwaLz79XB99Jair0",
+	"p+0pf0b6WYGkQ155MUVFav2sTcbQ3mery4wT6xkX1kMPTh8oW+hB/cG6tfXA1KJZI8oDv12mRliXaetL",
+	"PZMIqVxDXzdfMrfhZTj6oRBHR3CcVOwj66MmtJYkTK0jHMTcnJ0lfTpLElqTXhRLLZpqhoKyDbSts3Cw",
+	"qubQKiaOAOvm6q5nggnHOLmOd7qaA1CS92wGKTJJ8gZRBu0VYZx3Iit6Z/hqr62SU+Y4RIvWYvMM8xhM",
+	"nQmn34qLo6reRHEKmGbJJzEWk6Iu9xBvIzEWlA0QtkwakxE/J/mUxtTXOIXUlbDWaVuzXZ+WJt+3Hs5b",
+	"1PNvO+5ye5G73CzN+8vP64zYerjikHOuXx7e4jnLkb7MdzMpfAuOmP9WZd4tHBoY1XTnDpptUDRHF6+f",
+	"Pka7W9sPkel/hHS7qTx5zDWhgr3soCsExQs6TN3A8cN31VQqn3WvcVsoJKeESTSNORs4HSUNJFmj9Po7",
+	"M9/3yGzVXGSQx5m+VZ7Tp6r4zKkSszhnWgUMk27v4sSrMc535ltEDVXvbFkl9ctkmFIGJ/puIpi5fQCs",
+	"5dSpjfhAXCFFzNBpESw/n5wcIf1AZmCg6aTgbHt319FNW81ChWc4YF6fQPtAJCajEY5nSQXwbJzz9ipw",
+	"Tr7WoMiON+MLCT42dE578/pAoIhCTIaas/2QB5MRAZPeGaP44GIZoy6rw8+JYvjV4ivZniJh7FSazC92",
+	"cSs9yJBPeul5CPcEjyaSeMrP6sd4oBYPH2ygvnjtFUqMspGK5gI3ds2O+u4f//D+j19M6d1aAvWXVvth",
+	"t9tomn+t9bV3nY1/eK+e/mH9H9YLfbpMNU5xDqQSbWr7EUaWk9xjYX2KqxsjkwscyGjmQfdaiJOoPzKo",
+	"Wa1Er5I8c/f5EhB6oF/b1tg0n1rzsu41FHOUl+PbX3QrWqj4GCuxYrx7RSWKI7jE0ZU92tsvwgedLUl8",
+	"jiNwjWbAPiNy+okziJsJijeOh5gNhhj4T63HPb7+KlBWc4UrlD4m21mo3Cwe0mu7NEKmhAA3ciaHBRd4",
+	"ZTBWVL1lcbYSgHkr00LnzmbHdjzIYmGnSPlxgrEsIevvF7SUmA55tFpjiRwRPFKiayGhO23IOy0Iylqi",
+	"2QadmJJMSzGuMsNOE5+i1Wqa7/hEOl8X1fnP1ZllcfEnKiRlgbQeGpw+RHww0PrN1HlNKQv5NLNoWGKF",
+	"kEES/CgQphrzNsaXZNFpvM8Lklq13GwXta6T3K4IcRoRyVXm6xOhcpTonasww/LdMHsq0DiaCLce06be",
+	"5k+9NZlUmDtLSS5+Ws3qI2Tozh2k0hglgbVMa/4MnPOTpkhMNmyuXrBcMrw6J3GEC+ocjgwXiCGOtQcD",
+	"TsYYUxAOZRHb0gJYoNCiqliv1uPKqHn3bttrv/fetb3N9++9mjK+TkGsvtv0WjdRO2snKgoiVNjs/GD5",
+	"zynA1xm3uMDXgO5MUr6jx9olWHIzljlhvZLZkhOk7RUEfDsTGnKHyMn1IqF+6c1P3iqfvN/Ma5d08par",
+	"V6pM3oQ4WsxHC+0VpZSTB9olD1grqhyNObg3U7i3FiGtXYi06xtQGRuiKLYPaClKripCQLVgvMLj/Ijt",
+	"a41YwRTLLjWfMarWCaBVNb54ke/uQw2mn9y6mTkJCzjr08EkBh94D/nnlExJ7MP5tkBUuoWyuqmmV9PP",
+	"5CpFzW9zaDi2zSVKzmOnpFfHbntZZDpQ+U4ylq9MRD+Xk+bnkjKSZAAvl+Che1xm8kOgpFG729ACeojF",
+	"ei5ZIJ1dufdz/WjcGbKoyL45jxC3oV1R22O4nAyzuW5ae6YlhEzqH2yWQ1Z4XrWLTHuOc0VxqaCG0M2w",
+	"G2KRgTgDUSajoMd5RDCbb8ZX0v05RQLkM5jCxKSDN2EIUmA0hkp6kldo6rc0/yHBUnk1CoJbl9NLrK1P",
+	"Y69oSpayh5qLQW+vdIYkoMDDAri0+d+xrvkuvEzACb0lEuLZ2xP3flWxB2HOcUzPsSRoiCPTEB5FBJ8b",
+	"8eIiJK/ao0GtU3ty3N7eqVgDcgY6Kt8yGUL7UuHA6f4LLToh10DpuoJj7WjgutwaigzzWsC+TsXP2arl",
+	"yOmCKzS7h4dvutm9QfG8kgGU+0AqAkreoCZL7CF/jIVwfzO3PvcmEhooJY7ds7fPj/eQbwAHl3+gOAT6",
+	"W+RUkd5gr2bGTqkh38BAFiZ25VuL66PxaFCzC8w11HQwv5inio9jc3cUCw/hKEIm+WguRytzPFuBXXZu",
+	"jF2uzp7PP2b7ly+cz27abRzBOuLtzo9hT5Ja9bmyXj4aYzZDE0iJsEcTqzejN01JwqRhTdKaLtvHrrbY",
+	"FmgWt4y+nSbQCcjzaLG/pdonk4SrPEbbox7uhLBXQmQwZzAxb3AsF7Zp24DVepdV7CvcvHpfYbfvY4LB",
+	"1br+6sVdo61sYZf4MoIrSM25HeyXIqocB0WZlZuQFLlZcGhu0yNNZqQHeZBwlqB4l8eIsJDaA/sH9QeN",
+	"ubTHbJeqd7j+qVnffW/+r7//3PJ2Wpf268LzMQ33slwfc+p9resbblai3IKAN0L1GxHut9hXMruLblPS",
+	"AxY0ChJLSgWrMuWsbHX9fw8BeIgw/QuV1QTpSsw5jzjbOHE+zn+9DrzX7bbr1crbNM6njzt5xUkRQpJk",
+	"rey6TIL29erHrp5SrvvsT2IqZ8dwtaUNyREhYCPUxx7c5/PUaqVnb0/m6nj2GdIvmVYLOvSi83XRY84Y",
+	"CaQtskn60eW6MtirMYGaYMpsOhWEzOH7/YkOnOcA42P8cULQ2vTi7PTf/ulf14ugTK9aDwnqzZCvhZ6+",
+	"tgXiSOpLW66Ax1Q9rJ/xK0Go+xr8iAUN5ukkaXqgQ0zQ7XBdV7nnWoDk4HPbDeholwVRv1Y3rxVCCrDk",
+	"AL2EY+Y+n4fxZ21SlTQLNKaWuXVVTIhhPmhECgoP0kBhTSbqC+3hQ80J0O5N7QEMYKOLWrZ0WZf94Q/o",
+	"Z8ekU189wcEwNfjmahcGRAqE567u0G13k9f6MWdSkVqXCcJCzZcm0VjJVLKXlKjEEybM6h8I9ErRGiIX",
+	"Wgrb4hlB4nMSI0FDohdn6xuwYm0w2ZKKqky0xKakoDevDzzldQf5MrAeDs4IjBgSMhLItCLI8gocyeIk",
+	"9mJbImSmOiOzRpedgON8gs5JTPuUAAIjykjBC8q/tpuQ5dzcNijPG0eCOyx+FPNzGpLYtK5RhBEj//N4",
+	"0otocDqJo8sNufFZv34JF6Z0WUhFwM9JPFNr9D/rly43GlMSRXW4zHdDE1M9E4X29WUCmu71tdRySLqs",
+	"lEREB/kJ40HYIOE9z/RMSzfFGTBVL0lyUVLZkutyYl9KVZKmv0zkusuAJPoRn6I1wNPR88dPkPKlIcch",
+	"JwLWU6LKClcFBDr4k/7QZWs+noQ++nuUrNFDPuMsgHsbFASnih7VB41O9ZdhTd8Kn5j0YyKGdkzgTt0G",
+	"UiiaJ7BNE0H20DgmgjCpU/UngoTZdxEeYMVE0HhS6Be7LFEKVJfzUWYJbd9KBKAx9bSO/kyYoiZ/47zl",
+	"I4nVUMW3zKHupNncDPCYKoKHD8RHa77RAf56A+3DL4wKUwCpUOPWLSlR6+lgZIiGWAyJqWAaYgGaOuYR",
+	"6Sj4vsCf6Asa4Rn60mVf6vU6/FM/+bYHoo++oB6JOBuA/TYdct1UVckVI2Q6RlB7SFOVkS5qUmOHWWN9",
+	"L/Mk0rLmHNJp2SzlXev27sHJTPY3t5Uc0qCaI58ven80xk29G3gyU2ZZXT9vj32+6OGrvNVlgHdNIrYO",
+	"dmpqLzUega2EluBbzc09hNGICkHZwCu6zrvL7H3eZ7rwVb3VUvtrM0oZHgFdMq6PIEy+yhBrAM/I7EE6",
+	"nRbcEcGxE3TEPT6RWjkZdxaB4NN7SznLppKae3lBXKglGVFBQiDvH36A9GXxww8gH8qS69GaX3b5syLf",
+	"kyGhcZf5Sn2D9OJJFF4kKbBKchkShWzYLybfV9EqwRBYdOk1odmF2a89HNYNatXWbzWb6EuuyST0s+8R",
+	"IIsOGuFIGbMkRM+OX730EDa56uaaawBNfTvGMR4RCadEWKKQE109OMaxIKgCZJmb3AG0FvqC2NVuh68w",
+	"X5/HPRqGhOnJNg0eNEEBLfOE3JLVACnoROQKUzAu633lH+gptvR6xCQYItubOMlrzvDmwlGV5oxoYPZv",
+	"N9k/MyC5oEJpr0jt3wyt6UO6AyVjBlRIotAjpzQg61pDMeQfhGQ05pKwYFYHkxkqEIDLwSgxvGdJpAKM",
+	"4xi8NvCO631MI7OnrTb6gvyDfv0FlsHQTxGrs3jdhTwQyTGa/+QED/wq80rO6xGOB0TPtpkj7h4P4VJ4",
+	"SKrd2ULP6Y9VRnUKIdSw7XZuWH1y3pvk8t87CbMYJmGWZnUowEuFY/pFD4dmv3icsWIW3BxeZQ0xlqQe",
+	"0RGVZivauynFm1bAnKORUjNmXaB5pLLl+oqvfeeKfN+65RU5O7l2H31B28Br2L2nfy3EEvewUDrbOUdc",
+	"txf4VwRE6Se7JyAl+iCLbRaEUQgNZMo1tIkXDEmgpAcYOUJmqwy6zDS+UWgZYhZGRuvvuTQFra2DgIwl",
+	"JOnrME+PKPWoFAl0uIAqBqNCDhWHGg0yxgo05Zdauc/jkMQd5MNm+WitBQGPZtNDpvkG2m6u6+Zpnra6",
+	"fSdw5cMd3j01sFAMvLB9AEiAfAcBAyR0yxeNH35AYMIh/+jV8Yk13DBDfKxDX/PiowPGp9qvTM+LLlOU",
+	"phQ0sKGxMmwkR+tw3aEtBqtITElsTE/1Um4Xu2zEY9JA+/Cc46w67pqhJRCBVonMWeRqE+A0u8u0vWgb",
+	"cdDYrMJYF7tI0YeylSC5RNOdbWiuLVIrNdXalC2i5SYs1w7SQMeUDaJUzmkq1Mu1Tp8SyiDz9pB/tH/y",
+	"+Ge/y4zFnMpOsPLN6pVgndrj4EQVmNQJRV09IqeEMLO30A433Vq3ez6I/kDRINCO8lNSW7NjHCJpTjU9",
+	"61UpUtCOl+74a/6mI+JlJKWJIgBJaBhNo2ub6YKVMw8YhdSciAaEiUw0dIyDIam3G82aV8t2sJtOpw0M",
+	"Pzd4PNgw74qNw4PHT14eP4F30nqnmpFVbj5MrdkwDym3Co9prVPbbDQbmzqcP4RI2kbIA/XHpVfbMI81",
+	"ZngUma9Snzjj9n6YnonGB93FYMFjRd7x/BtcmUobib1U9oC5KqDkV2ligYU/JmlPc7+bWpnPkEl4mdbM",
+	"LHtQI1s/lZbrKYQWtifXlGmD1skpIWcgLYNoEipOBVmpc4eplq6vlcneSZrXazJKTP2DEGLOQp6Y6dW+",
+	"GsNVlF6rnj6ycaiEMhybL3nQHjW892oxEWOuKFGtst1swjmrNp9NmnHiKBgC0YE+XO1cBI6IIPi39JDo",
+	"0qtt6fmLhk3g3PgRh0ZH6lday19545jv+qXN5S89tTY4vNFuL3/j10yZ7VZ7d/krr7Ekh9rwUe9sVwHs",
+	"TWqy6IC6zXgG4rEIhQbnA5HeKCL0DUy86MxOn8KK5OptnQwthdF3Tq6IG+c0ve7SM/AZkZ0u0wEE53Ut",
+	"wpPr77Mh8KqMoUE0p22rcoZjBUAmxvukoPZHHs5umObNkfZl9iQPbpeZ47fWDc9dxGvphjVqXk3XAMP0",
+	"SouXDWse24BnLr3aIQ/wols/7PPJcwDIN8zQzQrc+dh4s/BCq8IUJ5wfKhvj+xEZmlgTxi+UGlmtmChR",
+	"LUbgep+i+qX86W4HJEIugcZYiM2tROIkwmSruQmR9y5TDpiy/c7IWO4hX5/za3r3jUixOrijj5B95wxZ",
+	"m+mNLtMwaTM8l9mTN+Az9mu7uaXcz6qCyiw9kVQ5jt9aVJkCPqUB7VvXiHoli994yeVTPtEX+34f/GB2",
+	"bzFDeMVm4YmTyZBcqaB9parE8xORZYTT/D5UxeU91X59qv2JyGUUu5rBpEnkCMshGEtj5dUXmI1OCY+J",
+	"LA3oOdExESf/XqcRNRaIaQzHsxmRrMU2mJs0tNeP6gmrctMbR1OsbjP2IZZxy8aiSdiqZCx+XQkATWRM",
+	"gv70XhwYcdCqIA6OnAOGp3C+8NdsQJqj5CsYkBtuKeYSjVqUZ5EJscC5hCsYwOv0kD5KLgu17Ke9mL7j",
+	"WIt7gf7CYEtatn6vpe8oPDNHxQ7HpNW011bYhWGe1+aUVRQ1D9dpTpkqT3NGLvXxf9r6rdNlAso9jfc1",
+	"nsjkPX8PTZikke7Ha5qnux3IbSJdH9Oo0WWvM8lQ5u4bVNSHyk9aOunzBT9pReWve11mG2LYPlSIx0kb",
+	"qr20KTkc5pKwrClTl+3bM2mnBYk9sHaOqZMzk7zIKQ9eGTb9VqNXBry7CV9Z3JSYJE4j7PsA1hVl5H3E",
+	"C6SwFYJFMrBYFi8zX+wx0sKAGHyfyc9PYwT55E4bCksrtLNytMsoZCGMrXuUdAWiEgU8ikggSQhlG6kw",
+	"1uJPN/CtJLQ0yKnQqhbIcnq8D6A30b2lcQdRLNi66hS+IKCVNLHIR7QKzAXw0SHptYN8YYoHBJ6JLgMl",
+	"PjW9GtI+A56+dtR0KIDGpCZR1uQHrGTR/0RkKbk2vxdVdR9Au6sAWnVuubptvtxhhP7/Nxt528tdWemj",
+	"mIwjHNhUYt3mMKk60FpFG8HZuBsyre84QzbtErgIrn/UY5nUcpNB5aq7AAdD8kCgyJbVrflv/3z46qeD",
+	"l6f7jx+/evPy5PTx/uOfn5yenBz665VUlI6eXdmuvuUIn4HrbkJ81aTUfZDvPsi3QpDvpi3mjUw14eI4",
+	"YFoeNWE2qz5rOHuIRyERUqedOP2paKxvNhcrxwfdOsjvPEg4d6f2wkhh/lbte6PkjuKF2Y1w2C3HOl/Z",
+	"LCmML77Q+de50mKb2Z10+QUnoqRCEmyPLgN2RWt+5t54H3LubVGKScJWjkUnKaY9I2Qs0IeJgLKvLjv+",
+	"eb/e3t6BMrsGOuGmyNAzVW4IQycRzoiHQjKO+AxRnR9sSwq1FRVBcudel5nCxEQAmSVOeXwmoPIJGlut",
+	"EBPM3Ot+I4HBWwrQuYBq0MMy2yKz/Y7jqDfV3goJlWUByRkdjyGD+jFnMubRMuvjJT+WPCb34b0rhfe+",
+	"r/y0DFEtEoNXtD02Pus/TpcE8l6bSuO0r2CnqGA+Jv2J0AE523+CIc4aCN6HFLNuXoosSDgrlSIanJwU",
+	"qRapE0ngxsBxr+XvJh6ty6urU/hXU/TLH9Ykd/Cn2uX7ynxnFlhm61dp6Lo0bLjXZfnutCtHEu1kpjfu",
+	"LZrmmXlKlKpexAORXKx0z6tfn1dd2sz3Q/4GYoWTAnYCC0nkIIZbuJXla1mIsvlGueggjerbG3VJ6NlL",
+	"QXgMVXmSMNt1xhbK6vjhOCbnlE9SNoXmqmogc1V1b5aY7fqQytykBNyuLGq3zYwx0yvpxCMnHaF2S6E9",
+	"Oz5Uon7t2N5K8kJhLr2M7dqm9l9drO+vMmB3bK7pd/lglTjdmNbPyKxiYp4t2Ui7XSiNbNtd5KsinRBd",
+	"A73UwqUsRmeTe72K2XxQUva9J/PBIpZH6CzW7y2BO4vN2S1wmctyzi2l8L2wLQ5sY8HsZVn6VN5Gz87I",
+	"rDxm1mXFQTOUiZmVM+OCPDeg4G82zQ2gu6MsN2fu0vAZ9C64D5rd58R9/ShbIlaKJdoyc2Hj8xmZrRJA",
+	"g6YrEki6o7x322StNGaWWBjQYq9K1aZpfjLCMxvRN7fUrCbZNNSJZKsWYVMT34fXvo3w2hLSvl0//TmZ",
+	"LY6RTUIq67plYjWbO9NkEXLaFQPo46k+jSSJdUKQp/y/1OC+hm2tJnyiIZxDVv7anmhmQbOVA7oND1zG",
+	"rh75OCHxLO3grn+1TYSXq1EFy35gVJK3aP6Qp71naeKqLICDx6daiFWGJr0SZzEo3HbTgy5E+bb84JN1",
+	"im8QLIBUD5KB0enSvencpp623l4EnO5epuGD3CxyEUQTQc/JevE1Vs5NdL+XYVONmQGx2k0Ti+A0Lc8q",
+	"A9quAqge9EqQfleeZcLCFSrFHPlyr7juzMN0t8FVXK6+uKanWaaTsrcnL9dIThXCQn2UaYuF1qAneZf1",
+	"uW7OC3kZlLP1lVO1DtxLg5frJwdcq6PmKuLK5Jq5prhyqHiBbpBp/cbM0VO61VoZAPrX6goKeqaXgpDH",
+	"RNKoPgXHdtZH1PbmXoKi9HbmaiDamy4qwDjVPSuxsHcD0NvRXmoGfZ/m6Y0qsiVLuRUF56zlb0TXGWlQ",
+	"IY6a7se9nrszPZe58d1qOefLW9dxG5+tFF4Wv3gSY2HCF4ngthV7mouN1YT2UYSVXNLfGtkq8IiY6z66",
+	"bCJIjEYma5KRaTLiCgV6ltIrRyUSqKmw5YD3hH8HhA+EhDBLNqSc9Autr1cs3cuFDaeqZLuUU9HNy+Sy",
+	"wHdC/Pd1KN9f6dxyIr7NAJslrYVRNm3Wio3PxjpdKOaP4GEc1aH7oJKTk5h0tMA098wUGe5m6MRQTq71",
+	"yV5k7SWZLTTOaA3PXsMrY8yEiZohJSqgrzhObHNzdpdcUnDG+NQJfjf1BJ9IzJHp+VJFpYBM0ku/TUmg",
+	"Z3iikVokDt7CXfz4XkF9AwrKkNwtMfa8GtDTPUh4KfExx+qdAhcze367ustZKjBiMuaxFEkKa930mKnb",
+	"ucsCI7atlNHKGQdbX8IGd+1DWqtdZgeNuHIE6RkxcQEbj0hliOnJk9zrmLlPzd6g597zmPjpVyujF2/1",
+	"gi2ubr9eNT9jiakAtUJpA7B7+XAX8iGlcohjOGRuqsZxHM9SAncEiGGs23LrUr6V9FzZJGV8+pTH+qqa",
+	"ECsTmpAztAZHzy84C/FsHfEYjTiTQ6u9p5SFfOrZfNmE9yQdkS77xBnpGPkFJfEsSc/RndD1pRMhFZKy",
+	"QCZPTofcZtVSZu5N0R1f9tQzabE2A8NCcokjz9ggvUlwRqS5wwWMCJ0LT0ZjOTPVdHpy8yRcFZ3c80iZ",
+	"JPE5jrRMwfpyRB7bMJSvsOE30Fu4NMTfh4tkOkiSC7kRiHM/dWnZZNSDu074iCAs0OPjX1HMpwIuDByP",
+	"aejBxB4j01Ozbg/2hyQf9ZL9PWVOAvgIXrT1gbDs9VUl2WughX1LCUtCw8cyaXdmNxutQfJitWDiH+Gy",
+	"6ZIonMLlQnV1tajiExbmIV4hZLgQYslvAV4lvy0t0k+kLIRsKTMTqjS3DMGU6lnCJiMlUPQnxcA1rwYc",
+	"61ySXQ7Kwf7LfR1l/aRvb7OQCaQPJLLo2xcUbxwPMRsMMS1DGR2RUzVaCdz5MZxT252teZBvM0aaYw24",
+	"HdswtnrVOZ1ehX+7zCtlDK/V9raa3u52l82fdC96reltbnuPmt1sjkAeWSWdLvT67m2Eu7ARXpKpVXOe",
+	"3gqSqD3oVWMaykCtlhEgX9dIUFNHeLzQRsjo+uR69bV8+9l1D/k9Lofv6Pt3H977iApIbTe6UQlpu/S1",
+	"3syaRetwBRaXw7R1mk5kM58+6Kv4Q4oHnClngJrr9dKGGGbUBvI5i2annJF39H1SV2/nhNse4Ta3dJ6o",
+	"qKamkkZ9ZdB26/LJTlTC3mb70AjLmF7cM/ldMPnPfKovZ7SkJqc8ZRMxxPEd8LWBpZSvX8FNyyCdUhfc",
+	"KTrV8kkftWfubx9i4WWqU+UQklGVFWwb3YLF7SXXBYbOIa+501sZs8ga+Y4gsUGPLnsLvXXnTW5t9xtg",
+	"klQL7WRAooUSEBcKCfqavMfHv3pdJmRM8IiEaC3g0WTERHIptwdQnmolr/82x97Scw/BpVHwnkWQ7yWR",
+	"CQF3OcIQHXPrN/rAKdNr8vf8db1se3Ek/G2vfsQxQXTAeExWb+B9ZHa5SspH4m6ZawzTgzD2lRJAvqcT",
+	"dI1Zc35eZhlel4S6jO+c9kZYhFiEAoc7p20x+FU+HL74/dVR/9BbYCW2t0+ajzotSHtIv9w5abVNLoS3",
+	"WfB6hx/+ejT+8FHs/jg8/zQ9+rC9Xz8/+W3/z5s/HQarmpdpEkFi4vAY4Sgy/tjIsN+9VroLrZTJTks3",
+	"iBFX5N+ZXsqeQpWm15WlYnUK1VSicWzT1kQBdZmrgVzt04DrtyBmxHgqEzPHVRCpdqdf1Wb8WkdKZVai",
+	"RuM9H94FH75iCRnjIOZCFLtTN86J38nhUoKoEilwlAsA24iybtqa3K2XBN+9TIahNnV0IwU+kV2G02TO",
+	"uTj0Wk447mWsJHvBAk4PueHiJrO3vA/pJ3zKjK0Hd3Zr9177sxnnPxOx7DL/XT/mIyWZ1v0GesxH44nU",
+	"xmOms8SVXNVjg+H72O/Xjv3efvTS7m1ZFwz9873gv5tuObkT6jHh44gof88rPdf6egaZudV4hUYXcC+p",
+	"HGKpL+bnEsVEQpOLNTiv150uQAw+e/v8eH2u+G7ftacwGmIW9icRwhLO/u3l/nCYh6DUm4CH0UE+Ixfy",
+	"1DrMVHQZjqZ4JhCbRNHKTvOxXrnplXF7bWqSacqysIFF08ul7zOw7y4D290GhwczTHK7PS0gAdpYCWdk",
+	"psPeSRep9AfUIwEfEYHGWCg9B5XjCk7RZbYSfMRjgnoTqZtO2eN6xZSayfgZYcK+R0J0TmLat5elQEN0",
+	"6HhF44p3pbyGtrIpwX/TrVwdMEt4MrsTuXzc+64Rf52tVjUN64yOVBiUy4IqenXj89nSdhAjfg7sb9hZ",
+	"d7Ux/R+AZcE+CM0FSkq5jmN6rkAd4qi/lzJzlxluFpKPDUtTNtDt6Bz5EWAGWXQkVd9b7fZ6xzSHni+V",
+	"X9AVQr2fYfsVO0NoEXOv9u6kM4RCPsLVqP2WG0ToxHUFHwkmMeSsvftc6xEck3h/Ioe1zrv3SikIEp8X",
+	"u6+KrGxWuHpKHwpRgUIeTOBCxDV/KOW4s7GRXKTYedR81PQR1zYrGfVIGBLFa5CtIsCDnMRRrVPbAJVk",
+	"cDMXosADzcE2uNKL+VSQGJ1TQSX0HTROpb7+vw5Q1grdWWifLJL7ZNVgODgjLEQBjiJ3LOD7wjCPu2hb",
+	"mhWTPokJC7RF7QGKdIDBIM0Z2b5sqXPu9h0+GmNGiUATodBsR0CvTE8N7SlwFs1ceM19uPPj/QjbjIKY",
+	"QKwFRyJtmq9ED9o/OvCQCPiYQNov5Col17Qnh1Kmmcn8+PtzScIFd+nqWoTYuY4zvRFI2IAO1U0/SR3u",
+	"80q6C7rbksTzCvDmLLBgg8cxEboZhSxqqa1QYuJJkIpEkqgWOnr++IkDQq5jcnEk0GBiIkhclIFpiDlX",
+	"AOJM4iTBF0+QrO/Z25OMee2h8aQXUTGE2RJ30Rk7I3uKR49JwGMI/piCbCAU2Bx3M9xGAUvAtN65jtEq",
+	"qFLiSM9ynbipmcO66ZfvL/9fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -9,7 +9,7 @@ import (
 
 func TestValidateResponse(t *testing.T) {
 	s := load(t)
-	const account = `{"appid":"wx1234567890abcdef","name":"Shop","mode":"live","default_scope":"snsapi_base",` +
+	const account = `{"appid":"wx1234567890abcdef","name":"Shop","kind":"official","mode":"live","default_scope":"snsapi_base",` +
 		`"redirect_uris":["https://shop.example/cb"],"token_ttl_seconds":3600,"open_platform_id":"",` +
 		`"secret":{"set":false,"version":0,"updated_at":null},"login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login",` +
 		`"created_at":"2026-11-25T08:00:00Z","updated_at":"2026-11-25T08:00:00Z"}`

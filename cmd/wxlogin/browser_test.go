@@ -22,8 +22,9 @@ const chromiumPath = "/usr/bin/chromium"
 // TestBrowserLogin runs e2e/browser/login.test.js (`node --test`) against
 // `wxlogin demo`: headless Chromium with WeChat's user agent logs in on the
 // demo's browser-only page with the SDK, through the sandbox's WeChat pages,
-// and sees openid and unionid. Screenshots of each step land in
-// out/browser/. Without Chromium, Node or the installed Node modules it
+// and sees openid and unionid; with a desktop user agent it logs in through
+// the demo website app's QR login, with the same unionid. Screenshots of
+// each step land in out/browser/. Without Chromium, Node or the installed Node modules it
 // skips, except under CI=true, where it fails.
 func TestBrowserLogin(t *testing.T) {
 	if err := browserTestReady(); err != nil {
@@ -51,7 +52,7 @@ func TestBrowserLogin(t *testing.T) {
 	if err != nil {
 		t.Fatalf("node --test in e2e/browser: %v\nwxlogin's log:\n%s", err, s.process.output())
 	}
-	for _, name := range []string{"01-demo-page", "02-wechat-choose-user", "03-wechat-consent", "04-logged-in-account-a", "06-logged-in-account-b"} {
+	for _, name := range []string{"01-demo-page", "02-wechat-choose-user", "03-wechat-consent", "04-logged-in-account-a", "06-logged-in-account-b", "08-desktop-qr-login", "10-desktop-logged-in"} {
 		if _, err := os.Stat(filepath.Join(shots, name+".png")); err != nil {
 			t.Errorf("screenshot %s: %v", name, err)
 		}

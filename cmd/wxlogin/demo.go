@@ -15,7 +15,8 @@ import (
 )
 
 // The demo tenant and its two sandbox accounts, bound to one Open Platform
-// so that one person gets two openids and one unionid.
+// so that one person gets two openids and one unionid, and to its website
+// app.
 const (
 	demoTenant   = "demo"
 	demoPlatform = "demo-platform"
@@ -25,6 +26,10 @@ var demoAccounts = []demo.Account{
 	{AppID: "wxdemo000000000001", Name: "示例服务号 A · Demo account A"},
 	{AppID: "wxdemo000000000002", Name: "示例服务号 B · Demo account B"},
 }
+
+// demoWebsite is the demo tenant's website app, bound to the same Open
+// Platform: visitors from a desktop browser log in through its QR login.
+var demoWebsite = demo.Account{AppID: "wxdemo00000000web1", Name: "示例网站应用 · Demo website app"}
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
 	return withApp(ctx, env, flag.NewFlagSet("demo", flag.ContinueOnError), args, func(a *app) error {
@@ -46,7 +51,8 @@ func (a *app) runDemo(ctx context.Context, env *environment) error {
 wxlogin is running on its embedded defaults (SQLite and local secrets in %s, WeChat sandbox).
 
   1. Open %s/demo/ in a browser.
-  2. Click "Log in" and pick a test user on the sandbox WeChat page (choose snsapi_userinfo to see a unionid).
+  2. Click "Log in" and pick a test user on the sandbox WeChat page (choose snsapi_userinfo to see a unionid;
+     in a desktop browser the demo website app's QR login runs, where picking a user stands for scanning).
   3. You land back on the demo page, which shows the verified JWT's openid and unionid.
 
 Hosted login URL of the demo account: %s
@@ -55,19 +61,23 @@ Stop with Ctrl-C.
 	})
 }
 
-// ensureDemo creates the demo tenant and accounts unless they exist, and
-// makes the accounts allowlist the demo's redirect URIs (a data directory
+// ensureDemo creates the demo tenant, its official accounts and website
+// app unless they exist, and makes the accounts allowlist the demo's
+// redirect URIs (a data directory
 // made by an older wxlogin may lack one).
 func (a *app) ensureDemo(ctx context.Context, redirectURIs []string) error {
 	_, err := a.tenants.CreateTenant(ctx, tenants.Tenant{ID: demoTenant, Name: "wxlogin demo"})
 	if err != nil && !errors.Is(err, tenants.ErrConflict) {
 		return err
 	}
+	accounts := make([]tenants.Account, 0, len(demoAccounts)+1)
 	for _, d := range demoAccounts {
-		_, err := a.tenants.CreateAccount(ctx, tenants.Account{
-			TenantID: demoTenant, AppID: d.AppID, Name: d.Name, Mode: tenants.ModeSandbox,
-			DefaultScope: tenants.ScopeBase, RedirectURIs: redirectURIs, OpenPlatformID: demoPlatform,
-		}, opaque.Hex(16))
+		accounts = append(accounts, tenants.Account{AppID: d.AppID, Name: d.Name, Kind: tenants.KindOfficial, DefaultScope: tenants.ScopeBase})
+	}
+	accounts = append(accounts, tenants.Account{AppID: demoWebsite.AppID, Name: demoWebsite.Name, Kind: tenants.KindWebsite, DefaultScope: tenants.ScopeLogin})
+	for _, d := range accounts {
+		d.TenantID, d.Mode, d.RedirectURIs, d.OpenPlatformID = demoTenant, tenants.ModeSandbox, redirectURIs, demoPlatform
+		_, err := a.tenants.CreateAccount(ctx, d, opaque.Hex(16))
 		if errors.Is(err, tenants.ErrConflict) {
 			err = a.allowDemoRedirects(ctx, d.AppID, redirectURIs)
 		}

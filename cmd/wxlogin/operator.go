@@ -55,7 +55,8 @@ func runAccount(ctx context.Context, env *environment, args []string) error {
 	appID := fs.String("appid", "", "official account AppId")
 	name := fs.String("name", "", "display name")
 	mode := fs.String("mode", string(tenants.ModeSandbox), "sandbox or live")
-	scope := fs.String("scope", tenants.ScopeBase, "default scope: snsapi_base or snsapi_userinfo")
+	kind := fs.String("kind", string(tenants.KindOfficial), "official (an official account) or website (an Open Platform website app, scope snsapi_login)")
+	scope := fs.String("scope", tenants.ScopeBase, "default scope: snsapi_base or snsapi_userinfo; snsapi_login of a website app")
 	platform := fs.String("open-platform", "", "Open Platform account the official account is bound to (empty: not bound)")
 	ttl := fs.Duration("token-ttl", tenants.DefaultTokenTTL, "JWT lifetime")
 	fs.Var(&redirects, "redirect-uri", "allowed redirect URI (repeatable; exact match)")
@@ -65,7 +66,7 @@ func runAccount(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 		acct, err := a.tenants.CreateAccount(ctx, tenants.Account{
-			TenantID: *tenant, AppID: *appID, Name: *name, Mode: tenants.Mode(*mode), DefaultScope: *scope,
+			TenantID: *tenant, AppID: *appID, Name: *name, Kind: tenants.Kind(*kind), Mode: tenants.Mode(*mode), DefaultScope: *scope,
 			RedirectURIs: redirects, TokenTTL: *ttl, OpenPlatformID: *platform,
 		}, secret)
 		if err != nil {

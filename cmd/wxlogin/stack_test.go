@@ -55,8 +55,10 @@ const (
 	appA         = "wxa0000000000000a1"
 	appB         = "wxb0000000000000b2"
 	appSandbox   = "wxc0000000000000c3"
+	appWeb       = "wxd0000000000000d4" // a website app, registered by the tests that need it
 	secretA      = "secret-of-account-a-0123456789ab"
 	secretB      = "secret-of-account-b-0123456789ab"
+	secretWeb    = "secret-of-website-app-0123456789"
 	openPlatform = "acme-open"
 	tenantSite   = "shop.example"
 	redirectURI  = "https://" + tenantSite + "/wechat/callback"
@@ -159,13 +161,15 @@ func freePort(t *testing.T) string {
 	return port
 }
 
-// startSimulator runs `wxlogin wechat-sandbox` with the two live accounts,
-// whose 网页授权域名 is wxlogin's host.
+// startSimulator runs `wxlogin wechat-sandbox` with the two live accounts
+// and the website app of their Open Platform, whose 网页授权域名 and 授权回调域
+// is wxlogin's host.
 func (s *stack) startSimulator() string {
 	host := strings.TrimPrefix(s.public, "http://")
 	apps, _ := json.Marshal([]map[string]any{
 		{"appid": appA, "secret": secretA, "open_platform_id": openPlatform, "domains": []string{host}},
 		{"appid": appB, "secret": secretB, "open_platform_id": openPlatform, "domains": []string{host}},
+		{"appid": appWeb, "secret": secretWeb, "open_platform_id": openPlatform, "domains": []string{host}, "website": true},
 	})
 	file := filepath.Join(s.t.TempDir(), "apps.json")
 	if err := os.WriteFile(file, apps, 0o600); err != nil {
@@ -366,7 +370,13 @@ func (s *stack) loginAs(ctx context.Context, br *browser.Browser, appID, user, s
 func (s *stack) loginRaw(ctx context.Context, br *browser.Browser, appID, user, scope string) string {
 	s.t.Helper()
 	state, verifier := opaque.Hex(8), opaque.New("", 32)
-	p := s.authorize(ctx, br, s.loginURL(appID, scope, state, verifier), user)
+	return s.redeemAt(s.authorize(ctx, br, s.loginURL(appID, scope, state, verifier), user), appID, state, verifier)
+}
+
+// redeemAt takes the code off the tenant redirect p of a PKCE login of
+// appID and redeems it; it returns the JWT.
+func (s *stack) redeemAt(p browser.Page, appID, state, verifier string) string {
+	s.t.Helper()
 	q := p.URL.Query()
 	if q.Get("state") != state || q.Get("code") == "" {
 		s.t.Fatalf("tenant redirect %s: want code and state %s", p.URL, state)

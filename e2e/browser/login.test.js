@@ -2,8 +2,10 @@
 // headless Chromium that presents itself as WeChat's in-app browser: the
 // page's SDK sends them to wxlogin's hosted login, through the sandbox
 // WeChat pages (user chooser, consent) and back, where the SDK redeems the
-// code and verifies the JWT; the page shows openid and unionid. Screenshots
-// of every step go to $WXLOGIN_SCREENSHOTS.
+// code and verifies the JWT; the page shows openid and unionid. The same
+// person then comes back in a desktop browser and logs in through the demo
+// website app's QR login, with the same unionid. Screenshots of every step
+// go to $WXLOGIN_SCREENSHOTS.
 //
 // Run by cmd/wxlogin's TestBrowserLogin, which starts `wxlogin demo` and
 // sets WXLOGIN_URL (its public URL) and WXLOGIN_SCREENSHOTS.
@@ -18,34 +20,49 @@ const base = process.env.WXLOGIN_URL;
 const shots = process.env.WXLOGIN_SCREENSHOTS;
 const executablePath = process.env.WXLOGIN_CHROMIUM || "/usr/bin/chromium";
 
+// Chrome on Windows: not WeChat.
+const desktopUA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
 // WeChat's in-app browser on Android.
 const wechatUA =
   "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
   "Version/4.0 Chrome/122.0.6261.120 Mobile Safari/537.36 XWEB/1220099 MMWEBSDK/20240301 MMWEBID/6533 " +
   "MicroMessenger/8.0.48.2580(0x28003036) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
 
-let profile, context, page;
+const profiles = [];
+const contexts = [];
+let page;
+// The unionid the person got inside WeChat.
+let unionid;
+
+// launch starts Chromium on a fresh profile with a user agent and returns
+// its page.
+async function launch(userAgent, viewport) {
+  const profile = await mkdtemp(path.join(tmpdir(), "wxlogin-chromium-"));
+  profiles.push(profile);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    userAgent,
+    viewport,
+    locale: "zh-CN",
+  });
+  contexts.push(context);
+  return context.pages()[0] ?? (await context.newPage());
+}
 
 before(async () => {
   assert.ok(base, "WXLOGIN_URL is not set");
   assert.ok(shots, "WXLOGIN_SCREENSHOTS is not set");
   await mkdir(shots, { recursive: true });
-  profile = await mkdtemp(path.join(tmpdir(), "wxlogin-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    userAgent: wechatUA,
-    viewport: { width: 414, height: 860 },
-    locale: "zh-CN",
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  page = await launch(wechatUA, { width: 414, height: 860 });
 });
 
 after(async () => {
-  await context?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  for (const c of contexts) await c.close();
+  for (const p of profiles) await rm(p, { recursive: true, force: true });
 });
 
 async function shot(name) {
@@ -62,25 +79,30 @@ async function text(id) {
   return (await page.textContent(`#${id}`)).trim();
 }
 
-async function loginWith(button, first) {
+// loginWith clicks a log-in button of the demo page and goes through the
+// sandbox's pages: the user chooser at the WeChat page at wechatPath
+// (unless WeChat already knows the person), then consent. It returns the
+// claims the page shows; shots names the screenshots of the chooser,
+// consent and result.
+async function loginWith(button, wechatPath, shots) {
   await page.click(`#${button}`);
-  if (first) {
+  if (shots.choose) {
     await page.waitForSelector("button[name=user][value=alice]");
-    assert.match(page.url(), /\/sandbox\/wechat\/demo\/connect\/oauth2\/authorize\?/);
-    await shot("02-wechat-choose-user");
+    assert.equal(new URL(page.url()).pathname, `/sandbox/wechat/demo${wechatPath}`);
+    await shot(shots.choose);
     await page.click("button[name=user][value=alice]");
   }
   await page.waitForSelector("button[name=decision][value=allow]");
-  await shot(first ? "03-wechat-consent" : "05-wechat-consent-account-b");
+  await shot(shots.consent);
   await page.click("button[name=decision][value=allow]");
   await page.waitForURL((u) => u.pathname === "/demo/sdk/");
   await ready();
   const failed = await page.isVisible("#error");
   assert.ok(!failed, `the demo page shows an error: ${failed && (await text("error"))}`);
   await page.waitForSelector("#result:not([hidden])");
-  await shot(first ? "04-logged-in-account-a" : "06-logged-in-account-b");
+  await shot(shots.result);
   assert.doesNotMatch(page.url(), /[?&](code|state)=/, "the SDK left the code in the address bar");
-  return { openid: await text("openid"), unionid: await text("unionid"), nickname: await text("nickname") };
+  return { openid: await text("openid"), unionid: await text("unionid"), nickname: await text("nickname"), appid: await text("appid") };
 }
 
 test("a person logs in inside WeChat with the SDK and sees openid and unionid", async () => {
@@ -89,15 +111,29 @@ test("a person logs in inside WeChat with the SDK and sees openid and unionid", 
   assert.equal(await page.evaluate(() => navigator.userAgent), wechatUA);
   await shot("01-demo-page");
 
-  const a = await loginWith("login-userinfo-0", true);
+  const authorize = "/connect/oauth2/authorize";
+  const a = await loginWith("login-userinfo-0", authorize,
+    { choose: "02-wechat-choose-user", consent: "03-wechat-consent", result: "04-logged-in-account-a" });
   assert.match(a.openid, /^o\S{20,}$/, "openid");
   assert.match(a.unionid, /^o\S{20,}$/, "unionid");
   assert.equal(a.nickname, "爱丽丝");
 
   // WeChat remembers the person: the second account asks for consent only.
-  const b = await loginWith("login-userinfo-1", false);
+  const b = await loginWith("login-userinfo-1", authorize, { consent: "05-wechat-consent-account-b", result: "06-logged-in-account-b" });
   assert.notEqual(b.openid, a.openid, "one openid in two accounts");
   assert.equal(b.unionid, a.unionid, "the unionid differs across accounts of one Open Platform");
+  unionid = a.unionid;
+});
+
+test("the same person logs in from a desktop browser through the website app's QR login", async () => {
+  assert.ok(unionid, "the WeChat login did not run");
+  page = await launch(desktopUA, { width: 1280, height: 900 });
+  await page.goto(`${base}/demo/sdk/`);
+  await ready();
+  const c = await loginWith("login-userinfo-0", "/connect/qrconnect",
+    { choose: "08-desktop-qr-login", consent: "09-desktop-qr-confirm", result: "10-desktop-logged-in" });
+  assert.equal(c.unionid, unionid, "the website app's unionid differs from the official account's");
+  assert.equal(c.appid, "wxdemo00000000web1", "the openid is not the website app's");
 });
 
 test("an answer this tab did not ask for is refused", async () => {

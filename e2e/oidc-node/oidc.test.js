@@ -26,18 +26,22 @@ before(async () => {
   jwks = jose.createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri))
 })
 
+// wechat is the User-Agent of WeChat's in-app browser, where the person
+// runs the login (elsewhere wxlogin would show a QR code to scan).
+const wechat = { 'user-agent': 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Mobile MicroMessenger/8.0.50' }
+
 // walk follows a URL through WeChat's sandbox pages as user, choosing the
 // user and allowing when asked, up to the redirect to the client's
 // redirect URI, which it returns.
 async function walk (url, user) {
   const stop = new URL(redirectUri).host
-  let res = await fetch(url, { redirect: 'manual' })
+  let res = await fetch(url, { headers: wechat, redirect: 'manual' })
   for (let step = 0; step < 10; step++) {
     if (res.status >= 300 && res.status < 400) {
       const next = new URL(res.headers.get('location'), url)
       if (next.host === stop) return next
       url = next.href
-      res = await fetch(url, { redirect: 'manual' })
+      res = await fetch(url, { headers: wechat, redirect: 'manual' })
       continue
     }
     const body = await res.text()
@@ -45,7 +49,7 @@ async function walk (url, user) {
     if (body.includes('name="decision"')) form = { user, decision: 'allow' }
     else if (body.includes('name="user"')) form = { user, custom: '' }
     else throw new Error(`stuck at ${url} (${res.status}): ${body}`)
-    res = await fetch(url, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' })
+    res = await fetch(url, { method: 'POST', headers: wechat, body: new URLSearchParams(form), redirect: 'manual' })
   }
   throw new Error(`no redirect to ${redirectUri}`)
 }

@@ -16,11 +16,17 @@ import (
 	"golang.org/x/net/html"
 )
 
+// WeChatUserAgent is the User-Agent of WeChat's in-app browser on Android,
+// where hosted logins of official accounts run.
+const WeChatUserAgent = "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 " +
+	"(KHTML, like Gecko) Version/4.0 Chrome/122.0.6261.120 Mobile Safari/537.36 XWEB/1220099 MMWEBSDK/20240301 " +
+	"MMWEBID/6533 MicroMessenger/8.0.48.2580(0x28003036) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64"
+
 // Browser is one person's browser. It is not safe for concurrent use.
 type Browser struct {
 	client *http.Client
-	// UserAgent is sent with every request (WeChat's in-app browser has its
-	// own; wxlogin may look at it).
+	// UserAgent is sent with every request: WeChatUserAgent unless changed
+	// (wxlogin runs a desktop browser's login differently).
 	UserAgent string
 }
 
@@ -32,12 +38,12 @@ type Page struct {
 	Body   []byte
 }
 
-// New returns a browser that stops following redirects at any URL for which
-// stop returns true (the tenant's redirect_uri, typically), handing that
-// URL back instead of requesting it.
+// New returns a browser, inside WeChat, that stops following redirects at
+// any URL for which stop returns true (the tenant's redirect_uri,
+// typically), handing that URL back instead of requesting it.
 func New(transport http.RoundTripper, stop func(*url.URL) bool) *Browser {
 	jar, _ := cookiejar.New(nil) // cookiejar.New never fails without options
-	return &Browser{client: &http.Client{
+	return &Browser{UserAgent: WeChatUserAgent, client: &http.Client{
 		Transport: transport,
 		Jar:       jar,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {

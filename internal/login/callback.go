@@ -58,6 +58,9 @@ func (s *Service) Callback(ctx context.Context, r CallbackRequest) (to string, e
 			"error_description", "the user refused the WeChat authorization", "state", tx.State), nil
 	}
 	acct, err := s.account(ctx, r.TenantID, r.AppID)
+	if err == nil {
+		acct, err = s.callbackApp(ctx, acct, tx)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -89,8 +92,9 @@ func (s *Service) Callback(ctx context.Context, r CallbackRequest) (to string, e
 	return withQuery(tx.RedirectURI, "code", code, "state", tx.State), nil
 }
 
-// exchange trades WeChat's code for the person's identity: openid, and for
-// snsapi_userinfo the unionid, nickname and avatar.
+// exchange trades WeChat's code for the person's identity in acct (the app
+// that issued the code): openid, and for snsapi_userinfo the unionid,
+// nickname and avatar, for snsapi_login the unionid.
 func (s *Service) exchange(ctx context.Context, acct tenants.Account, tx Transaction, code string) (tenants.IdentityLogin, error) {
 	candidates, err := s.Tenants.AppSecretCandidates(ctx, acct)
 	if err != nil {

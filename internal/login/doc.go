@@ -17,6 +17,14 @@
 // tokens rotate on use; a used one presented again revokes its family
 // (refresh.go). The userinfo endpoint answers from the stored identity.
 //
+// Where the person is decides the WeChat page (see Start): inside WeChat an
+// official account's login goes to its authorize page; in another browser
+// it goes to the QR login of the tenant's website app bound to the same
+// Open Platform, whose code the callback exchanges with the website app's
+// AppSecret, so the identity is the website app's and its unionid the
+// person's in every account of that Open Platform. Without such a website
+// app the person is asked (ErrOpenInWeChat) to scan the login URL.
+//
 // Errors are typed (see Error and OAuthError); package api turns them into
 // pages for people and JSON for the tenant's backend.
 package login

@@ -32,6 +32,10 @@ var (
 	ErrCodeRejected = errors.New("wechat rejected the code")
 	// ErrWeChatUnavailable: WeChat was busy, slow or answered garbage.
 	ErrWeChatUnavailable = errors.New("wechat unavailable")
+	// ErrOpenInWeChat: the person opened an official account's login
+	// outside WeChat and the tenant has no website app for its Open
+	// Platform; RetryURL is the login's URL, to scan with WeChat.
+	ErrOpenInWeChat = errors.New("open the login in wechat")
 	// ErrMisconfigured: the account cannot log anyone in (no AppSecret, or
 	// WeChat rejected the AppId or AppSecret).
 	ErrMisconfigured = errors.New("account misconfigured")

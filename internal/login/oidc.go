@@ -26,6 +26,8 @@ type AuthorizeRequest struct {
 	Nonce               string
 	CodeChallenge       string
 	CodeChallengeMethod string
+	// OutsideWeChat: as in StartRequest.
+	OutsideWeChat bool
 }
 
 // AuthorizeEndpoint is the tenant's OpenID Connect authorization endpoint.
@@ -58,7 +60,7 @@ func (s *Service) Authorize(ctx context.Context, r AuthorizeRequest) (string, er
 		return denied(tx, "invalid_scope", "scope must hold openid and at most one of snsapi_base and snsapi_userinfo"), nil
 	}
 	tx.Scope = cmp.Or(scope, acct.DefaultScope)
-	return s.begin(ctx, acct, tx, r.CodeChallengeMethod)
+	return s.begin(ctx, acct, tx, r.CodeChallengeMethod, r.OutsideWeChat)
 }
 
 // wechatScope reads an OpenID Connect scope: it must hold openid, and

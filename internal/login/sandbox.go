@@ -11,8 +11,9 @@ import (
 )
 
 // SandboxRegistry shows the WeChat sandbox one tenant's sandbox accounts:
-// their AppSecrets from the secret store, their Open Platform binding, and
-// wxlogin's own host as the 网页授权域名 (the callback is wxlogin's).
+// official accounts and website apps, their AppSecrets from the secret
+// store, their Open Platform binding, and wxlogin's own host as the
+// 网页授权域名 or 授权回调域 (the callback is wxlogin's).
 type SandboxRegistry struct {
 	Tenants  *tenants.Service
 	TenantID string
@@ -32,7 +33,7 @@ func (r SandboxRegistry) App(ctx context.Context, appID string) (wechatsim.App, 
 	if err != nil {
 		return wechatsim.App{}, err
 	}
-	app := wechatsim.App{AppID: appID, Secret: secret, Domains: []string{r.Host}}
+	app := wechatsim.App{AppID: appID, Secret: secret, Domains: []string{r.Host}, Website: acct.Kind == tenants.KindWebsite}
 	if acct.OpenPlatformID != "" {
 		// Open Platform IDs are the tenant's own names: keep tenants apart.
 		app.OpenPlatformID = r.TenantID + "/" + acct.OpenPlatformID

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/wxlogin/wxlogin/internal/memo"
@@ -48,18 +49,20 @@ type Service struct {
 	Observer Observer
 
 	accounts *memo.Cache[accountKey, tenants.Account]
-	origins  *memo.Cache[string, map[string]bool]
+	// directories are the tenants' directories, by tenant.
+	directories *memo.Cache[string, directory]
 }
 
 type accountKey struct{ tenantID, appID string }
 
 // CacheAccounts keeps the accounts (and their tenant's enabled state) that
 // logins read for ttl, saving two database reads on each login step. A
-// change to an account reaches this replica within ttl. The origins of
-// each tenant's redirect URIs (see AllowsOrigin) are cached alike.
+// change to an account reaches this replica within ttl. What logins need
+// of all of a tenant's accounts (the origins of their redirect URIs, its
+// website apps) is cached alike.
 func (s *Service) CacheAccounts(ttl time.Duration) {
 	s.accounts = memo.New[accountKey, tenants.Account](ttl, s.Now)
-	s.origins = memo.New[string, map[string]bool](ttl, s.Now)
+	s.directories = memo.New[string, directory](ttl, s.Now)
 }
 
 // StartRequest is the query of GET /t/{tenant}/wechat/{appid}/login.
@@ -71,7 +74,15 @@ type StartRequest struct {
 	Scope               string
 	CodeChallenge       string
 	CodeChallengeMethod string
+	// OutsideWeChat says the person's browser is not WeChat's (see
+	// InWeChat): an official account's login then runs through the
+	// tenant's website app, or shows the login URL as a QR code.
+	OutsideWeChat bool
 }
+
+// InWeChat reports whether a browser's User-Agent is WeChat's in-app
+// browser, which always names MicroMessenger.
+func InWeChat(userAgent string) bool { return strings.Contains(userAgent, "MicroMessenger") }
 
 // Sweep deletes login transactions and codes that expired, keeping them a
 // replay window longer so a late duplicate callback still finds its login.
@@ -92,9 +103,11 @@ func (s *Service) callbackURL(tenantID, appID string) string {
 }
 
 // Start validates a login request and returns where to send the person: to
-// WeChat's authorize page, or, when the request is bad but its redirect_uri
-// is trusted, back to the tenant with an OAuth error. Errors returned are
-// *Error: the redirect_uri cannot be trusted, so the person sees a page.
+// WeChat's authorize page (inside WeChat) or QR login page (a website app,
+// outside WeChat), or, when the request is bad but its redirect_uri is
+// trusted, back to the tenant with an OAuth error. Errors returned are
+// *Error: the redirect_uri cannot be trusted, so the person sees a page;
+// ErrOpenInWeChat asks them to scan the login URL with WeChat.
 func (s *Service) Start(ctx context.Context, r StartRequest) (string, error) {
 	acct, err := s.trustedAccount(ctx, r.TenantID, r.AppID, r.RedirectURI)
 	if err != nil {
@@ -105,7 +118,7 @@ func (s *Service) Start(ctx context.Context, r StartRequest) (string, error) {
 		scope = acct.DefaultScope
 	}
 	return s.begin(ctx, acct, Transaction{RedirectURI: r.RedirectURI, State: r.State, Scope: scope,
-		CodeChallenge: r.CodeChallenge}, r.CodeChallengeMethod)
+		CodeChallenge: r.CodeChallenge}, r.CodeChallengeMethod, r.OutsideWeChat)
 }
 
 // trustedAccount returns the enabled tenant's account once redirectURI is
@@ -123,11 +136,13 @@ func (s *Service) trustedAccount(ctx context.Context, tenantID, appID, redirectU
 
 // begin checks what a login request (hosted or OpenID Connect) carries
 // besides its account and redirect_uri, stores tx as a new transaction of
-// acct, and returns WeChat's authorize URL; or the redirect_uri with an
-// OAuth error when a check fails.
-func (s *Service) begin(ctx context.Context, acct tenants.Account, tx Transaction, challengeMethod string) (string, error) {
+// acct, and returns WeChat's authorize or QR login URL (see loginApp); or
+// the redirect_uri with an OAuth error when a check fails.
+func (s *Service) begin(ctx context.Context, acct tenants.Account, tx Transaction, challengeMethod string, outsideWeChat bool) (string, error) {
 	switch {
-	case !tenants.ValidScope(tx.Scope):
+	case !acct.Scopes(tx.Scope) && acct.Kind == tenants.KindWebsite:
+		return denied(tx, "invalid_scope", "the scope of a website app is snsapi_login"), nil
+	case !acct.Scopes(tx.Scope):
 		return denied(tx, "invalid_scope", "scope must be snsapi_base or snsapi_userinfo"), nil
 	case len(tx.State) > maxStateLength:
 		return denied(tx, OAuthInvalidRequest, fmt.Sprintf("state is longer than %d bytes", maxStateLength)), nil
@@ -140,13 +155,20 @@ func (s *Service) begin(ctx context.Context, acct tenants.Account, tx Transactio
 	case tx.CodeChallenge != "" && !validChallenge(tx.CodeChallenge):
 		return denied(tx, OAuthInvalidRequest, "code_challenge must be 43 base64url characters"), nil
 	}
+	tx.TenantID, tx.AppID = acct.TenantID, acct.AppID
+	app, err := s.loginApp(ctx, acct, tx, outsideWeChat)
+	if err != nil {
+		return "", err
+	}
+	if app.Kind == tenants.KindWebsite {
+		tx.Scope = tenants.ScopeLogin
+	}
 	now := s.Now().UTC()
-	tx.ID, tx.TenantID, tx.AppID = opaque.Hex(16), acct.TenantID, acct.AppID
-	tx.CreatedAt, tx.ExpiresAt = now, now.Add(TransactionTTL)
+	tx.ID, tx.CreatedAt, tx.ExpiresAt = opaque.Hex(16), now, now.Add(TransactionTTL)
 	if err := s.Store.CreateTransaction(ctx, tx); err != nil {
 		return "", fmt.Errorf("start login: %w", err)
 	}
-	return s.authorizeURL(acct, tx), nil
+	return s.authorizeURL(app, tx), nil
 }
 
 // denied is tx's redirect_uri with an OAuth error and the tenant's state.
@@ -154,14 +176,30 @@ func denied(tx Transaction, code, desc string) string {
 	return withQuery(tx.RedirectURI, "error", code, "error_description", desc, "state", tx.State)
 }
 
-func (s *Service) authorizeURL(acct tenants.Account, tx Transaction) string {
-	return s.WeChat(acct.TenantID, acct.Mode).AuthorizeURL(acct.AppID, s.callbackURL(acct.TenantID, acct.AppID), tx.Scope, tx.ID)
+// authorizeURL is WeChat's page that authorizes tx with app: the official
+// account's authorize page, or the website app's QR login. Either way
+// WeChat returns to the callback of the account the login started at.
+func (s *Service) authorizeURL(app tenants.Account, tx Transaction) string {
+	client, callback := s.WeChat(app.TenantID, app.Mode), s.callbackURL(tx.TenantID, tx.AppID)
+	if app.Kind == tenants.KindWebsite {
+		return client.QRConnectURL(app.AppID, callback, tx.ID)
+	}
+	return client.AuthorizeURL(app.AppID, callback, tx.Scope, tx.ID)
 }
 
 // retryURL starts the transaction's login again from the beginning: its
-// OpenID Connect authentication request, or its hosted login URL.
+// OpenID Connect authentication request, or its hosted login URL. A QR
+// login (snsapi_login) starts again without a scope, so that the login
+// again runs where the person is.
 func (s *Service) retryURL(tx Transaction) string {
-	q := url.Values{"redirect_uri": {tx.RedirectURI}, "scope": {tx.Scope}}
+	scope := tx.Scope
+	if scope == tenants.ScopeLogin {
+		scope = ""
+	}
+	q := url.Values{"redirect_uri": {tx.RedirectURI}}
+	if scope != "" {
+		q.Set("scope", scope)
+	}
 	if tx.State != "" {
 		q.Set("state", tx.State)
 	}
@@ -174,7 +212,7 @@ func (s *Service) retryURL(tx Transaction) string {
 	}
 	q.Set("client_id", tx.AppID)
 	q.Set("response_type", "code")
-	q.Set("scope", ScopeOpenID+" "+tx.Scope)
+	q.Set("scope", strings.TrimSpace(ScopeOpenID+" "+scope))
 	if tx.Nonce != "" {
 		q.Set("nonce", tx.Nonce)
 	}

@@ -76,7 +76,9 @@ type Store interface {
 	GetTransaction(ctx context.Context, tenantID, id string) (Transaction, error)
 	// CompleteLogin atomically marks the transaction completed (with the
 	// WeChat code's hash and the identity), upserts the identity on
-	// (tenant, account, openid) (concurrent upserts of one openid never make
+	// (tenant, account, openid) (the account is c.Login.AppID, the app that
+	// logged the person in: a website app, for a QR login started at the
+	// official account c.Code.AppID) (concurrent upserts of one openid never make
 	// two identities), records a login event and stores c.Code with the
 	// identity's ID. It fails with ErrTransactionUsed, and writes nothing,
 	// when the transaction was already completed, and with

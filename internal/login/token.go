@@ -176,9 +176,11 @@ func (s *Service) issue(ctx context.Context, l session, ident tenants.Identity, 
 		IssuedAt:  jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(now.Add(acct.TokenTTL)),
 	}
+	// The openid and appid are of the app that logged the person in: the
+	// website app after a QR login, the audience otherwise.
 	claims := token.Claims{
 		RegisteredClaims: registered,
-		OpenID:           ident.OpenID, UnionID: ident.UnionID, AppID: l.AppID, Tenant: l.TenantID, Scope: scope,
+		OpenID:           ident.OpenID, UnionID: ident.UnionID, AppID: ident.AppID, Tenant: l.TenantID, Scope: scope,
 	}
 	claims.ID = opaque.New("", 16)
 	if l.Scope == tenants.ScopeUserInfo {
@@ -191,7 +193,7 @@ func (s *Service) issue(ctx context.Context, l session, ident tenants.Identity, 
 	if l.OIDC {
 		id := token.IDClaims{
 			RegisteredClaims: registered, AuthTime: jwt.NewNumericDate(l.AuthTime), Nonce: l.Nonce,
-			AccessTokenHash: token.AccessTokenHash(resp.AccessToken), OpenID: ident.OpenID, UnionID: ident.UnionID, AppID: l.AppID, Tenant: l.TenantID,
+			AccessTokenHash: token.AccessTokenHash(resp.AccessToken), OpenID: ident.OpenID, UnionID: ident.UnionID, AppID: ident.AppID, Tenant: l.TenantID,
 			Nickname: claims.Nickname, Picture: claims.Picture,
 		}
 		if resp.IDToken, err = s.Signer.SignID(ctx, l.TenantID, id); err != nil {

@@ -16,6 +16,7 @@ type accountRow struct {
 	TenantID               string    `bun:"tenant_id,pk"`
 	AppID                  string    `bun:"app_id,pk"`
 	Name                   string    `bun:"name"`
+	Kind                   string    `bun:"kind"`
 	Mode                   string    `bun:"mode"`
 	DefaultScope           string    `bun:"default_scope"`
 	RedirectURIs           []string  `bun:"redirect_uris,type:jsonb"`
@@ -33,6 +34,7 @@ func newAccountRow(a tenants.Account) *accountRow {
 		TenantID:               a.TenantID,
 		AppID:                  a.AppID,
 		Name:                   a.Name,
+		Kind:                   string(a.Kind),
 		Mode:                   string(a.Mode),
 		DefaultScope:           a.DefaultScope,
 		RedirectURIs:           a.RedirectURIs,
@@ -51,6 +53,7 @@ func (r *accountRow) account() tenants.Account {
 		TenantID:               r.TenantID,
 		AppID:                  r.AppID,
 		Name:                   r.Name,
+		Kind:                   tenants.Kind(r.Kind),
 		Mode:                   tenants.Mode(r.Mode),
 		DefaultScope:           r.DefaultScope,
 		RedirectURIs:           r.RedirectURIs,

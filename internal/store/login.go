@@ -58,7 +58,7 @@ func claimTransaction(ctx context.Context, tx bun.Tx, c login.Completion, identi
 		Set("identity_id = ?", identityID).
 		Where("tenant_id = ?", l.TenantID).
 		Where("id = ?", c.TransactionID).
-		Where("app_id = ?", l.AppID).
+		Where("app_id = ?", c.Code.AppID). // the login's account; l.AppID is the app that logged the person in
 		Where("completed_at IS NULL").
 		Where("expires_at > ?", l.At).
 		Exec(ctx)

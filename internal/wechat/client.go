@@ -100,7 +100,18 @@ func orDefault(s, def string) string {
 // the mandatory #wechat_redirect fragment. scope is snsapi_base or
 // snsapi_userinfo; state should be at most 128 bytes of [a-zA-Z0-9].
 func (c *Client) AuthorizeURL(appID, redirectURI, scope, state string) string {
-	return c.openURL + "/connect/oauth2/authorize" +
+	return c.pageURL("/connect/oauth2/authorize", appID, redirectURI, scope, state)
+}
+
+// QRConnectURL returns the link that sends a person in a desktop browser to
+// the QR login page of the Open Platform website app appID (scope
+// snsapi_login), in the same documented form.
+func (c *Client) QRConnectURL(appID, redirectURI, state string) string {
+	return c.pageURL("/connect/qrconnect", appID, redirectURI, "snsapi_login", state)
+}
+
+func (c *Client) pageURL(path, appID, redirectURI, scope, state string) string {
+	return c.openURL + path +
 		"?appid=" + url.QueryEscape(appID) +
 		"&redirect_uri=" + url.QueryEscape(redirectURI) +
 		"&response_type=code" +

@@ -13,8 +13,9 @@ func testAccounts(t *testing.T, s tenants.Store) {
 	tenantA, tenantB := NewTenant(t, s), NewTenant(t, s)
 
 	full := account(tenantA.ID, "wx00000000000000b2")
+	full.Kind = tenants.KindWebsite
 	full.Mode = tenants.ModeLive
-	full.DefaultScope = tenants.ScopeUserInfo
+	full.DefaultScope = tenants.ScopeLogin
 	full.TokenTTL = 90 * time.Minute
 	full.OpenPlatformID = "open-platform_1"
 	full.SecretVersion = 3

@@ -87,6 +87,7 @@ func account(tenantID, appID string) tenants.Account {
 		TenantID:     tenantID,
 		AppID:        appID,
 		Name:         "Account " + appID,
+		Kind:         tenants.KindOfficial,
 		Mode:         tenants.ModeSandbox,
 		DefaultScope: tenants.ScopeBase,
 		RedirectURIs: []string{"https://example.com/cb", "http://localhost:3000/cb?x=1"},

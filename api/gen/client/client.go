@@ -74,6 +74,24 @@ func (e AuditAction) Valid() bool {
 	}
 }
 
+// Defines values for Kind.
+const (
+	Official Kind = "official"
+	Website  Kind = "website"
+)
+
+// Valid indicates whether the value is a known member of the Kind enum.
+func (e Kind) Valid() bool {
+	switch e {
+	case Official:
+		return true
+	case Website:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Mode.
 const (
 	Live    Mode = "live"
@@ -134,6 +152,7 @@ func (e Role) Valid() bool {
 // Defines values for Scope.
 const (
 	SnsapiBase     Scope = "snsapi_base"
+	SnsapiLogin    Scope = "snsapi_login"
 	SnsapiUserinfo Scope = "snsapi_userinfo"
 )
 
@@ -141,6 +160,8 @@ const (
 func (e Scope) Valid() bool {
 	switch e {
 	case SnsapiBase:
+		return true
+	case SnsapiLogin:
 		return true
 	case SnsapiUserinfo:
 		return true
@@ -313,9 +334,9 @@ type APIKeyList struct {
 	NextCursor *NextCursor `json:"next_cursor"`
 }
 
-// Account An official account (公众号) of a tenant.
+// Account An official account (公众号) or website app of a tenant.
 //
-// Example: {"appid":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","default_scope":"snsapi_userinfo","login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"secret":{"set":true,"updated_at":"2026-11-25T08:05:00Z","version":1},"token_ttl_seconds":3600,"updated_at":"2026-11-25T08:05:00Z"}
+// Example: {"appid":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","default_scope":"snsapi_userinfo","kind":"official","login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"secret":{"set":true,"updated_at":"2026-11-25T08:05:00Z","version":1},"token_ttl_seconds":3600,"updated_at":"2026-11-25T08:05:00Z"}
 type Account struct {
 	// Appid An official account's AppId, 'wx' and 16 lower-case letters or digits.
 	//
@@ -325,10 +346,22 @@ type Account struct {
 	// CreatedAt Example: 2026-11-25T08:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// DefaultScope A WeChat web-authorization scope.
+	// DefaultScope A WeChat web-authorization scope: `snsapi_base` or `snsapi_userinfo` of an official
+	// account, `snsapi_login` of a website app (the only one it has).
+	//
 	//
 	// Example: snsapi_base
 	DefaultScope Scope `json:"default_scope"`
+
+	// Kind `official`: an official account (公众号), whose logins run inside WeChat. `website`: an
+	// Open Platform website app (网站应用, QR login, scope `snsapi_login`); people who open
+	// the hosted login of an official account outside WeChat log in through the tenant's
+	// website app with the same `open_platform_id`, so they get the same unionid. Without
+	// one they are shown the login URL as a QR code to scan with WeChat. Set at creation.
+	//
+	//
+	// Example: official
+	Kind Kind `json:"kind"`
 
 	// LoginURL The hosted login URL to send people to, with `redirect_uri` and `state` added.
 	//
@@ -382,7 +415,8 @@ type AccountActivity struct {
 	Buckets []ActivityBucket `json:"buckets"`
 }
 
-// AccountCreate A new official account. Its AppSecret is set separately, with `putAppSecret`.
+// AccountCreate A new official account, or website app (`kind: website`, `default_scope: snsapi_login`,
+// an `open_platform_id` required). Its AppSecret is set separately, with `putAppSecret`.
 //
 // Example: {"appid":"wx1234567890abcdef","default_scope":"snsapi_userinfo","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"token_ttl_seconds":3600}
 type AccountCreate struct {
@@ -391,10 +425,22 @@ type AccountCreate struct {
 	// Example: wx1234567890abcdef
 	Appid AppID `json:"appid"`
 
-	// DefaultScope A WeChat web-authorization scope.
+	// DefaultScope A WeChat web-authorization scope: `snsapi_base` or `snsapi_userinfo` of an official
+	// account, `snsapi_login` of a website app (the only one it has).
+	//
 	//
 	// Example: snsapi_base
 	DefaultScope Scope `json:"default_scope"`
+
+	// Kind `official`: an official account (公众号), whose logins run inside WeChat. `website`: an
+	// Open Platform website app (网站应用, QR login, scope `snsapi_login`); people who open
+	// the hosted login of an official account outside WeChat log in through the tenant's
+	// website app with the same `open_platform_id`, so they get the same unionid. Without
+	// one they are shown the login URL as a QR code to scan with WeChat. Set at creation.
+	//
+	//
+	// Example: official
+	Kind *Kind `json:"kind,omitempty"`
 
 	// Mode `sandbox` accounts log in through wxlogin's built-in WeChat emulator; `live`
 	// accounts through WeChat itself.
@@ -429,7 +475,7 @@ type AccountCreate struct {
 
 // AccountList A page of official accounts.
 //
-// Example: {"items":[{"appid":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","default_scope":"snsapi_userinfo","login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"secret":{"set":true,"updated_at":"2026-11-25T08:05:00Z","version":1},"token_ttl_seconds":3600,"updated_at":"2026-11-25T08:05:00Z"}],"next_cursor":null}
+// Example: {"items":[{"appid":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","default_scope":"snsapi_userinfo","kind":"official","login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"secret":{"set":true,"updated_at":"2026-11-25T08:05:00Z","version":1},"token_ttl_seconds":3600,"updated_at":"2026-11-25T08:05:00Z"}],"next_cursor":null}
 type AccountList struct {
 	Items []Account `json:"items"`
 
@@ -443,7 +489,9 @@ type AccountList struct {
 //
 // Example: {"redirect_uris":["https://shop.example.com/wechat/callback","https://m.shop.example.com/wechat/callback"],"token_ttl_seconds":7200}
 type AccountUpdate struct {
-	// DefaultScope A WeChat web-authorization scope.
+	// DefaultScope A WeChat web-authorization scope: `snsapi_base` or `snsapi_userinfo` of an official
+	// account, `snsapi_login` of a website app (the only one it has).
+	//
 	//
 	// Example: snsapi_base
 	DefaultScope *Scope `json:"default_scope,omitempty"`
@@ -697,6 +745,15 @@ type IdentityList struct {
 	NextCursor *NextCursor `json:"next_cursor"`
 }
 
+// Kind `official`: an official account (公众号), whose logins run inside WeChat. `website`: an
+// Open Platform website app (网站应用, QR login, scope `snsapi_login`); people who open
+// the hosted login of an official account outside WeChat log in through the tenant's
+// website app with the same `open_platform_id`, so they get the same unionid. Without
+// one they are shown the login URL as a QR code to scan with WeChat. Set at creation.
+//
+// Example: official
+type Kind string
+
 // Mode `sandbox` accounts log in through wxlogin's built-in WeChat emulator; `live`
 // accounts through WeChat itself.
 //
@@ -914,7 +971,8 @@ type ReportSummary struct {
 // Example: admin
 type Role string
 
-// Scope A WeChat web-authorization scope.
+// Scope A WeChat web-authorization scope: `snsapi_base` or `snsapi_userinfo` of an official
+// account, `snsapi_login` of a website app (the only one it has).
 //
 // Example: snsapi_base
 type Scope string
