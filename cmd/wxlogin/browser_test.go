@@ -12,14 +12,15 @@ import (
 )
 
 // browserTestDir holds the Node side of TestBrowserLogin: playwright-core,
-// pinned in its package-lock.json, and login.test.js.
+// pinned in its package-lock.json, login.test.js and sdk.test.js.
 var browserTestDir = filepath.Join("..", "..", "e2e", "browser")
 
 // chromiumPath is Debian's Chromium, which scripts/install-deps.sh installs;
 // nothing downloads a browser.
 const chromiumPath = "/usr/bin/chromium"
 
-// TestBrowserLogin runs e2e/browser/login.test.js (`node --test`) against
+// TestBrowserLogin runs e2e/browser (`node --test`: login.test.js, and
+// sdk.test.js, which tests the SDK's checks in Node) against
 // `wxlogin demo`: headless Chromium with WeChat's user agent logs in on the
 // demo's browser-only page with the SDK, through the sandbox's WeChat pages,
 // and sees openid and unionid; with a desktop user agent it logs in through
