@@ -35,7 +35,7 @@ type Signer interface {
 	Verify(ctx context.Context, tenantID, issuer, audience, raw string) (token.Claims, error)
 }
 
-// Service runs hosted logins.
+// Service runs hosted logins, and OpenID Connect logins on top of them.
 type Service struct {
 	Store   Store
 	Tenants *tenants.Service
