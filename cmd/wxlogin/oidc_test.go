@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -124,9 +125,16 @@ func TestOIDCGoClient(t *testing.T) {
 			if err := id.VerifyAccessToken(tok.AccessToken); err != nil {
 				t.Errorf("at_hash: the ID token does not bind its access token: %v", err)
 			}
-			access := s.verify(ctx, appSandbox, tok.AccessToken) // the access token is the JWT it always was
-			if access.Subject != id.Subject || access.OpenID != c.OpenID || access.UnionID != c.UnionID {
-				t.Errorf("access token %+v is not of the ID token's person", access)
+			// The access token is the JWT it always was, verified with the
+			// keys discovery names.
+			var access struct {
+				Scope string `json:"scope"`
+				idClaims
+			}
+			if at, err := r.verifier.Verify(ctx, tok.AccessToken); err != nil || at.Claims(&access) != nil {
+				t.Errorf("verify the access token: %v", err)
+			} else if at.Subject != id.Subject || access.OpenID != c.OpenID || access.UnionID != c.UnionID || access.Scope != "openid snsapi_userinfo" {
+				t.Errorf("access token %s %+v is not of the ID token's person and scope", at.Subject, access)
 			}
 
 			info, err := r.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
@@ -326,7 +334,9 @@ func TestOIDCNodeClient(t *testing.T) {
 	}
 	node := testenv.Node(t, dir)
 	s := newStack(t, backends[0])
-	cmd := exec.Command(node, "--test")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a guard against a hung run, not a measure
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "--test")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "WXLOGIN_ISSUER="+s.issuer(), "WXLOGIN_CLIENT_ID="+appSandbox, "WXLOGIN_REDIRECT_URI="+redirectURI)
 	out, err := cmd.CombinedOutput()
