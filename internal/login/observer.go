@@ -9,7 +9,8 @@ import "errors"
 type Observer interface {
 	// Login is told the outcome of each callback from WeChat.
 	Login(tenantID, appID, outcome string)
-	// TokenIssued is told of each JWT the token endpoint issues.
+	// TokenIssued is told of each token response (a code or a refresh
+	// token redeemed) of the token endpoint.
 	TokenIssued(tenantID, appID string)
 }
 

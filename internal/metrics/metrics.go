@@ -43,7 +43,7 @@ func New() *Metrics {
 		}, []string{"tenant", "appid", "outcome"}),
 		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wxlogin_tokens_issued_total",
-			Help: "JWTs issued at the token endpoint, by tenant and account (appid).",
+			Help: "Token responses of the token endpoint (a code or a refresh token redeemed), by tenant and account (appid).",
 		}, []string{"tenant", "appid"}),
 		wechatDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "wxlogin_wechat_request_duration_seconds",
