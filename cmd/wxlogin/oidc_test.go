@@ -275,7 +275,7 @@ func TestOIDCDiscovery(t *testing.T) {
 func TestOIDCRefusals(t *testing.T) {
 	s := newStack(t, backends[0])
 	s.run("", "tenant", "create", "-id", "globex", "-name", "Globex")
-	const globexApp = "wxd0000000000000d4"
+	const globexApp = "wxe0000000000000e5"
 	s.run("globex-secret\n", "account", "create", "-tenant", "globex", "-appid", globexApp, "-name", "Globex",
 		"-mode", "sandbox", "-scope", "snsapi_base", "-redirect-uri", redirectURI)
 
