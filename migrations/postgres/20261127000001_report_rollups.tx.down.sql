@@ -14,4 +14,8 @@ ALTER TABLE login_events DROP COLUMN person_prev_at, DROP COLUMN account_prev_at
 
 --bun:split
 
+ALTER TABLE login_events ALTER COLUMN identity_id TYPE text COLLATE "default";
+
+--bun:split
+
 DROP TABLE persons;

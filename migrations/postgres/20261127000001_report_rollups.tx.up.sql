@@ -49,6 +49,13 @@ CREATE INDEX identities_app_unionid_idx ON identities (tenant_id, app_id, unioni
 
 --bun:split
 
+-- Events join their identity by its id: with the collation of
+-- identities.id, so the join reads the events' identity index instead of
+-- scanning every event (relinking a person, deleting an identity).
+ALTER TABLE login_events ALTER COLUMN identity_id TYPE text COLLATE "C";
+
+--bun:split
+
 INSERT INTO persons (tenant_id, person, accounts, last_login_at)
 SELECT pa.tenant_id, pa.person, string_agg(pa.app_id, ' ' ORDER BY pa.app_id), MAX(pa.last_login_at)
 FROM (
