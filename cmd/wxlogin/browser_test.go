@@ -2,22 +2,18 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/wxlogin/wxlogin/internal/testenv"
 )
 
 // browserTestDir holds the Node side of TestBrowserLogin: playwright-core,
 // pinned in its package-lock.json, login.test.js and sdk.test.js.
 var browserTestDir = filepath.Join("..", "..", "e2e", "browser")
-
-// chromiumPath is Debian's Chromium, which scripts/install-deps.sh installs;
-// nothing downloads a browser.
-const chromiumPath = "/usr/bin/chromium"
 
 // TestBrowserLogin runs e2e/browser (`node --test`: login.test.js, and
 // sdk.test.js, which tests the SDK's checks in Node) against
@@ -25,15 +21,11 @@ const chromiumPath = "/usr/bin/chromium"
 // demo's browser-only page with the SDK, through the sandbox's WeChat pages,
 // and sees openid and unionid; with a desktop user agent it logs in through
 // the demo website app's QR login, with the same unionid. Screenshots of
-// each step land in out/browser/. Without Chromium, Node or the installed Node modules it
-// skips, except under CI=true, where it fails.
+// each step land in out/browser/. Without Chromium, Node or the installed
+// Node modules it skips, except under CI=true, where it fails.
 func TestBrowserLogin(t *testing.T) {
-	if err := browserTestReady(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the browser test cannot run: %v", err)
-		}
-		t.Skipf("the browser test cannot run: %v (scripts/test.sh installs what it needs)", err)
-	}
+	node := testenv.Node(t, browserTestDir)
+	chromium := testenv.Browser(t)
 	s := startDemo(t)
 	shots, err := filepath.Abs(filepath.Join("..", "..", "out", "browser"))
 	if err != nil {
@@ -44,9 +36,9 @@ func TestBrowserLogin(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", "--test", "--test-reporter=spec")
+	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec")
 	cmd.Dir = browserTestDir
-	cmd.Env = append(os.Environ(), "WXLOGIN_URL="+s.public, "WXLOGIN_SCREENSHOTS="+shots, "WXLOGIN_CHROMIUM="+chromiumPath)
+	cmd.Env = append(os.Environ(), "WXLOGIN_URL="+s.public, "WXLOGIN_SCREENSHOTS="+shots, "WXLOGIN_CHROMIUM="+chromium)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	t.Logf("the browser test took %v; screenshots in %s\n%s", time.Since(start).Round(time.Millisecond), shots, out)
@@ -58,17 +50,4 @@ func TestBrowserLogin(t *testing.T) {
 			t.Errorf("screenshot %s: %v", name, err)
 		}
 	}
-}
-
-func browserTestReady() error {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		return fmt.Errorf("no Chromium: %w", err)
-	}
-	if _, err := exec.LookPath("node"); err != nil {
-		return errors.New("no node on PATH")
-	}
-	if _, err := os.Stat(filepath.Join(browserTestDir, "node_modules", "playwright-core")); err != nil {
-		return fmt.Errorf("playwright-core is not installed in e2e/browser (npm ci there): %w", err)
-	}
-	return nil
 }

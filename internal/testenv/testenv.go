@@ -1,6 +1,7 @@
 // Package testenv gives tests the outside services and tools they need
-// (PostgreSQL, Vault, Node.js with a project's npm packages), as started by `make test` (scripts/test.sh) and announced through
-// environment variables. When a service is missing the test is skipped on a
+// (PostgreSQL, Vault, Node.js with a project's npm packages, Chromium), as
+// started or installed by `make test` (scripts/test.sh) and announced
+// through environment variables. When a service is missing the test is skipped on a
 // developer's machine and fails when CI=true: CI must never pass by skipping.
 package testenv
 
@@ -53,6 +54,19 @@ func Node(t testing.TB, dir string) string {
 		unavailable(t, fmt.Sprintf("the npm packages of %s are not installed (run `make test`, or npm ci there)", dir))
 	}
 	return node
+}
+
+// Chromium is Debian's Chromium, which scripts/install-deps.sh installs;
+// nothing downloads a browser.
+const Chromium = "/usr/bin/chromium"
+
+// Browser returns Chromium's path once it is installed.
+func Browser(t testing.TB) string {
+	t.Helper()
+	if _, err := os.Stat(Chromium); err != nil {
+		unavailable(t, fmt.Sprintf("Chromium not available: %v (scripts/install-deps.sh installs it)", err))
+	}
+	return Chromium
 }
 
 // PostgresURL returns the URL of a new, empty database on the test server,
