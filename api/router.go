@@ -37,7 +37,11 @@ type Deps struct {
 	// bucket on the admin API, on this replica.
 	APIRate  float64
 	APIBurst int
-	Logger   *slog.Logger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client; with none, a client's address is its connection's and a
+	// forged header changes nothing.
+	TrustedProxies []string
+	Logger         *slog.Logger
 	// Metrics is told of every request.
 	Metrics RequestObserver
 	// Ready answers /readyz (see package health).
@@ -60,6 +64,9 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	r := gin.New()
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	r.Use(requestID(), observe(d.Logger, d.Metrics), recovery(d.Logger), securityHeaders())
 	r.HandleMethodNotAllowed = true
 

@@ -2,13 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 )
 
 // TestAdminAPIRateLimit: a key over its rate gets 429 with Retry-After and a
-// problem; another key keeps its own bucket.
+// problem; another key keeps its own bucket; a forged X-Forwarded-For on
+// each request changes nothing.
 func TestAdminAPIRateLimit(t *testing.T) {
 	s := newStack(t, backends[0], "WXLOGIN_API_RATE=1", "WXLOGIN_API_BURST=3")
 	busy := strings.TrimSpace(s.run("", "apikey", "create", "-tenant", tenantID, "-name", "busy", "-role", "admin"))
@@ -16,11 +18,12 @@ func TestAdminAPIRateLimit(t *testing.T) {
 	path := "/v1/tenants/" + tenantID + "/accounts"
 
 	for i := range 3 {
-		if res := s.admin(busy, http.MethodGet, path, nil); res.status != http.StatusOK {
+		forged := http.Header{"X-Forwarded-For": {fmt.Sprintf("203.0.113.%d", i+1)}}
+		if res := s.adminWith(busy, http.MethodGet, path, nil, forged); res.status != http.StatusOK {
 			t.Fatalf("request %d of the burst: %d %s", i+1, res.status, res.body)
 		}
 	}
-	res := s.admin(busy, http.MethodGet, path, nil)
+	res := s.adminWith(busy, http.MethodGet, path, nil, http.Header{"X-Forwarded-For": {"198.51.100.9"}})
 	var p struct {
 		Type   string
 		Status int

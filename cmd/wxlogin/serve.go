@@ -120,7 +120,7 @@ func newServer(h http.Handler) *http.Server {
 func (a *app) handler(extra map[string]http.Handler, readyz http.Handler) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Reports: a.db, Extra: extra,
-		APIRate: a.cfg.APIRate, APIBurst: a.cfg.APIBurst, Logger: a.logger, Metrics: a.metrics, Ready: readyz}
+		APIRate: a.cfg.APIRate, APIBurst: a.cfg.APIBurst, TrustedProxies: a.cfg.TrustedProxies, Logger: a.logger, Metrics: a.metrics, Ready: readyz}
 	if a.cfg.Sandbox {
 		deps.Sandbox = wechatsim.New(wechatsim.Config{})
 	}

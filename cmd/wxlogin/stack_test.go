@@ -346,7 +346,13 @@ func (s *stack) walk(ctx context.Context, br *browser.Browser, start, user strin
 // redeem posts to the token endpoint and returns status and body.
 func (s *stack) redeem(form url.Values, basicUser, basicPass string) (int, []byte) {
 	s.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, s.public+"/t/"+tenantID+"/oauth/token", strings.NewReader(form.Encode()))
+	return s.redeemIn(tenantID, form, basicUser, basicPass)
+}
+
+// redeemIn posts to tenant's token endpoint and returns status and body.
+func (s *stack) redeemIn(tenant string, form url.Values, basicUser, basicPass string) (int, []byte) {
+	s.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.public+"/t/"+tenant+"/oauth/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if basicUser != "" {
 		req.SetBasicAuth(basicUser, basicPass)

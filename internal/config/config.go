@@ -70,6 +70,10 @@ type Config struct {
 	LogLevel slog.Level
 	// MetricsAddr is where /metrics is served; empty turns it off.
 	MetricsAddr string
+	// TrustedProxies are the addresses and networks of the reverse proxies
+	// whose X-Forwarded-For is believed; empty: none, the client address is
+	// the connection's.
+	TrustedProxies []string
 }
 
 // Setting is one environment variable: its name, default and meaning (in
@@ -156,6 +160,19 @@ func Settings() []Setting {
 			return nil
 		}},
 		{"WXLOGIN_METRICS_ADDR", ":9090", "address of the Prometheus `/metrics` listener, apart from the HTTP server's; empty turns it off", false, str(func(c *Config) *string { return &c.MetricsAddr })},
+		{"WXLOGIN_TRUSTED_PROXIES", "", "comma-separated IP addresses and CIDR networks of the reverse proxies whose `X-Forwarded-For` gives the client's address (logged with logins and admin changes); unset: none is trusted, the address is the connection's", false, func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for p := range strings.SplitSeq(v, ",") {
+				if p = strings.TrimSpace(p); p == "" {
+					continue
+				}
+				if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+					return fmt.Errorf("%q is neither an IP address nor a CIDR network", p)
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+			return nil
+		}},
 	}
 }
 

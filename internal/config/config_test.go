@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ func TestDefaults(t *testing.T) {
 		SecretCacheTTL: time.Minute, SecretMaxStale: 10 * time.Minute, AccountCacheTTL: 5 * time.Second, ShutdownTimeout: 20 * time.Second,
 		APIRate: 50, APIBurst: 100, LogLevel: slog.LevelInfo, MetricsAddr: ":9090",
 	}
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
 	}
 }
@@ -78,6 +79,7 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"rate infinite", map[string]string{"WXLOGIN_API_RATE": "+Inf"}, "WXLOGIN_API_RATE"},
 		{"burst zero", map[string]string{"WXLOGIN_API_BURST": "0"}, "WXLOGIN_API_BURST"},
 		{"burst fractional", map[string]string{"WXLOGIN_API_BURST": "1.5"}, "WXLOGIN_API_BURST"},
+		{"trusted proxy not an address", map[string]string{"WXLOGIN_TRUSTED_PROXIES": "10.0.0.0/8, proxy.example"}, "WXLOGIN_TRUSTED_PROXIES"},
 		{"log level unknown", map[string]string{"WXLOGIN_LOG_LEVEL": "verbose"}, "WXLOGIN_LOG_LEVEL"},
 		{"log level in capitals", map[string]string{"WXLOGIN_LOG_LEVEL": "INFO"}, "WXLOGIN_LOG_LEVEL"},
 		{"metrics address without port", map[string]string{"WXLOGIN_METRICS_ADDR": "9090"}, "WXLOGIN_METRICS_ADDR"},

@@ -17,7 +17,10 @@ import (
 	"github.com/wxlogin/wxlogin/internal/token"
 )
 
-func TestVerifyRejects(t *testing.T) {
+// TestAttackForgedToken: tokens forged, altered, of another tenant or
+// algorithm (alg none, HS256 keyed with the public key), expired or not yet
+// valid are refused.
+func TestAttackForgedToken(t *testing.T) {
 	e := newEnv(t)
 	k := e.rotate(t, tenantA)
 	e.rotate(t, tenantB)

@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/wxlogin/wxlogin/api/gen"
+	"github.com/wxlogin/wxlogin/internal/opaque"
+)
+
+// The attacks of this file are named after what they try; each test shows
+// wxlogin refuses it over the real HTTP stack. Others live beside the
+// features they attack: TestHostedLoginRejectsBadInput (state of another
+// account, PKCE downgrade, code replay, code for another account or
+// redirect_uri), TestAdminAPIAuthorization (every /v1 operation with a key
+// of another tenant), TestAdminAPIBadInput, TestOIDCRefusals, and
+// internal/token's TestAttackForgedToken.
+
+// TestAttackOpenRedirect: a login whose redirect_uri is anything but an
+// allowlisted URI, byte for byte, gets a page and no redirect.
+func TestAttackOpenRedirect(t *testing.T) {
+	s := newStack(t, backends[0])
+	variants := map[string]string{
+		"another host":            "https://evil.example/wechat/callback",
+		"another case":            strings.ToUpper(redirectURI),
+		"host in another case":    "https://SHOP.example/wechat/callback",
+		"trailing slash":          redirectURI + "/",
+		"extra path":              redirectURI + "/../../evil",
+		"extra query":             redirectURI + "?next=/admin",
+		"fragment":                redirectURI + "#x",
+		"userinfo @":              "https://" + tenantSite + "@evil.example/wechat/callback",
+		"userinfo before host":    "https://evil.example@" + tenantSite + "/wechat/callback",
+		"encoded slash":           "https://" + tenantSite + "%2Fwechat%2Fcallback",
+		"encoded path":            "https://" + tenantSite + "/wechat%2Fcallback",
+		"encoded dot segments":    "https://" + tenantSite + "/wechat/%2e%2e/callback",
+		"another port":            "https://" + tenantSite + ":8443/wechat/callback",
+		"default port spelled":    "https://" + tenantSite + ":443/wechat/callback",
+		"http instead of https":   "http://" + tenantSite + "/wechat/callback",
+		"javascript:":             "javascript:alert(document.domain)//" + redirectURI,
+		"protocol-relative":       "//evil.example/wechat/callback",
+		"backslash":               "https://" + tenantSite + "\\@evil.example/wechat/callback",
+		"whitespace around":       " " + redirectURI + " ",
+		"NUL byte":                redirectURI + "\x00",
+		"homoglyph host":          "https://shоp.example/wechat/callback", // Cyrillic о
+		"two redirect_uri values": "",
+	}
+	for name, redirect := range variants {
+		t.Run(name, func(t *testing.T) {
+			q := url.Values{"redirect_uri": {redirect}, "state": {"s1"}}
+			if name == "two redirect_uri values" {
+				q["redirect_uri"] = []string{"https://evil.example/wechat/callback", redirectURI}
+			}
+			status, h, body := get(t, s.public+"/t/"+tenantID+"/wechat/"+appA+"/login?"+q.Encode())
+			if status != http.StatusBadRequest || !strings.Contains(body, "Redirect address not registered") || !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+				t.Errorf("got %d %q, want 400 with the page:\n%s", status, h.Get("Content-Type"), body)
+			}
+			if loc := h.Get("Location"); loc != "" {
+				t.Errorf("redirected to %s", loc)
+			}
+		})
+	}
+}
+
+// TestAttackStateReplay: once a login is complete, its state sent back with
+// another WeChat code (the attacker's) logs no one in and mints no code;
+// neither does a state sent to another tenant's callback.
+func TestAttackStateReplay(t *testing.T) {
+	s := newStack(t, backends[0])
+	ctx := context.Background()
+	cb := s.wechatCallback(ctx, appA, "ivan", "s1", opaque.New("", 32))
+	status, h, _ := get(t, cb.String())
+	if status != http.StatusFound || !strings.HasPrefix(h.Get("Location"), redirectURI+"?") {
+		t.Fatalf("first callback: %d to %s", status, h.Get("Location"))
+	}
+	state := cb.Query().Get("state")
+	other := s.wechatCallback(ctx, appA, "mallory", "s2", opaque.New("", 32)) // the attacker's own code
+	before := s.identities()
+	for name, u := range map[string]string{
+		"state with another code": s.public + cb.Path + "?" + url.Values{"code": {other.Query().Get("code")}, "state": {state}}.Encode(),
+		"state without a code":    s.public + cb.Path + "?" + url.Values{"state": {state}}.Encode(),
+		"state at another tenant": s.public + strings.Replace(cb.Path, "/t/"+tenantID+"/", "/t/beta/", 1) + "?" + cb.RawQuery,
+	} {
+		status, h, body := get(t, u)
+		if status < 400 || status >= 500 || h.Get("Location") != "" || !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+			t.Errorf("%s: got %d to %q, want a 4xx page:\n%s", name, status, h.Get("Location"), body)
+		}
+	}
+	if n := s.identities(); n != before {
+		t.Errorf("replayed states stored identities: %d before, %d after", before, n)
+	}
+}
+
+// TestAttackCodeOfAnotherTenant: a code minted for tenant A is worthless at
+// the token endpoint of tenant B, even when B registered the same official
+// account; and A's access token gets nothing from B's userinfo.
+func TestAttackCodeOfAnotherTenant(t *testing.T) {
+	s := newStack(t, backends[0])
+	ctx := context.Background()
+	operator := strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
+	if res := s.admin(operator, http.MethodPost, "/v1/tenants", map[string]string{"id": "beta", "name": "Beta"}); res.status != http.StatusCreated {
+		t.Fatalf("create tenant beta: %d %s", res.status, res.body)
+	}
+	_, adminB := s.keyValue(operator, "beta", "admin", nil)
+	account := map[string]any{"appid": appA, "name": "A in beta", "mode": "sandbox", "default_scope": "snsapi_base", "redirect_uris": []string{redirectURI}}
+	if res := s.admin(adminB, http.MethodPost, "/v1/tenants/beta/accounts", account); res.status != http.StatusCreated {
+		t.Fatalf("create account of beta: %d %s", res.status, res.body)
+	}
+
+	state, verifier := opaque.Hex(8), opaque.New("", 32)
+	p := s.authorize(ctx, newBrowser(), s.loginURL(appA, "", state, verifier), "judy")
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {p.URL.Query().Get("code")},
+		"redirect_uri": {redirectURI}, "code_verifier": {verifier}, "client_id": {appA}}
+	if status, body := s.redeemIn("beta", form, "", ""); status != http.StatusBadRequest || !strings.Contains(string(body), `"invalid_grant"`) {
+		t.Errorf("A's code at B: got %d %s, want invalid_grant", status, body)
+	}
+
+	access := s.redeemAt(s.authorize(ctx, newBrowser(), s.loginURL(appA, "", state, verifier), "judy"), appA, state, verifier)
+	req, _ := http.NewRequest(http.MethodGet, s.public+"/t/beta/oauth/userinfo", nil)
+	req.Header.Set("Authorization", "Bearer "+access)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("A's access token at B's userinfo: %d, want 401", resp.StatusCode)
+	}
+}
+
+// TestAttackForgedForwardedFor: without trusted proxies, X-Forwarded-For
+// and X-Real-IP are the client's to forge and change nothing: the audit log
+// keeps the connection's address. Once the proxy is trusted its header is
+// believed.
+func TestAttackForgedForwardedFor(t *testing.T) {
+	forged := http.Header{"X-Forwarded-For": {"203.0.113.66"}, "X-Real-Ip": {"203.0.113.67"}}
+	for _, c := range []struct {
+		name, env, want string
+	}{
+		{"no trusted proxy", "WXLOGIN_TRUSTED_PROXIES=", "127.0.0.1"},
+		{"loopback trusted", "WXLOGIN_TRUSTED_PROXIES=127.0.0.1, ::1", "203.0.113.66"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newStack(t, backends[0], c.env)
+			admin := strings.TrimSpace(s.run("", "apikey", "create", "-tenant", tenantID, "-name", "admin", "-role", "admin"))
+			res := s.adminWith(admin, http.MethodPost, "/v1/tenants/"+tenantID+"/api-keys", map[string]string{"name": "k", "role": "viewer"}, forged)
+			if res.status != http.StatusCreated {
+				t.Fatalf("create key: %d %s", res.status, res.body)
+			}
+			events := decode[gen.AuditEventList](t, s.admin(admin, http.MethodGet, "/v1/tenants/"+tenantID+"/audit-events?action=api_key.create", nil), http.StatusOK)
+			for _, e := range events.Items {
+				if e.RequestID == res.header.Get("X-Request-Id") {
+					if e.SourceIP != c.want {
+						t.Errorf("source_ip %q, want %q", e.SourceIP, c.want)
+					}
+					return
+				}
+			}
+			t.Errorf("no audit event of request %s in %+v", res.header.Get("X-Request-Id"), events.Items)
+		})
+	}
+}
+
+// TestAttackFramingAndReferrerLeaks: every HTML page wxlogin serves, and
+// every redirect carrying a code, forbids framing (clickjacking), sniffing
+// and sending its URL on as a referrer; scripts run only where a page
+// names them.
+func TestAttackFramingAndReferrerLeaks(t *testing.T) {
+	s := newStack(t, backends[0])
+	ctx := context.Background()
+	check := func(name string, h http.Header, html bool) {
+		t.Helper()
+		csp := h.Get("Content-Security-Policy")
+		switch {
+		case html && !strings.HasPrefix(h.Get("Content-Type"), "text/html"):
+			t.Errorf("%s: Content-Type %q, want an HTML page", name, h.Get("Content-Type"))
+		case !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "base-uri 'none'"):
+			t.Errorf("%s: Content-Security-Policy %q", name, csp)
+		case strings.Contains(csp, "'unsafe-eval'") || strings.Contains(csp, "script-src 'unsafe-inline'"):
+			t.Errorf("%s: Content-Security-Policy %q lets injected scripts run", name, csp)
+		case h.Get("Referrer-Policy") != "no-referrer" || h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff":
+			t.Errorf("%s: Referrer-Policy %q, X-Frame-Options %q, X-Content-Type-Options %q", name,
+				h.Get("Referrer-Policy"), h.Get("X-Frame-Options"), h.Get("X-Content-Type-Options"))
+		}
+	}
+	for name, u := range map[string]string{
+		"error page":                  s.public + "/t/nobody/wechat/" + appA + "/login?redirect_uri=x",
+		"callback error page":         s.public + "/t/" + tenantID + "/wechat/" + appA + "/callback?code=abc&state=" + opaque.Hex(16),
+		"QR page outside WeChat":      s.loginURL(appA, "", "s1", opaque.New("", 32)),
+		"API reference":               s.public + "/docs",
+		"not found":                   s.public + "/nothing-here",
+		"OpenID Connect error page":   s.public + "/t/" + tenantID + "/oauth/authorize?client_id=nobody",
+		"login of an unknown account": s.public + "/t/" + tenantID + "/wechat/wx0000000000000000/login",
+	} {
+		_, h, _ := get(t, u)
+		check(name, h, name != "not found")
+	}
+
+	// The WeChat sandbox's pages, as a person in WeChat walks them.
+	br := newBrowser()
+	p, err := br.Get(ctx, s.loginURL(appSandbox, "snsapi_userinfo", "s2", opaque.New("", 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("sandbox user chooser", p.Header, true)
+	if p, err = br.Submit(ctx, p, "user", "", url.Values{"user": {"kim"}}); err != nil {
+		t.Fatal(err)
+	}
+	check("sandbox consent page", p.Header, true)
+
+	// The callback's redirect and the page that reloads it both carry codes.
+	cb := s.wechatCallback(ctx, appA, "kim", "s3", opaque.New("", 32))
+	_, h, _ := get(t, cb.String())
+	check("callback redirect to the tenant", h, false)
+	s.fault(t, map[string]any{"path": "/sns/oauth2/access_token", "errcode": 40163})
+	_, h, body := get(t, s.wechatCallback(ctx, appA, "kim", "s4", opaque.New("", 32)).String())
+	if !strings.Contains(body, "Signing you in") {
+		t.Errorf("want the page that waits for the first callback:\n%s", body)
+	}
+	check("page reloading the callback", h, true)
+}
