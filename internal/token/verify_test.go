@@ -108,7 +108,7 @@ func TestVerifyRequiresIssuerAndAudience(t *testing.T) {
 }
 
 // privateKey reads a tenant key's private half from the secret store.
-func privateKey(t *testing.T, e *env, tenantID, kid string) *ecdsa.PrivateKey {
+func privateKey(t testing.TB, e *env, tenantID, kid string) *ecdsa.PrivateKey {
 	t.Helper()
 	s, err := e.secrets.Get(context.Background(), token.PrivateKeyPath(tenantID, kid))
 	if err != nil {
@@ -124,7 +124,7 @@ func privateKey(t *testing.T, e *env, tenantID, kid string) *ecdsa.PrivateKey {
 
 // signWith signs c outside the Manager, as an attacker or a buggy issuer
 // would.
-func signWith(t *testing.T, method jwt.SigningMethod, kid string, key any, c token.Claims) string {
+func signWith(t testing.TB, method jwt.SigningMethod, kid string, key any, c token.Claims) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(method, c)
 	if kid != "" {
@@ -146,7 +146,7 @@ func newKey(t *testing.T, curve elliptic.Curve) *ecdsa.PrivateKey {
 	return k
 }
 
-func publicPEM(t *testing.T, pub *ecdsa.PublicKey) []byte {
+func publicPEM(t testing.TB, pub *ecdsa.PublicKey) []byte {
 	t.Helper()
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
