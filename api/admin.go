@@ -28,20 +28,31 @@ type adminHandler struct {
 	keys    token.KeyStore
 	reports reports.Store
 	logger  *slog.Logger
+	// cookie is the console's session cookie, which authenticates /v1
+	// requests of the console's pages like the API key it was opened with.
+	cookie sessionCookie
 }
 
 var _ gen.ServerInterface = (*adminHandler)(nil)
 
 const apiKeyContextKey = "api_key"
 
-// authenticate resolves the Bearer API key of every /v1 request.
+// authenticate resolves the caller of every /v1 request: its Bearer API
+// key or, without an Authorization header, the API key of its console
+// session (changes then need the session's CSRF token).
 func (h *adminHandler) authenticate(c *gin.Context) {
+	var key tenants.APIKey
+	var err error
 	raw, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	if !ok || raw == "" {
-		writeProblem(c, tenants.ErrUnauthenticated)
-		return
+	session := h.cookie.token(c)
+	switch {
+	case ok && raw != "":
+		key, err = h.tenants.Authenticate(c.Request.Context(), raw)
+	case c.GetHeader("Authorization") == "" && session != "":
+		key, err = h.sessionKey(c, session)
+	default:
+		err = tenants.ErrUnauthenticated
 	}
-	key, err := h.tenants.Authenticate(c.Request.Context(), raw)
 	if err != nil {
 		writeProblem(c, err)
 		return

@@ -92,13 +92,19 @@ func New(d Deps) (http.Handler, error) {
 	for prefix, handler := range d.Extra {
 		r.Any(prefix+"/*path", gin.WrapH(handler))
 	}
-	admin := &adminHandler{tenants: d.Login.Tenants, login: d.Login, tokens: d.Tokens, keys: d.Keys, reports: d.Reports, logger: d.Logger}
+	cookie := newSessionCookie(d.Login.PublicURL)
+	admin := &adminHandler{tenants: d.Login.Tenants, login: d.Login, tokens: d.Tokens, keys: d.Keys, reports: d.Reports, logger: d.Logger, cookie: cookie}
 	limiter := newRateLimiter(d.APIRate, d.APIBurst, time.Now)
 	v1 := r.Group("", admin.authenticate, limiter.middleware, doc.Validator(writeProblem), admin.idempotent)
 	gen.RegisterHandlersWithOptions(v1, admin, gen.GinServerOptions{ErrorHandler: func(c *gin.Context, err error, _ int) {
 		writeProblem(c, fmt.Errorf("%w: %v", errBadRequest, err))
 	}})
 	doc.Mount(r)
+	console, err := newConsoleHandler(d.Login.Tenants, d.Login, cookie)
+	if err != nil {
+		return nil, err
+	}
+	console.mount(r)
 
 	r.GET("/healthz", gin.WrapF(health.Live))
 	r.GET("/readyz", gin.WrapH(d.Ready))

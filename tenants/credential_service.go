@@ -90,6 +90,14 @@ func (s *Service) Authenticate(ctx context.Context, presentedKey string) (APIKey
 		return APIKey{}, ErrKeyUnknown
 	case err != nil:
 		return APIKey{}, fmt.Errorf("authenticate: %w", err)
+	}
+	return s.usable(ctx, k, now)
+}
+
+// usable refuses k when it is revoked or expired at now, and records its
+// use otherwise.
+func (s *Service) usable(ctx context.Context, k APIKey, now time.Time) (APIKey, error) {
+	switch {
 	case k.RevokedAt != nil:
 		return APIKey{}, ErrKeyRevoked
 	case k.ExpiresAt != nil && !now.Before(*k.ExpiresAt):

@@ -17,11 +17,16 @@ var (
 	ErrUnauthenticated = errors.New("unauthenticated")
 )
 
-// Reasons Authenticate refuses an API key.
+// Reasons Authenticate and ConsoleKey refuse a credential.
 var (
 	ErrKeyUnknown = fmt.Errorf("%w: unknown api key", ErrUnauthenticated)
 	ErrKeyRevoked = fmt.Errorf("%w: api key revoked", ErrUnauthenticated)
 	ErrKeyExpired = fmt.Errorf("%w: api key expired", ErrUnauthenticated)
+	// ErrConsoleOperator: operator keys run tenants over the API; the
+	// console is a tenant's.
+	ErrConsoleOperator = fmt.Errorf("%w: operator keys do not sign in to the console", ErrUnauthenticated)
+	// ErrSessionUnknown: no console session has that token, or it expired.
+	ErrSessionUnknown = fmt.Errorf("%w: no such console session, or it expired", ErrUnauthenticated)
 )
 
 // InvalidError names the field that failed validation and why. It unwraps

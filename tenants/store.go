@@ -66,6 +66,18 @@ type Store interface {
 	// key is no error.
 	TouchAPIKey(ctx context.Context, id string, at time.Time) error
 
+	// CreateConsoleSession inserts s; its APIKeyID must name a key.
+	CreateConsoleSession(ctx context.Context, s ConsoleSession) error
+	// ConsoleSession returns the console session with that hash, expired
+	// or not, and the API key it acts as; ErrNotFound if there is none.
+	ConsoleSession(ctx context.Context, hash string) (ConsoleSession, APIKey, error)
+	// DeleteConsoleSession deletes the session with that hash; a missing
+	// one is no error.
+	DeleteConsoleSession(ctx context.Context, hash string) error
+	// DeleteConsoleSessions deletes the sessions expiring at or before
+	// cutoff and returns how many it deleted.
+	DeleteConsoleSessions(ctx context.Context, cutoff time.Time) (int64, error)
+
 	// CreateClientSecret inserts s.
 	CreateClientSecret(ctx context.Context, s ClientSecret) error
 	// ActiveClientSecrets returns the account's unrevoked client secrets,

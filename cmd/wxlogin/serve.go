@@ -168,7 +168,8 @@ func (a *app) readiness(shuttingDown *atomic.Bool) []health.Check {
 // idempotency records, are deleted.
 const sweepInterval = time.Minute
 
-// sweep deletes expired logins and idempotency records until ctx ends.
+// sweep deletes expired logins, idempotency records and console sessions
+// until ctx ends.
 // Every replica sweeps; the deletes are idempotent.
 func (a *app) sweep(ctx context.Context) {
 	t := time.NewTicker(sweepInterval)
@@ -188,6 +189,11 @@ func (a *app) sweep(ctx context.Context) {
 			a.logger.Warn("sweep expired idempotency records", slog.String("error", err.Error()))
 		} else {
 			a.logger.Debug("swept expired idempotency records", slog.Int64("rows", n))
+		}
+		if n, err := a.tenants.SweepConsoleSessions(ctx); err != nil {
+			a.logger.Warn("sweep expired console sessions", slog.String("error", err.Error()))
+		} else {
+			a.logger.Debug("swept expired console sessions", slog.Int64("rows", n))
 		}
 	}
 }

@@ -47,6 +47,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		{"IdempotencyKeys", onStore(testIdempotencyKeys)},
 		{"IdempotencyKeyExpiry", onStore(testIdempotencyKeyExpiry)},
 		{"IdempotencyKeyRace", onStore(testIdempotencyKeyRace)},
+		{"ConsoleSessions", onStore(testConsoleSessions)},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, newBackend(t)) })
 	}

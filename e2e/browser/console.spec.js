@@ -1,0 +1,264 @@
+// The tenant admin console in headless Chromium: an admin of tenant acme
+// signs in with an API key, creates a sandbox account, sets its AppSecret,
+// tries its login through the sandbox's WeChat pages, finds the identity
+// and the person, and reads the reports, whose numbers must be the admin
+// API's; a viewer sees but cannot change anything; an admin of another
+// tenant sees none of acme's data. Screenshots of every page go to
+// $WXLOGIN_SCREENSHOTS.
+//
+// Run by cmd/wxlogin's TestConsole (`node --test console.spec.js`), which
+// starts `wxlogin demo`, creates the tenants and keys and sets WXLOGIN_URL,
+// WXLOGIN_SCREENSHOTS, WXLOGIN_TENANT, WXLOGIN_ADMIN_KEY,
+// WXLOGIN_VIEWER_KEY and WXLOGIN_OTHER_ADMIN_KEY.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const base = process.env.WXLOGIN_URL;
+const shots = process.env.WXLOGIN_SCREENSHOTS;
+const tenant = process.env.WXLOGIN_TENANT;
+const adminKey = process.env.WXLOGIN_ADMIN_KEY;
+const viewerKey = process.env.WXLOGIN_VIEWER_KEY;
+const otherAdminKey = process.env.WXLOGIN_OTHER_ADMIN_KEY;
+const executablePath = process.env.WXLOGIN_CHROMIUM || "/usr/bin/chromium";
+
+// WeChat's in-app browser, so that the sandbox login runs in WeChat's pages.
+const wechatUA =
+  "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
+  "Version/4.0 Chrome/122.0.6261.120 Mobile Safari/537.36 XWEB/1220099 MMWEBSDK/20240301 MMWEBID/6533 " +
+  "MicroMessenger/8.0.48.2580(0x28003036) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
+
+const appid = "wxc0501e0000000a01";
+const appSecret = "console-test-app-secret-7f3a";
+const profiles = [];
+const contexts = [];
+let page;
+let claims;
+const consoleErrors = [];
+
+async function launch() {
+  const profile = await mkdtemp(path.join(tmpdir(), "wxlogin-console-"));
+  profiles.push(profile);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    userAgent: wechatUA,
+    viewport: { width: 1280, height: 900 },
+    locale: "zh-CN",
+  });
+  contexts.push(context);
+  const p = context.pages()[0] ?? (await context.newPage());
+  p.setDefaultTimeout(15000);
+  // Scripts blocked by the CSP, or failing, show here; answers refused on
+  // purpose (403 to a viewer) are not errors of the console.
+  p.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) consoleErrors.push(m.text());
+  });
+  p.on("pageerror", (e) => consoleErrors.push(e.message));
+  return p;
+}
+
+before(async () => {
+  for (const [k, v] of Object.entries({ base, shots, tenant, adminKey, viewerKey, otherAdminKey })) assert.ok(v, `${k} is not set`);
+  await mkdir(shots, { recursive: true });
+  page = await launch();
+});
+
+after(async () => {
+  for (const c of contexts) await c.close();
+  for (const p of profiles) await rm(p, { recursive: true, force: true });
+});
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+// api calls the admin API with an API key, as a tenant's program would.
+async function api(key, p) {
+  const res = await fetch(`${base}/v1/tenants/${tenant}${p}`, { headers: { Authorization: `Bearer ${key}` } });
+  assert.equal(res.status, 200, `GET ${p}: ${res.status}`);
+  return res.json();
+}
+
+async function signIn(key) {
+  await page.goto(`${base}/console/`);
+  await page.fill("#key", key);
+  await page.click("button[type=submit]");
+  await page.waitForURL((u) => u.pathname === "/console/accounts");
+  await page.waitForSelector("#content table");
+}
+
+async function signOut() {
+  await page.click("form.signout button");
+  await page.waitForSelector("#key");
+}
+
+async function flash() {
+  await page.waitForSelector("#flash p");
+  return (await page.textContent("#flash p")).trim();
+}
+
+test("sign-in refuses a wrong key in words and takes a good one; the key stays out of the browser", async () => {
+  await page.goto(`${base}/console/`);
+  assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+  await shot("console-01-signin");
+  await page.fill("#key", "wxk_not-a-key");
+  await page.click("button[type=submit]");
+  assert.match((await page.textContent("#signin-error")).trim(), /API 密钥无效/);
+  await signIn(adminKey);
+  const cookies = await contexts[0].cookies(base);
+  const session = cookies.find((c) => c.name === "wxlogin-console");
+  assert.ok(session?.httpOnly, "the session cookie is not HttpOnly");
+  assert.equal(session.sameSite, "Strict");
+  assert.ok(!cookies.some((c) => c.value.includes(adminKey)), "a cookie holds the API key");
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  assert.ok(!stored.includes(adminKey), "web storage holds the API key");
+  await shot("console-02-accounts-empty");
+  // The first load of a console page: the page, its script and style
+  // sheet, and the API answers they read.
+  const load = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const bytes = performance.getEntriesByType("resource").reduce((n, r) => n + r.transferSize, nav.transferSize);
+    return { bytes, ms: Math.round(nav.loadEventEnd) };
+  });
+  console.log(`first load of /console/accounts: ${load.bytes} bytes in ${load.ms} ms`);
+  assert.ok(load.bytes < 300 * 1024, `the first load is ${load.bytes} bytes`);
+});
+
+test("an admin creates a sandbox account, sets its AppSecret and tries its login", async () => {
+  await page.fill("#account-create [name=appid]", appid);
+  await page.fill("#account-create [name=name]", "控制台测试号");
+  await page.fill("#account-create [name=open_platform_id]", "console-open");
+  await page.selectOption("#account-create [name=mode]", "sandbox");
+  await page.click("#account-create button[type=submit]");
+  assert.match(await flash(), new RegExp(`已创建 ${appid}`));
+  await page.waitForSelector("#account-secret");
+  assert.match(await page.textContent("#secret-status"), /未设置/);
+  await page.fill("#account-secret [name=app_secret]", appSecret);
+  await page.click("#account-secret button[type=submit]");
+  assert.match(await flash(), /AppSecret 已保存/);
+  await page.waitForFunction(() => /第 1 版/.test(document.querySelector("#secret-status")?.textContent));
+  assert.ok(!(await page.content()).includes(appSecret), "the page shows the AppSecret");
+  assert.equal(await page.inputValue("#account-secret [name=app_secret]"), "", "the AppSecret field kept its value");
+  await shot("console-03-account-created");
+
+  await page.click("#try-login");
+  await page.waitForSelector("button[name=user][value=alice]");
+  await shot("console-04-try-choose-user");
+  await page.click("button[name=user][value=alice]");
+  await page.waitForSelector("button[name=decision][value=allow]");
+  await page.click("button[name=decision][value=allow]");
+  await page.waitForURL((u) => u.pathname === "/console/try");
+  await page.waitForSelector("#claims");
+  await shot("console-05-try-claims");
+  claims = Object.fromEntries(await page.$$eval("#claims dd", (dds) => dds.map((d) => [d.dataset.claim, d.textContent])));
+  assert.equal(claims.appid, appid);
+  assert.equal(claims.iss, `${base}/t/${tenant}`);
+  assert.match(claims.openid, /^o\S{20,}$/);
+  assert.match(claims.unionid, /^o\S{20,}$/);
+  assert.doesNotMatch(page.url(), /[?&](code|state)=/, "the code stayed in the address bar");
+});
+
+test("the identity and the person appear, searchable", async () => {
+  await page.click("text=查看这个身份");
+  await page.waitForURL((u) => u.pathname === "/console/identities");
+  await page.waitForSelector("#content tbody tr td code");
+  const rows = await page.$$eval("#content tbody tr", (trs) => trs.map((tr) => tr.textContent));
+  assert.equal(rows.length, 1, `identities shown: ${rows}`);
+  assert.ok(rows[0].includes(claims.openid) && rows[0].includes(claims.unionid));
+  await shot("console-06-identities");
+
+  await page.click("nav.menu >> text=用户");
+  await page.fill("[name=unionid]", claims.unionid);
+  await page.click("form[role=search] button");
+  await page.waitForFunction((u) => document.querySelector("#content tbody")?.textContent.includes(u), claims.unionid);
+  assert.ok((await page.textContent("#content tbody")).includes(appid));
+  await shot("console-07-persons");
+});
+
+test("the reports show the numbers the admin API reports", async () => {
+  await page.click("nav.menu >> text=报表");
+  await page.waitForSelector("#overlap");
+  await page.waitForSelector("#activity");
+  const from = await page.$eval("[name=from]", (e) => e.value);
+  const to = await page.$eval("[name=to]", (e) => e.value);
+  const offset = "+08:00"; // Asia/Shanghai, the console's default zone
+  const end = new Date(Date.parse(`${to}T00:00:00${offset}`) + 86400000).toISOString();
+  const sum = await api(adminKey, `/reports/summary?from=${encodeURIComponent(`${from}T00:00:00${offset}`)}&to=${encodeURIComponent(end)}`);
+  assert.equal(sum.total.identities, 1);
+  const card = async (k) => (await page.textContent(`[data-card=${k}] .n`)).trim();
+  assert.equal(await card("identities"), String(sum.total.identities));
+  assert.equal(await card("persons"), String(sum.total.persons));
+  assert.equal(await card("logins"), String(sum.total.logins));
+  assert.equal(await card("active_persons"), String(sum.total.active_persons));
+  assert.equal(await card("coverage"), "100%");
+  const overlap = await api(adminKey, "/reports/overlap");
+  assert.equal(await page.textContent("[data-cell='0,0']"), String(overlap.both[0][0]));
+  await shot("console-08-reports");
+  await page.selectOption("[name=interval]", "week");
+  await page.waitForFunction(() => document.querySelector("#activity-desc"));
+  await shot("console-09-reports-week");
+});
+
+test("the other pages list keys and the audit log", async () => {
+  await page.click("nav.menu >> text=API 密钥");
+  await page.waitForSelector("#content tbody tr");
+  await shot("console-10-api-keys");
+  await page.click("nav.menu >> text=签名密钥");
+  await page.waitForSelector("#content tbody tr");
+  await shot("console-11-signing-keys");
+  await page.click("nav.menu >> text=审计日志");
+  await page.waitForFunction(() => document.querySelector("#content tbody")?.textContent.includes("app_secret.put"));
+  assert.ok(!(await page.content()).includes(appSecret));
+  await shot("console-12-audit-events");
+  await page.click("a[lang=en]");
+  await page.waitForSelector("#content tbody tr");
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  assert.match(await page.textContent("h1"), /Audit events/);
+  await shot("console-13-audit-events-en");
+  await page.click("a[lang=zh-CN]");
+  await signOut();
+});
+
+test("a viewer sees the account but cannot change anything", async () => {
+  await signIn(viewerKey);
+  assert.ok((await page.textContent("#content tbody")).includes(appid));
+  assert.equal(await page.$("#account-create"), null, "a viewer gets the create form");
+  await page.click(`#content tbody button:has-text("查看")`);
+  await page.waitForSelector("#secret-status");
+  assert.equal(await page.$("#account-secret"), null, "a viewer gets the AppSecret form");
+  assert.equal(await page.$("#account-edit"), null, "a viewer gets the edit form");
+  await shot("console-14-viewer-account");
+  // Even a change made by hand from the console's page is refused.
+  const status = await page.evaluate(async ([t, a]) => {
+    const csrf = document.getElementById("app").dataset.csrf;
+    const r = await fetch(`/v1/tenants/${t}/accounts/${a}/secret`, { method: "PUT", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify({ app_secret: "x" }) });
+    return r.status;
+  }, [tenant, appid]);
+  assert.equal(status, 403);
+  await page.click("nav.menu >> text=用户");
+  await page.waitForSelector("#content tbody tr");
+  assert.equal(await page.$("#content button.danger"), null, "a viewer may erase a person");
+  await signOut();
+});
+
+test("an admin of another tenant sees none of the first tenant's data", async () => {
+  await signIn(otherAdminKey);
+  assert.ok(!(await page.content()).includes(appid));
+  await shot("console-15-other-tenant");
+  await page.click("nav.menu >> text=身份");
+  await page.waitForSelector("#content tbody");
+  assert.ok(!(await page.textContent("#content")).includes(claims.openid));
+  const status = await page.evaluate(async (t) => (await fetch(`/v1/tenants/${t}/identities`)).status, tenant);
+  assert.equal(status, 403);
+  await signOut();
+});
+
+test("no script failed and the CSP blocked nothing", () => {
+  assert.deepEqual(consoleErrors, []);
+});
