@@ -98,18 +98,33 @@ func (s *stack) keyValue(asKey, tenant, role string, expires *time.Time) (id, va
 	return created.ID, created.Key
 }
 
+// tenantKeys are the keys twoTenants made.
+type tenantKeys struct {
+	operator, adminIDA, adminA, viewerA, adminB string
+}
+
+// twoTenants creates tenant beta beside the stack's tenant A, and keys: the
+// operator's, an admin and a viewer of A, and an admin of beta.
+func (s *stack) twoTenants() tenantKeys {
+	s.t.Helper()
+	var k tenantKeys
+	k.operator = strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
+	if res := s.admin(k.operator, http.MethodPost, "/v1/tenants", map[string]string{"id": "beta", "name": "Beta"}); res.status != http.StatusCreated {
+		s.t.Fatalf("create tenant beta: %d %s", res.status, res.body)
+	}
+	k.adminIDA, k.adminA = s.keyValue(k.operator, tenantID, "admin", nil)
+	_, k.viewerA = s.keyValue(k.operator, tenantID, "viewer", nil)
+	_, k.adminB = s.keyValue(k.operator, "beta", "admin", nil)
+	return k
+}
+
 // TestAdminAPIAuthorization is the authorization matrix: each endpoint with
 // the operator key, an admin and a viewer of tenant A, an admin of tenant B,
 // a revoked key, an expired key and no key.
 func TestAdminAPIAuthorization(t *testing.T) {
 	s := newStack(t, backends[0])
-	operator := strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
-	if res := s.admin(operator, http.MethodPost, "/v1/tenants", map[string]string{"id": "beta", "name": "Beta"}); res.status != http.StatusCreated {
-		t.Fatalf("create tenant beta: %d %s", res.status, res.body)
-	}
-	_, adminA := s.keyValue(operator, tenantID, "admin", nil)
-	_, viewerA := s.keyValue(operator, tenantID, "viewer", nil)
-	_, adminB := s.keyValue(operator, "beta", "admin", nil)
+	k := s.twoTenants()
+	operator, adminA, viewerA, adminB := k.operator, k.adminA, k.viewerA, k.adminB
 	revokedID, revoked := s.keyValue(adminA, tenantID, "admin", nil)
 	if res := s.admin(adminA, http.MethodDelete, "/v1/tenants/"+tenantID+"/api-keys/"+revokedID, nil); res.status != http.StatusNoContent {
 		t.Fatalf("revoke: %d %s", res.status, res.body)

@@ -27,27 +27,36 @@ func TestBrowserLogin(t *testing.T) {
 	node := testenv.Node(t, browserTestDir)
 	chromium := testenv.Browser(t)
 	s := startDemo(t)
-	shots, err := filepath.Abs(filepath.Join("..", "..", "out", "browser"))
+	runBrowserSpecs(t, s, node, "browser", []string{"WXLOGIN_CHROMIUM=" + chromium},
+		[]string{"01-demo-page", "02-wechat-choose-user", "03-wechat-consent", "04-logged-in-account-a", "06-logged-in-account-b", "08-desktop-qr-login", "10-desktop-logged-in"})
+}
+
+// runBrowserSpecs runs `node --test` in e2e/browser against s, with env
+// and further args (spec files), writing screenshots to out/{name}, and
+// checks that the screenshots named shots are there.
+func runBrowserSpecs(t *testing.T, s *stack, node, name string, env, shots []string, args ...string) {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "out", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.RemoveAll(shots); err != nil {
+	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec")
+	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-reporter=spec"}, args...)...)
 	cmd.Dir = browserTestDir
-	cmd.Env = append(os.Environ(), "WXLOGIN_URL="+s.public, "WXLOGIN_SCREENSHOTS="+shots, "WXLOGIN_CHROMIUM="+chromium)
+	cmd.Env = append(append(os.Environ(), "WXLOGIN_URL="+s.public, "WXLOGIN_SCREENSHOTS="+dir), env...)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
-	t.Logf("the browser test took %v; screenshots in %s\n%s", time.Since(start).Round(time.Millisecond), shots, out)
+	t.Logf("node --test %v took %v; screenshots in %s\n%s", args, time.Since(start).Round(time.Millisecond), dir, out)
 	if err != nil {
-		t.Fatalf("node --test in e2e/browser: %v\nwxlogin's log:\n%s", err, s.process.output())
+		t.Fatalf("node --test %v in e2e/browser: %v\nwxlogin's log:\n%s", args, err, s.process.output())
 	}
-	for _, name := range []string{"01-demo-page", "02-wechat-choose-user", "03-wechat-consent", "04-logged-in-account-a", "06-logged-in-account-b", "08-desktop-qr-login", "10-desktop-logged-in"} {
-		if _, err := os.Stat(filepath.Join(shots, name+".png")); err != nil {
-			t.Errorf("screenshot %s: %v", name, err)
+	for _, shot := range shots {
+		if _, err := os.Stat(filepath.Join(dir, shot+".png")); err != nil {
+			t.Errorf("screenshot %s: %v", shot, err)
 		}
 	}
 }

@@ -1,17 +1,12 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wxlogin/wxlogin/internal/testenv"
 )
@@ -96,13 +91,8 @@ func (c *consoleClient) do(method, path, body string, header map[string]string) 
 // key ends the session.
 func TestConsoleSession(t *testing.T) {
 	s := newStack(t, backends[0])
-	operator := strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
-	if res := s.admin(operator, http.MethodPost, "/v1/tenants", map[string]string{"id": "beta", "name": "Beta"}); res.status != http.StatusCreated {
-		t.Fatalf("create tenant beta: %d %s", res.status, res.body)
-	}
-	adminID, adminA := s.keyValue(operator, tenantID, "admin", nil)
-	_, viewerA := s.keyValue(operator, tenantID, "viewer", nil)
-	_, adminB := s.keyValue(operator, "beta", "admin", nil)
+	k := s.twoTenants()
+	operator, adminID, adminA, viewerA, adminB := k.operator, k.adminIDA, k.adminA, k.viewerA, k.adminB
 	origin := s.public
 
 	for _, tc := range []struct {
@@ -219,31 +209,9 @@ func TestConsole(t *testing.T) {
 	key := func(tenant, role string) string {
 		return strings.TrimSpace(s.run("", "apikey", "create", "-tenant", tenant, "-name", role+" of "+tenant, "-role", role))
 	}
-	shots, err := filepath.Abs(filepath.Join("..", "..", "out", "console"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(shots); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "--test", "--test-reporter=spec", "console.spec.js")
-	cmd.Dir = browserTestDir
-	cmd.Env = append(os.Environ(), "WXLOGIN_URL="+s.public, "WXLOGIN_SCREENSHOTS="+shots, "WXLOGIN_CHROMIUM="+chromium,
-		"WXLOGIN_TENANT=acme", "WXLOGIN_ADMIN_KEY="+key("acme", "admin"), "WXLOGIN_VIEWER_KEY="+key("acme", "viewer"),
-		"WXLOGIN_OTHER_ADMIN_KEY="+key("beta", "admin"))
-	start := time.Now()
-	out, err := cmd.CombinedOutput()
-	t.Logf("the console test took %v; screenshots in %s\n%s", time.Since(start).Round(time.Millisecond), shots, out)
-	if err != nil {
-		t.Fatalf("node --test console.spec.js: %v\nwxlogin's log:\n%s", err, s.process.output())
-	}
-	for _, name := range []string{"console-01-signin", "console-03-account-created", "console-05-try-claims", "console-06-identities",
-		"console-07-persons", "console-08-reports", "console-10-api-keys", "console-11-signing-keys", "console-12-audit-events",
-		"console-14-viewer-account", "console-15-other-tenant"} {
-		if _, err := os.Stat(filepath.Join(shots, name+".png")); err != nil {
-			t.Errorf("screenshot %s: %v", name, err)
-		}
-	}
+	env := []string{"WXLOGIN_CHROMIUM=" + chromium, "WXLOGIN_TENANT=acme", "WXLOGIN_ADMIN_KEY=" + key("acme", "admin"),
+		"WXLOGIN_VIEWER_KEY=" + key("acme", "viewer"), "WXLOGIN_OTHER_ADMIN_KEY=" + key("beta", "admin")}
+	runBrowserSpecs(t, s, node, "console", env, []string{"console-01-signin", "console-03-account-created", "console-05-try-claims",
+		"console-06-identities", "console-07-persons", "console-08-reports", "console-10-api-keys", "console-11-signing-keys",
+		"console-12-audit-events", "console-14-viewer-account", "console-15-other-tenant"}, "console.spec.js")
 }

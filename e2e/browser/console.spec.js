@@ -12,10 +12,9 @@
 // WXLOGIN_VIEWER_KEY and WXLOGIN_OTHER_ADMIN_KEY.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, mkdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { Browsers, wechatUA } from "./chromium.js";
 
 const base = process.env.WXLOGIN_URL;
 const shots = process.env.WXLOGIN_SCREENSHOTS;
@@ -23,36 +22,18 @@ const tenant = process.env.WXLOGIN_TENANT;
 const adminKey = process.env.WXLOGIN_ADMIN_KEY;
 const viewerKey = process.env.WXLOGIN_VIEWER_KEY;
 const otherAdminKey = process.env.WXLOGIN_OTHER_ADMIN_KEY;
-const executablePath = process.env.WXLOGIN_CHROMIUM || "/usr/bin/chromium";
-
-// WeChat's in-app browser, so that the sandbox login runs in WeChat's pages.
-const wechatUA =
-  "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
-  "Version/4.0 Chrome/122.0.6261.120 Mobile Safari/537.36 XWEB/1220099 MMWEBSDK/20240301 MMWEBID/6533 " +
-  "MicroMessenger/8.0.48.2580(0x28003036) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
 
 const appid = "wxc0501e0000000a01";
 const appSecret = "console-test-app-secret-7f3a";
-const profiles = [];
-const contexts = [];
+const browsers = new Browsers();
 let page;
 let claims;
 const consoleErrors = [];
 
+// launch starts Chromium as WeChat's browser (so that the sandbox login
+// runs in WeChat's pages) and collects the errors its pages log.
 async function launch() {
-  const profile = await mkdtemp(path.join(tmpdir(), "wxlogin-console-"));
-  profiles.push(profile);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    userAgent: wechatUA,
-    viewport: { width: 1280, height: 900 },
-    locale: "zh-CN",
-  });
-  contexts.push(context);
-  const p = context.pages()[0] ?? (await context.newPage());
+  const p = await browsers.page(wechatUA, { width: 1280, height: 900 });
   p.setDefaultTimeout(15000);
   // Scripts blocked by the CSP, or failing, show here; answers refused on
   // purpose (403 to a viewer) are not errors of the console.
@@ -69,10 +50,7 @@ before(async () => {
   page = await launch();
 });
 
-after(async () => {
-  for (const c of contexts) await c.close();
-  for (const p of profiles) await rm(p, { recursive: true, force: true });
-});
+after(() => browsers.close());
 
 async function shot(name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
@@ -111,7 +89,7 @@ test("sign-in refuses a wrong key in words and takes a good one; the key stays o
   await page.click("button[type=submit]");
   assert.match((await page.textContent("#signin-error")).trim(), /API 密钥无效/);
   await signIn(adminKey);
-  const cookies = await contexts[0].cookies(base);
+  const cookies = await page.context().cookies(base);
   const session = cookies.find((c) => c.name === "wxlogin-console");
   assert.ok(session?.httpOnly, "the session cookie is not HttpOnly");
   assert.equal(session.sameSite, "Strict");

@@ -11,59 +11,29 @@
 // sets WXLOGIN_URL (its public URL) and WXLOGIN_SCREENSHOTS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, mkdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { Browsers, wechatUA } from "./chromium.js";
 
 const base = process.env.WXLOGIN_URL;
 const shots = process.env.WXLOGIN_SCREENSHOTS;
-const executablePath = process.env.WXLOGIN_CHROMIUM || "/usr/bin/chromium";
 
 // Chrome on Windows: not WeChat.
 const desktopUA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
-// WeChat's in-app browser on Android.
-const wechatUA =
-  "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) " +
-  "Version/4.0 Chrome/122.0.6261.120 Mobile Safari/537.36 XWEB/1220099 MMWEBSDK/20240301 MMWEBID/6533 " +
-  "MicroMessenger/8.0.48.2580(0x28003036) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
-
-const profiles = [];
-const contexts = [];
+const browsers = new Browsers();
 let page;
 // The unionid the person got inside WeChat.
 let unionid;
-
-// launch starts Chromium on a fresh profile with a user agent and returns
-// its page.
-async function launch(userAgent, viewport) {
-  const profile = await mkdtemp(path.join(tmpdir(), "wxlogin-chromium-"));
-  profiles.push(profile);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    userAgent,
-    viewport,
-    locale: "zh-CN",
-  });
-  contexts.push(context);
-  return context.pages()[0] ?? (await context.newPage());
-}
 
 before(async () => {
   assert.ok(base, "WXLOGIN_URL is not set");
   assert.ok(shots, "WXLOGIN_SCREENSHOTS is not set");
   await mkdir(shots, { recursive: true });
-  page = await launch(wechatUA, { width: 414, height: 860 });
+  page = await browsers.page(wechatUA, { width: 414, height: 860 });
 });
 
-after(async () => {
-  for (const c of contexts) await c.close();
-  for (const p of profiles) await rm(p, { recursive: true, force: true });
-});
+after(() => browsers.close());
 
 async function shot(name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
@@ -127,7 +97,7 @@ test("a person logs in inside WeChat with the SDK and sees openid and unionid", 
 
 test("the same person logs in from a desktop browser through the website app's QR login", async () => {
   assert.ok(unionid, "the WeChat login did not run");
-  page = await launch(desktopUA, { width: 1280, height: 900 });
+  page = await browsers.page(desktopUA, { width: 1280, height: 900 });
   await page.goto(`${base}/demo/sdk/`);
   await ready();
   const c = await loginWith("login-userinfo-0", "/connect/qrconnect",
