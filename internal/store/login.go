@@ -32,7 +32,7 @@ func (db *DB) CompleteLogin(ctx context.Context, c login.Completion) (tenants.Id
 		if err := claimTransaction(ctx, tx, c, ident.ID); err != nil {
 			return err
 		}
-		if err := insertLoginEvent(ctx, tx, &ident, c.Login); err != nil {
+		if err := insertLinkedEvent(ctx, tx, &ident, c.Login); err != nil {
 			return err
 		}
 		code := c.Code

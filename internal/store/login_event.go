@@ -45,27 +45,6 @@ func newLoginEventRow(id *identityRow, l tenants.IdentityLogin) *loginEventRow {
 	}
 }
 
-// insertLoginEvent records login l of identity id, just upserted, with the
-// rollups of its person (recordPersonLogin). The identity's previous login
-// is its latest event: the upsert's row lock makes concurrent logins of one
-// identity wait for each other, so none misses another's event.
-func insertLoginEvent(ctx context.Context, tx bun.Tx, id *identityRow, l tenants.IdentityLogin) error {
-	prev, relink, err := recordPersonLogin(ctx, tx, id, l.At)
-	if err != nil {
-		return err
-	}
-	row := newLoginEventRow(id, l)
-	row.PersonPrevAt = prev
-	_, err = tx.NewInsert().Model(row).
-		Value("account_prev_at", "(SELECT MAX(x.at) FROM login_events AS x WHERE x.tenant_id = ? AND x.identity_id = ?)",
-			id.TenantID, id.ID).
-		Exec(ctx)
-	if err != nil || len(relink) == 0 {
-		return err
-	}
-	return relinkPersons(ctx, tx, id.TenantID, relink)
-}
-
 func (r *loginEventRow) loginEvent() tenants.LoginEvent {
 	return tenants.LoginEvent{
 		ID:         r.ID,

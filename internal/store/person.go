@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/wxlogin/wxlogin/tenants"
 )
 
 // The report rollups, kept as logins happen (see the report_rollups
@@ -53,17 +55,28 @@ func (r *personRow) withAccount(appID string) string {
 	return strings.Join(accounts, " ")
 }
 
-// recordPersonLogin counts login l of identity ident, which the caller
-// has just upserted, on its person's rollups, and returns the time of the
-// person's previous login (nil for its first). Usually one upsert does it.
-// When the login changes what the rollups of persons already say — the
-// identity gained a unionid and so moved to another person, or the login
-// is older than the person's last — the login's event, which the caller
-// inserts next, must be followed by relinkPersons of the persons returned.
-func recordPersonLogin(ctx context.Context, tx bun.Tx, ident *identityRow, at time.Time) (prev *time.Time, relink []string, err error) {
-	key := personOf(ident.UnionID, ident.ID)
-	p := personRow{TenantID: ident.TenantID, Person: key, Accounts: ident.AppID, LastLoginAt: at}
-	err = tx.NewInsert().Model(&p).
+// personLink is how a login's event links to the person's other logins.
+type personLink struct {
+	person string
+	// prev is the person's previous login when the login is its latest.
+	prev *time.Time
+	// late: the login is older than the person's latest, so its previous
+	// login is read from the events and the next one's link moves to it.
+	late bool
+	// relink: the identity moved to another person; these persons are
+	// rebuilt once the event is in.
+	relink []string
+}
+
+// recordPersonLogin counts the login at at of identity ident, which the
+// caller has just upserted, on its person's row and tells how to link its
+// event. The upsert returns the person's last login before this one under
+// the row's lock, so concurrent logins of one person in several accounts
+// link one after the other.
+func recordPersonLogin(ctx context.Context, tx bun.Tx, ident *identityRow, at time.Time) (personLink, error) {
+	link := personLink{person: personOf(ident.UnionID, ident.ID)}
+	p := personRow{TenantID: ident.TenantID, Person: link.person, Accounts: ident.AppID, LastLoginAt: at}
+	err := tx.NewInsert().Model(&p).
 		On("CONFLICT (tenant_id, person) DO UPDATE").
 		Set("prev_login_at = ?TableAlias.last_login_at").
 		Set("last_login_at = CASE WHEN EXCLUDED.last_login_at > ?TableAlias.last_login_at" +
@@ -71,25 +84,85 @@ func recordPersonLogin(ctx context.Context, tx bun.Tx, ident *identityRow, at ti
 		Returning("accounts, last_login_at, prev_login_at").
 		Scan(ctx)
 	if err != nil {
-		return nil, nil, err
+		return link, err
 	}
 	firstLogin := ident.LoginCount == 1
 	switch {
 	case !firstLogin && (p.PrevLoginAt == nil || !p.hasAccount(ident.AppID)):
 		// The identity is not yet its person's: it belonged to another.
 		old, err := previousPerson(ctx, tx, ident)
-		return nil, []string{key, old}, err
-	case p.PrevLoginAt != nil && p.PrevLoginAt.After(at):
-		return nil, []string{key}, nil
+		link.relink = []string{link.person, old}
+		return link, err
 	case p.PrevLoginAt != nil && !p.hasAccount(ident.AppID):
 		// A known person's first login in this account.
 		_, err = tx.NewUpdate().Model(&p).
 			Set("accounts = ?", p.withAccount(ident.AppID)).
 			Where("tenant_id = ?", p.TenantID).
-			Where("person = ?", key).
+			Where("person = ?", link.person).
 			Exec(ctx)
 	}
-	return p.PrevLoginAt, nil, err
+	link.late = p.PrevLoginAt != nil && p.PrevLoginAt.After(at)
+	if !link.late {
+		link.prev = p.PrevLoginAt
+	}
+	return link, err
+}
+
+// personIdentities selects the IDs of the identities of the tenant's
+// person.
+func personIdentities(tx bun.Tx, tenantID, person string) *bun.SelectQuery {
+	q := tx.NewSelect().Model((*identityRow)(nil)).Column("id").Where("tenant_id = ?", tenantID)
+	if id, ok := strings.CutPrefix(person, ownPerson); ok {
+		return q.Where("id = ?", id)
+	}
+	return q.Where("unionid = ?", person)
+}
+
+// prevLoginSQL is the latest login, at or before ?2, among the events of
+// the tenant (?0) whose identity is in ?1.
+const prevLoginSQL = "(SELECT MAX(x.at) FROM login_events AS x WHERE x.tenant_id = ? AND x.identity_id IN (?) AND x.at <= ?)"
+
+// insertLinkedEvent inserts the event of login l of identity id, linked to
+// the logins before it of its identity and of its person. The identity's
+// previous login is read from its events: the identity upsert's row lock
+// makes concurrent logins of one identity wait for each other, so none
+// misses another's event. A late login also takes the place of the
+// previous login of the events after it.
+func insertLinkedEvent(ctx context.Context, tx bun.Tx, id *identityRow, l tenants.IdentityLogin) error {
+	link, err := recordPersonLogin(ctx, tx, id, l.At)
+	if err != nil {
+		return err
+	}
+	identity := tx.NewSelect().Model((*identityRow)(nil)).Column("id").
+		Where("tenant_id = ?", id.TenantID).Where("id = ?", id.ID)
+	person := personIdentities(tx, id.TenantID, link.person)
+	row := newLoginEventRow(id, l)
+	row.PersonPrevAt = link.prev
+	q := tx.NewInsert().Model(row).Value("account_prev_at", prevLoginSQL, id.TenantID, identity, l.At)
+	if link.late {
+		q = q.Value("person_prev_at", prevLoginSQL, id.TenantID, person, l.At)
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return err
+	}
+	if link.late {
+		for _, next := range []struct {
+			column bun.Ident
+			of     *bun.SelectQuery
+		}{{"person_prev_at", person}, {"account_prev_at", identity}} {
+			_, err := tx.NewUpdate().Model((*loginEventRow)(nil)).
+				Set("? = ?", next.column, l.At).
+				Where("tenant_id = ?", id.TenantID).
+				Where("identity_id IN (?)", next.of).
+				Where("at > ?", l.At).
+				Where("(? IS NULL OR ? < ?)", next.column, next.column, l.At).
+				Exec(ctx)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return relinkPersons(ctx, tx, id.TenantID, link.relink)
 }
 
 // previousPerson returns the person identity ident belonged to at its last

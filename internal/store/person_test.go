@@ -335,3 +335,64 @@ func backfill(t *testing.T, db *store.DB) {
 		}
 	}
 }
+
+// TestOnePersonRacing logs one person in to two accounts 1,000 times at
+// once (200 on SQLite), each login a second after the one started before it (they commit in
+// whatever order they get the person's row): there are two identities and
+// one person, and every report counts the person once and every login once,
+// as a rebuild of the rollups does.
+func TestOnePersonRacing(t *testing.T) {
+	eachDB(t, func(t *testing.T, url func(t testing.TB) string) {
+		ctx := context.Background()
+		db := openMigrated(t, url)
+		tenantID := tenantstest.NewTenant(t, db).ID
+		a, b := tenantstest.NewAccount(t, db, tenantID), tenantstest.NewAccount(t, db, tenantID)
+		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		// SQLite's one connection takes the logins one at a time anyway.
+		logins := int64(1000)
+		if db.Dialect() == store.DialectSQLite {
+			logins = 200
+		}
+		var g errgroup.Group
+		for i := range logins {
+			account := []tenants.Account{a, b}[i%2]
+			g.Go(func() error {
+				_, err := completeLogin(db, tenants.IdentityLogin{
+					TenantID: tenantID, AppID: account.AppID, OpenID: "o-" + account.AppID, UnionID: "u-racing",
+					Scope: tenants.ScopeUserInfo, At: base.Add(time.Duration(i) * time.Second),
+				})
+				return err
+			})
+		}
+		tenantstest.IsErr(t, "logins", g.Wait(), nil)
+
+		idents, err := db.ListIdentities(ctx, tenantID, tenants.IdentityFilter{})
+		tenantstest.IsErr(t, "ListIdentities", err, nil)
+		if len(idents) != 2 || idents[0].LoginCount+idents[1].LoginCount != logins {
+			t.Fatalf("identities: %+v, want 2 with %d logins in all", idents, logins)
+		}
+		w := reports.Window{From: base, To: base.Add(time.Hour)}
+		check := func(stage string) {
+			t.Helper()
+			s, err := db.Summary(ctx, tenantID, w)
+			tenantstest.IsErr(t, stage+": Summary", err, nil)
+			tenantstest.Equal(t, stage+": Summary", s.Total, reports.AccountSummary{
+				Identities: 2, WithUnionID: 2, Persons: 1, Logins: logins, ActivePersons: 1,
+			})
+			for _, acct := range s.Accounts {
+				if acct.Persons != 1 || acct.Logins != logins/2 || acct.ActivePersons != 1 {
+					t.Errorf("%s: Summary of %s: %+v", stage, acct.AppID, acct)
+				}
+			}
+			q := reports.ActivityQuery{Window: w, Interval: reports.Day, Location: time.UTC}
+			act, err := db.Activity(ctx, tenantID, q)
+			tenantstest.IsErr(t, stage+": Activity", err, nil)
+			tenantstest.Equal(t, stage+": Activity", act.Total.Buckets, []reports.ActivityBucket{
+				{Start: base, NewPersons: 1, ActivePersons: 1, Logins: logins},
+			})
+		}
+		check("after the logins")
+		tenantstest.IsErr(t, "RebuildPersons", db.RebuildPersons(ctx, tenantID), nil)
+		check("rebuilt")
+	})
+}
