@@ -361,7 +361,14 @@ function personsPage() {
       paged(list, async (cursor) => (await api("GET", `/reports/persons${qs({ limit: pageSize, cursor })}`)).data, render);
       return;
     }
-    paged(list, async () => ({ items: [(await api("GET", `/reports/persons/${encodeURIComponent(u)}`)).data] }), render);
+    paged(list, async () => {
+      try {
+        return { items: [(await api("GET", `/reports/persons/${encodeURIComponent(u)}`)).data] };
+      } catch (e) {
+        if (e.status === 404) return { items: [] }; // no such person: an empty result, not an error
+        throw e;
+      }
+    }, render);
   }
   f.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -474,7 +481,7 @@ function lineChart(act) {
   const b = act.total.buckets;
   if (!b.length) return h("p", {}, t("empty"));
   const series = [["logins", "#0b5cad"], ["active_persons", "#d4380d"], ["new_persons", "#1a7f45"]];
-  const W = 760, H = 260, L = 50, B = 40, R = 10, TOP = 10;
+  const W = 800, H = 260, L = 50, B = 40, R = 50, TOP = 10;
   const max = Math.max(1, ...b.flatMap((x) => series.map(([k]) => x[k])));
   const x = (i) => L + (b.length === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (b.length - 1));
   const y = (v) => TOP + (H - TOP - B) * (1 - v / max);

@@ -76,6 +76,12 @@ async function signOut() {
   await page.waitForSelector("#key");
 }
 
+// unlabelled lists the page's form controls that have no accessible name.
+async function unlabelled() {
+  return page.$$eval("input:not([type=hidden]), select, textarea", (els) =>
+    els.filter((e) => e.labels.length === 0 && !e.getAttribute("aria-label")).map((e) => e.outerHTML));
+}
+
 async function flash() {
   await page.waitForSelector("#flash p");
   return (await page.textContent("#flash p")).trim();
@@ -123,7 +129,14 @@ test("an admin creates a sandbox account, sets its AppSecret and tries its login
   await page.waitForFunction(() => /第 1 版/.test(document.querySelector("#secret-status")?.textContent));
   assert.ok(!(await page.content()).includes(appSecret), "the page shows the AppSecret");
   assert.equal(await page.inputValue("#account-secret [name=app_secret]"), "", "the AppSecret field kept its value");
+  assert.deepEqual(await unlabelled(), []);
   await shot("console-03-account-created");
+
+  // Another redirect URI, sent with the account's ETag.
+  await page.fill("#account-edit [name=redirect_uris]", `${base}/console/try\nhttps://shop.example/wechat/callback`);
+  await page.click("#account-edit button[type=submit]");
+  assert.match(await flash(), /已保存/);
+  await page.waitForFunction(() => document.querySelector("#account-edit [name=redirect_uris]")?.value.includes("shop.example"));
 
   await page.click("#try-login");
   await page.waitForSelector("button[name=user][value=alice]");
@@ -177,6 +190,7 @@ test("the reports show the numbers the admin API reports", async () => {
   assert.equal(await card("coverage"), "100%");
   const overlap = await api(adminKey, "/reports/overlap");
   assert.equal(await page.textContent("[data-cell='0,0']"), String(overlap.both[0][0]));
+  assert.deepEqual(await unlabelled(), []);
   await shot("console-08-reports");
   await page.selectOption("[name=interval]", "week");
   await page.waitForFunction(() => document.querySelector("#activity-desc"));
@@ -235,6 +249,33 @@ test("an admin of another tenant sees none of the first tenant's data", async ()
   const status = await page.evaluate(async (t) => (await fetch(`/v1/tenants/${t}/identities`)).status, tenant);
   assert.equal(status, 403);
   await signOut();
+});
+
+test("an admin signs in and erases the person with the keyboard alone", async () => {
+  await page.goto(`${base}/console/`);
+  await page.keyboard.press("Tab"); // the language links come first
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "key");
+  await page.keyboard.type(adminKey);
+  await page.keyboard.press("Enter");
+  await page.waitForURL((u) => u.pathname === "/console/accounts");
+  await page.goto(`${base}/console/persons?unionid=${encodeURIComponent(claims.unionid)}`);
+  await page.waitForSelector("#content button.danger");
+  await page.focus("#content button.danger");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("dialog[open]");
+  await shot("console-16-erase-confirm");
+  // Cancel has the focus: Enter keeps the person.
+  assert.equal(await page.evaluate(() => document.activeElement.value), "cancel");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  assert.match(await flash(), /已删除 1 个身份/);
+  await page.goto(`${base}/console/identities`);
+  await page.waitForSelector("#content tbody");
+  assert.match(await page.textContent("#content tbody"), /暂无数据/);
+  const left = await api(adminKey, "/identities");
+  assert.equal(left.items.length, 0);
 });
 
 test("no script failed and the CSP blocked nothing", () => {
