@@ -1,5 +1,17 @@
 # Shell functions of the benchmark scripts (sourced by scripts/bench*.sh).
 
+pids=()   # background processes still to stop
+svc=""    # services directory while PostgreSQL and Vault run
+
+# cleanup, on exit: stops the background processes and the services.
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ -n "$svc" ]; then scripts/services.sh stop "$svc"; fi
+}
+trap cleanup EXIT
+
 # free_port: a free port below Linux's ephemeral range (32768 on), so that
 # no outgoing connection takes it before the server binds it.
 free_port() {

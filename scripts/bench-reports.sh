@@ -37,16 +37,6 @@ declare -A target_ms=([summary]=1000 [overlap]=1000 [activity]=1000 [persons]=50
 sqlite_factor=3 # SQLite's targets are 3 s where PostgreSQL's are 1 s
 target_export_mib=100
 
-pids=()
-svc=""
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ -n "$svc" ]; then scripts/services.sh stop "$svc"; fi
-}
-trap cleanup EXIT
-
 # get NAME PATH [CURL_ARGS...]: times one request; appends its milliseconds
 # to $dir/NAME.ms; fails unless it answers 200.
 get() {

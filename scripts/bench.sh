@@ -49,16 +49,6 @@ target_postgres=600
 target_p99_ms=150
 target_rss_mib=64
 
-pids=()   # background processes still to stop
-svc=""    # services directory while PostgreSQL and Vault run
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ -n "$svc" ]; then scripts/services.sh stop "$svc"; fi
-}
-trap cleanup EXIT
-
 # start_bg LOG CMD...: runs CMD in the background with its output in LOG;
 # its PID is in $last_pid.
 start_bg() {
