@@ -251,3 +251,88 @@ func TestSignFailsWithoutItsPrivateKey(t *testing.T) {
 		t.Errorf("Sign with the private key gone = %v, want ErrNotFound", err)
 	}
 }
+
+// TestRotationDuringBurst signs tokens from several goroutines while the
+// key is rotated again and again and time moves on; another replica, whose
+// key set is cached as a replica's is, verifies every token as soon as it
+// is signed, and again once the burst is over.
+func TestRotationDuringBurst(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.rotate(t, tenantA)
+	replica := e.manager()
+	const signers, rotations = 8, 5
+	var (
+		mu     sync.Mutex
+		tokens []string
+		kids   = map[any]bool{}
+		signed = make(chan struct{}, 1024)
+		stop   = make(chan struct{})
+		wg     sync.WaitGroup
+	)
+	errs := make(chan error, signers)
+	for range signers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				raw, err := e.m.Sign(ctx, tenantA, e.claims())
+				if err == nil {
+					_, err = replica.Verify(ctx, tenantA, issuerA, audience, raw)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				tokens = append(tokens, raw)
+				mu.Unlock()
+				select {
+				case signed <- struct{}{}:
+				default:
+				}
+			}
+		}()
+	}
+	// Each step waits for tokens signed after it, so every key in turn signs.
+	waitForTokens := func(n int) {
+		for range n {
+			select {
+			case <-signed:
+			case err := <-errs:
+				close(stop)
+				wg.Wait()
+				t.Fatalf("sign or verify during the burst: %v", err)
+			}
+		}
+	}
+	for range rotations {
+		waitForTokens(20)
+		e.rotate(t, tenantA)
+		waitForTokens(20)
+		e.clock.Advance(cacheTTL / 2)
+	}
+	waitForTokens(20)
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("sign or verify during the burst: %v", err)
+	}
+
+	late := e.manager()
+	for _, raw := range tokens {
+		kids[decodeSegment(t, raw, 0)["kid"]] = true
+		if _, err := late.Verify(ctx, tenantA, issuerA, audience, raw); err != nil {
+			t.Fatalf("after the burst, a token of key %v: %v", decodeSegment(t, raw, 0)["kid"], err)
+		}
+	}
+	if len(kids) < 3 {
+		t.Errorf("%d tokens were signed by %d keys across %d rotations; want the burst to span them", len(tokens), len(kids), rotations)
+	}
+}
