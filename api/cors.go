@@ -32,8 +32,8 @@ func (h *loginHandler) tokenCORS(c *gin.Context) {
 	if err != nil {
 		h.logger.LogAttrs(c.Request.Context(), slog.LevelWarn, "token cors failed",
 			slog.String("request_id", c.GetString(requestIDKey)),
-			slog.String("tenant", c.Param("tenant")),
-			slog.String("error", err.Error()))
+			slog.String("tenant", clip(c.Param("tenant"))),
+			slog.String("error", clip(err.Error())))
 	}
 	if ok {
 		c.Header("Access-Control-Allow-Origin", origin)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -123,11 +124,28 @@ func (h *loginHandler) redirect(c *gin.Context, what, to string, err error) {
 }
 
 // logFailure records a failed request without its query (which may carry
-// codes) or any credential.
+// codes) or any credential, each value clipped: the path and the error
+// may quote what the client sent.
 func (h *loginHandler) logFailure(c *gin.Context, what string, err error) {
 	h.logger.LogAttrs(c.Request.Context(), slog.LevelWarn, what+" failed",
 		slog.String("request_id", c.GetString(requestIDKey)),
-		slog.String("tenant", c.Param("tenant")),
-		slog.String("appid", c.Param("appid")),
-		slog.String("error", err.Error()))
+		slog.String("tenant", clip(c.Param("tenant"))),
+		slog.String("appid", clip(c.Param("appid"))),
+		slog.String("error", clip(err.Error())))
+}
+
+// maxLogged bounds a logged value taken from a request: a client sending a
+// megabyte redirect_uri or path must not write megabyte log lines.
+const maxLogged = 256
+
+// clip cuts s to maxLogged bytes on a character boundary, marking the cut.
+func clip(s string) string {
+	if len(s) <= maxLogged {
+		return s
+	}
+	cut := maxLogged
+	for !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

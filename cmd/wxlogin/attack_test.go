@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -220,4 +222,91 @@ func TestAttackFramingAndReferrerLeaks(t *testing.T) {
 		t.Errorf("want the page that waits for the first callback:\n%s", body)
 	}
 	check("page reloading the callback", h, true)
+}
+
+// sqlPayloads are SQL metacharacters an attacker puts into any field.
+var sqlPayloads = []string{
+	`' OR '1'='1`, `'; DROP TABLE accounts; --`, `" OR ""="`, `%' --`, `\'; SELECT pg_sleep(5); --`,
+	`$1`, `?`, "\x00", `) UNION SELECT * FROM api_keys --`,
+}
+
+// TestAttackSQLInjection puts SQL metacharacters and oversize values into
+// every field of an account's creation, every identity filter and every
+// query parameter of the hosted login: each is refused with a problem or a
+// page, or stored as the text it is; no 5xx, nothing else changes, and no
+// oversize value floods the log.
+func TestAttackSQLInjection(t *testing.T) {
+	s := newStack(t, backends[0])
+	ctx := context.Background()
+	s.loginAs(ctx, newBrowser(), appA, "alice", "")
+	admin := strings.TrimSpace(s.run("", "apikey", "create", "-tenant", tenantID, "-name", "admin", "-role", "admin"))
+	base := "/v1/tenants/" + tenantID
+	accounts := func() int {
+		return len(decode[gen.AccountList](t, s.admin(admin, http.MethodGet, base+"/accounts?limit=200", nil), http.StatusOK).Items)
+	}
+	before, created := accounts(), 0
+	good := map[string]any{"appid": "wx00000000000000cc", "name": "New", "kind": "official_account", "mode": "sandbox",
+		"default_scope": "snsapi_base", "redirect_uris": []string{redirectURI}, "open_platform_id": "acme-open", "token_ttl_seconds": 600}
+	values := append(slices.Clone(sqlPayloads), strings.Repeat("x", 5000), strings.Repeat("x", 70<<10))
+	for field := range good {
+		for _, v := range values {
+			body := maps.Clone(good)
+			body[field] = v
+			if field == "redirect_uris" {
+				body[field] = []string{v}
+			}
+			res := s.admin(admin, http.MethodPost, base+"/accounts", body)
+			switch {
+			case res.status == http.StatusCreated:
+				created++
+				got := decode[map[string]any](t, s.admin(admin, http.MethodGet, base+"/accounts/"+url.PathEscape(body["appid"].(string)), nil), http.StatusOK)
+				if got[field] != v {
+					t.Errorf("%s %.40q: stored as %.40q", field, v, got[field])
+				}
+				s.admin(admin, http.MethodDelete, base+"/accounts/"+url.PathEscape(body["appid"].(string)), nil)
+				created--
+			case res.status < 400 || res.status >= 500 || res.header.Get("Content-Type") != "application/problem+json":
+				t.Errorf("%s %.40q: %d %q %.200s", field, v, res.status, res.header.Get("Content-Type"), res.body)
+			}
+		}
+	}
+	if n := accounts(); n != before+created {
+		t.Errorf("accounts: %d before, %d after", before, n)
+	}
+
+	for _, filter := range []string{"appid", "openid", "unionid", "last_login_after"} {
+		for _, v := range values {
+			res := s.admin(admin, http.MethodGet, base+"/identities?"+url.Values{filter: {v}}.Encode(), nil)
+			if res.status == http.StatusOK {
+				if n := len(decode[gen.IdentityList](t, res, http.StatusOK).Items); n != 0 {
+					t.Errorf("identities with %s=%.40q: %d found", filter, v, n)
+				}
+			} else if res.status >= 500 || res.header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("identities with %s=%.40q: %d %.200s", filter, v, res.status, res.body)
+			}
+		}
+	}
+
+	for _, param := range []string{"redirect_uri", "state", "scope", "code_challenge", "code_challenge_method"} {
+		for _, v := range values {
+			q := url.Values{"redirect_uri": {redirectURI}, "state": {"s1"}}
+			q.Set(param, v)
+			status, h, body := get(t, s.public+"/t/"+tenantID+"/wechat/"+appA+"/login?"+q.Encode())
+			loc, _ := url.Parse(h.Get("Location"))
+			switch {
+			case status == http.StatusFound && loc.Host != tenantSite && !strings.HasPrefix(h.Get("Location"), s.sim):
+				t.Errorf("login with %s=%.40q: redirected to %s", param, v, loc)
+			case status != http.StatusFound && (status >= 500 || !strings.HasPrefix(h.Get("Content-Type"), "text/html")): // a page, the QR page outside WeChat among them
+				t.Errorf("login with %s=%.40q: %d %q %.200s", param, v, status, h.Get("Content-Type"), body)
+			}
+		}
+	}
+	if n := s.identities(); n != 1 {
+		t.Errorf("%d identities, want alice's alone", n)
+	}
+	for line := range strings.Lines(s.process.output()) {
+		if len(line) > 4<<10 {
+			t.Errorf("a request made wxlogin log a line of %d bytes: %.200s…", len(line), line)
+		}
+	}
 }
