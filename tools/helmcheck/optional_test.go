@@ -158,3 +158,21 @@ func TestNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustedProxies: the ConfigMap names the trusted proxies only when
+// config.trustedProxies lists some, as one comma-separated value.
+func TestTrustedProxies(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		vals map[string]any
+		want string
+	}{
+		{"default", values(t), ""},
+		{"every option on", values(t, allOn(t)), "10.0.0.0/8,fd00::/8"},
+	} {
+		got, set := get[corev1.ConfigMap](t, mustRender(t, tt.vals), "ConfigMap", fullname).Data["WXLOGIN_TRUSTED_PROXIES"]
+		if got != tt.want || set != (tt.want != "") {
+			t.Errorf("%s: WXLOGIN_TRUSTED_PROXIES %q (set %v), want %q", tt.name, got, set, tt.want)
+		}
+	}
+}
