@@ -165,28 +165,31 @@ func TestAttackForgedForwardedFor(t *testing.T) {
 	}
 }
 
+// checkPageHeaders holds an answer to the headers of every page: no
+// framing (clickjacking), no sniffing, no referrer (URLs carry codes and
+// states), and scripts only where the page names them.
+func checkPageHeaders(t *testing.T, name string, h http.Header, html bool) {
+	t.Helper()
+	csp := h.Get("Content-Security-Policy")
+	switch {
+	case html && !strings.HasPrefix(h.Get("Content-Type"), "text/html"):
+		t.Errorf("%s: Content-Type %q, want an HTML page", name, h.Get("Content-Type"))
+	case !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "base-uri 'none'"):
+		t.Errorf("%s: Content-Security-Policy %q", name, csp)
+	case strings.Contains(csp, "'unsafe-eval'") || strings.Contains(csp, "script-src 'unsafe-inline'"):
+		t.Errorf("%s: Content-Security-Policy %q lets injected scripts run", name, csp)
+	case h.Get("Referrer-Policy") != "no-referrer" || h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff":
+		t.Errorf("%s: Referrer-Policy %q, X-Frame-Options %q, X-Content-Type-Options %q", name,
+			h.Get("Referrer-Policy"), h.Get("X-Frame-Options"), h.Get("X-Content-Type-Options"))
+	}
+}
+
 // TestAttackFramingAndReferrerLeaks: every HTML page wxlogin serves, and
-// every redirect carrying a code, forbids framing (clickjacking), sniffing
-// and sending its URL on as a referrer; scripts run only where a page
-// names them.
+// every redirect carrying a code, has the headers checkPageHeaders wants;
+// TestDemo checks the demo's pages.
 func TestAttackFramingAndReferrerLeaks(t *testing.T) {
 	s := newStack(t, backends[0])
 	ctx := context.Background()
-	check := func(name string, h http.Header, html bool) {
-		t.Helper()
-		csp := h.Get("Content-Security-Policy")
-		switch {
-		case html && !strings.HasPrefix(h.Get("Content-Type"), "text/html"):
-			t.Errorf("%s: Content-Type %q, want an HTML page", name, h.Get("Content-Type"))
-		case !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "base-uri 'none'"):
-			t.Errorf("%s: Content-Security-Policy %q", name, csp)
-		case strings.Contains(csp, "'unsafe-eval'") || strings.Contains(csp, "script-src 'unsafe-inline'"):
-			t.Errorf("%s: Content-Security-Policy %q lets injected scripts run", name, csp)
-		case h.Get("Referrer-Policy") != "no-referrer" || h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff":
-			t.Errorf("%s: Referrer-Policy %q, X-Frame-Options %q, X-Content-Type-Options %q", name,
-				h.Get("Referrer-Policy"), h.Get("X-Frame-Options"), h.Get("X-Content-Type-Options"))
-		}
-	}
 	for name, u := range map[string]string{
 		"error page":                  s.public + "/t/nobody/wechat/" + appA + "/login?redirect_uri=x",
 		"callback error page":         s.public + "/t/" + tenantID + "/wechat/" + appA + "/callback?code=abc&state=" + opaque.Hex(16),
@@ -197,7 +200,7 @@ func TestAttackFramingAndReferrerLeaks(t *testing.T) {
 		"login of an unknown account": s.public + "/t/" + tenantID + "/wechat/wx0000000000000000/login",
 	} {
 		_, h, _ := get(t, u)
-		check(name, h, name != "not found")
+		checkPageHeaders(t, name, h, name != "not found")
 	}
 
 	// The WeChat sandbox's pages, as a person in WeChat walks them.
@@ -206,22 +209,22 @@ func TestAttackFramingAndReferrerLeaks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	check("sandbox user chooser", p.Header, true)
+	checkPageHeaders(t, "sandbox user chooser", p.Header, true)
 	if p, err = br.Submit(ctx, p, "user", "", url.Values{"user": {"kim"}}); err != nil {
 		t.Fatal(err)
 	}
-	check("sandbox consent page", p.Header, true)
+	checkPageHeaders(t, "sandbox consent page", p.Header, true)
 
 	// The callback's redirect and the page that reloads it both carry codes.
 	cb := s.wechatCallback(ctx, appA, "kim", "s3", opaque.New("", 32))
 	_, h, _ := get(t, cb.String())
-	check("callback redirect to the tenant", h, false)
+	checkPageHeaders(t, "callback redirect to the tenant", h, false)
 	s.fault(t, map[string]any{"path": "/sns/oauth2/access_token", "errcode": 40163})
 	_, h, body := get(t, s.wechatCallback(ctx, appA, "kim", "s4", opaque.New("", 32)).String())
 	if !strings.Contains(body, "Signing you in") {
 		t.Errorf("want the page that waits for the first callback:\n%s", body)
 	}
-	check("page reloading the callback", h, true)
+	checkPageHeaders(t, "page reloading the callback", h, true)
 }
 
 // sqlPayloads are SQL metacharacters an attacker puts into any field.

@@ -15,7 +15,8 @@ var cellPattern = regexp.MustCompile(`id="(openid|unionid|nickname)">([^<]*)<`)
 
 // TestDemo runs `wxlogin demo` (the README's first command) and logs in as a
 // person would: the demo page shows the verified openid and unionid, one
-// unionid across both demo accounts.
+// unionid across both demo accounts. Every page has the headers of
+// checkPageHeaders.
 func TestDemo(t *testing.T) {
 	s := startDemo(t)
 	ctx := context.Background()
@@ -26,6 +27,7 @@ func TestDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		checkPageHeaders(t, "demo page", page.Header, true)
 		link := regexp.MustCompile(`id="login-userinfo-` + account + `" href="([^"]+)"`).FindSubmatch(page.Body)
 		if link == nil {
 			t.Fatalf("no log-in link for account %s on the demo page:\n%s", account, page.Body)
@@ -42,6 +44,7 @@ func TestDemo(t *testing.T) {
 		if err != nil || page.Status != http.StatusOK || !strings.Contains(string(page.Body), `id="verified"`) {
 			t.Fatalf("demo login ended at %v (%d, %v):\n%s", page.URL, page.Status, err, page.Body)
 		}
+		checkPageHeaders(t, "demo page with the code", page.Header, true)
 		got := map[string]string{}
 		for _, m := range cellPattern.FindAllSubmatch(page.Body, -1) {
 			got[string(m[1])] = string(m[2])
@@ -49,6 +52,11 @@ func TestDemo(t *testing.T) {
 		return got
 	}
 	a, b := claims("0"), claims("1")
+	if page, err := br.Get(ctx, s.public+"/demo/sdk/"); err != nil {
+		t.Fatal(err)
+	} else {
+		checkPageHeaders(t, "demo's browser-only page", page.Header, true)
+	}
 	t.Logf("account A %v, account B %v", a, b)
 	if a["openid"] == "" || a["openid"] == b["openid"] || !strings.HasPrefix(a["unionid"], "o") || a["unionid"] != b["unionid"] || a["nickname"] == "" {
 		t.Errorf("demo claims: account A %v, account B %v; want two openids and one unionid", a, b)
