@@ -22,6 +22,30 @@ import (
 // valid are refused.
 func TestAttackForgedToken(t *testing.T) {
 	e := newEnv(t)
+	for _, c := range forgeries(t, e) {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := e.m.Verify(context.Background(), tenantA, issuerA, audience, c.raw)
+			switch {
+			case c.valid && err != nil:
+				t.Errorf("Verify = %v, want success", err)
+			case !c.valid && !errors.Is(err, token.ErrInvalidToken):
+				t.Errorf("Verify = %v, want ErrInvalidToken", err)
+			}
+		})
+	}
+}
+
+// forgery is a token presented to tenant A's verifier, and whether it is
+// genuine.
+type forgery struct {
+	name  string
+	raw   string
+	valid bool
+}
+
+// forgeries gives tenants A and B keys and returns the tokens an attacker
+// or a buggy issuer presents to tenant A's verifier, with one genuine.
+func forgeries(t testing.TB, e *env) []forgery {
 	k := e.rotate(t, tenantA)
 	e.rotate(t, tenantB)
 	priv := privateKey(t, e, tenantA, k.KID)
@@ -83,17 +107,11 @@ func TestAttackForgedToken(t *testing.T) {
 		}, false},
 		{"garbage", func() string { return "not.a.jwt" }, false},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := e.m.Verify(context.Background(), tenantA, issuerA, audience, c.raw())
-			switch {
-			case c.valid && err != nil:
-				t.Errorf("Verify = %v, want success", err)
-			case !c.valid && !errors.Is(err, token.ErrInvalidToken):
-				t.Errorf("Verify = %v, want ErrInvalidToken", err)
-			}
-		})
+	out := make([]forgery, len(cases))
+	for i, c := range cases {
+		out[i] = forgery{c.name, c.raw(), c.valid}
 	}
+	return out
 }
 
 func TestVerifyRequiresIssuerAndAudience(t *testing.T) {
@@ -137,7 +155,7 @@ func signWith(t testing.TB, method jwt.SigningMethod, kid string, key any, c tok
 	return raw
 }
 
-func newKey(t *testing.T, curve elliptic.Curve) *ecdsa.PrivateKey {
+func newKey(t testing.TB, curve elliptic.Curve) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(curve, rand.Reader)
 	if err != nil {
@@ -156,7 +174,7 @@ func publicPEM(t testing.TB, pub *ecdsa.PublicKey) []byte {
 }
 
 // tamper returns signed's header and signature around other's payload.
-func tamper(t *testing.T, signed, other string) string {
+func tamper(t testing.TB, signed, other string) string {
 	t.Helper()
 	a, b := strings.Split(signed, "."), strings.Split(other, ".")
 	if len(a) != 3 || len(b) != 3 {
