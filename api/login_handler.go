@@ -4,7 +4,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -22,6 +24,10 @@ type loginHandler struct {
 }
 
 func (h *loginHandler) start(c *gin.Context) {
+	if holdsNUL(c) {
+		h.redirect(c, "login start", "", errNUL)
+		return
+	}
 	q := c.Request.URL.Query()
 	to, err := h.login.Start(c.Request.Context(), login.StartRequest{
 		TenantID:            c.Param("tenant"),
@@ -37,6 +43,10 @@ func (h *loginHandler) start(c *gin.Context) {
 }
 
 func (h *loginHandler) callback(c *gin.Context) {
+	if holdsNUL(c) {
+		h.redirect(c, "login callback", "", errNUL)
+		return
+	}
 	q := c.Request.URL.Query()
 	attempt, _ := strconv.Atoi(q.Get("attempt"))
 	to, err := h.login.Callback(c.Request.Context(), login.CallbackRequest{
@@ -63,6 +73,10 @@ type clientForm struct {
 func (h *loginHandler) form(c *gin.Context) (clientForm, bool) {
 	if err := c.Request.ParseForm(); err != nil {
 		writeTokenError(c, &login.OAuthError{Code: login.OAuthInvalidRequest, Description: "the body must be application/x-www-form-urlencoded"})
+		return clientForm{}, false
+	}
+	if holdsNUL(c) {
+		writeTokenError(c, &login.OAuthError{Code: login.OAuthInvalidRequest, Description: errNUL.Detail})
 		return clientForm{}, false
 	}
 	f := clientForm{Values: c.Request.PostForm, clientID: c.Request.PostForm.Get("client_id"), secret: c.Request.PostForm.Get("client_secret")}
@@ -98,6 +112,10 @@ func (h *loginHandler) token(c *gin.Context) {
 }
 
 func (h *loginHandler) jwks(c *gin.Context) {
+	if holdsNUL(c) {
+		writeJSONError(c, errNoSuchTenant)
+		return
+	}
 	set, err := h.tokens.JWKS(c.Request.Context(), c.Param("tenant"))
 	if err != nil {
 		h.logFailure(c, "jwks", err)
@@ -110,6 +128,29 @@ func (h *loginHandler) jwks(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=300")
 	c.JSON(http.StatusOK, set)
+}
+
+// errNUL refuses a request holding a NUL byte (see holdsNUL).
+var errNUL = &login.Error{Kind: login.ErrBadRequest, Detail: "a parameter holds a NUL byte"}
+
+// holdsNUL reports whether a path parameter, query or form value (or its
+// name), or the Basic credentials, hold a NUL byte. No identifier, code,
+// state or URI has one, and the database refuses to compare one: such a
+// request is refused before it reaches a lookup.
+func holdsNUL(c *gin.Context) bool {
+	for _, p := range c.Params {
+		if strings.ContainsRune(p.Value, 0) {
+			return true
+		}
+	}
+	user, pass, _ := c.Request.BasicAuth()
+	fields := []string{user, pass}
+	for _, values := range []url.Values{c.Request.URL.Query(), c.Request.PostForm} {
+		for name, vs := range values {
+			fields = append(append(fields, name), vs...)
+		}
+	}
+	return slices.ContainsFunc(fields, func(f string) bool { return strings.ContainsRune(f, 0) })
 }
 
 // redirect sends the person's browser on to to, or, when err is set,

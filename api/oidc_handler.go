@@ -13,6 +13,10 @@ import (
 // the hosted login.
 
 func (h *loginHandler) discovery(c *gin.Context) {
+	if holdsNUL(c) {
+		writeJSONError(c, errNoSuchTenant)
+		return
+	}
 	d, err := h.login.Discovery(c.Request.Context(), c.Param("tenant"))
 	if err != nil {
 		h.logFailure(c, "discovery", err)
@@ -24,6 +28,10 @@ func (h *loginHandler) discovery(c *gin.Context) {
 }
 
 func (h *loginHandler) authorize(c *gin.Context) {
+	if holdsNUL(c) {
+		h.redirect(c, "authorize", "", errNUL)
+		return
+	}
 	q := c.Request.URL.Query()
 	to, err := h.login.Authorize(c.Request.Context(), login.AuthorizeRequest{
 		TenantID:            c.Param("tenant"),
@@ -41,6 +49,10 @@ func (h *loginHandler) authorize(c *gin.Context) {
 }
 
 func (h *loginHandler) userinfo(c *gin.Context) {
+	if holdsNUL(c) {
+		writeBearerError(c, &login.OAuthError{Code: login.OAuthInvalidToken, Description: errNUL.Detail})
+		return
+	}
 	raw, _ := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 	info, err := h.login.UserInfo(c.Request.Context(), c.Param("tenant"), raw)
 	if err != nil {
