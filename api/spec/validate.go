@@ -76,12 +76,14 @@ func (s *Spec) Validator(fail func(*gin.Context, error)) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		if req.ContentLength > MaxBodyBytes {
+		// Only an operation that takes a body has it read and bounded;
+		// the others ignore what is sent, as openapi.yaml says they do.
+		if route.Operation.RequestBody != nil && req.ContentLength > MaxBodyBytes {
 			fail(c, tooLarge(nil))
 			c.Abort()
 			return
 		}
-		if req.Body != nil {
+		if route.Operation.RequestBody != nil && req.Body != nil {
 			req.Body = http.MaxBytesReader(c.Writer, req.Body, MaxBodyBytes)
 		}
 		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: pathParams, Route: route, Options: opts}

@@ -95,6 +95,7 @@ func TestValidator(t *testing.T) {
 		{name: "token lifetime too long", method: "POST", path: accounts, body: strings.Replace(goodAccount, `{`, `{"token_ttl_seconds":90000,`, 1),
 			wantStatus: 422, wantField: "token_ttl_seconds"},
 		{name: "oversize body", method: "POST", path: accounts, body: `{"name":"` + strings.Repeat("x", MaxBodyBytes) + `"}`, wantStatus: 413},
+		{name: "oversize body to an operation without one", method: "GET", path: accounts + "/wx1234567890abcdef", body: strings.Repeat("x", MaxBodyBytes+1), wantStatus: 200},
 		{name: "bad AppId in the path", method: "GET", path: accounts + "/wx123", wantStatus: 422, wantField: "appid"},
 		{name: "bad tenant in the path", method: "GET", path: "/v1/tenants/-acme/accounts/wx1234567890abcdef", wantStatus: 422, wantField: "tenant"},
 		{name: "good get", method: "GET", path: accounts + "/wx1234567890abcdef", wantStatus: 200},
