@@ -20,6 +20,10 @@ type sandboxHandler struct {
 }
 
 func (h *sandboxHandler) serve(c *gin.Context) {
+	if holdsNUL(c) {
+		writePage(c, errNUL)
+		return
+	}
 	tenantID := c.Param("tenant")
 	if _, err := h.tenants.Store.GetTenant(c.Request.Context(), tenantID); err != nil {
 		if errors.Is(err, tenants.ErrNotFound) {

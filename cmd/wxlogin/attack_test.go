@@ -313,3 +313,34 @@ func TestAttackSQLInjection(t *testing.T) {
 		}
 	}
 }
+
+// TestAttackNULByte: a NUL byte, which the database refuses to compare,
+// in any identifier, state or credential of a hosted-login, OpenID Connect,
+// token or sandbox request gets a 4xx, never a 5xx that blames a
+// dependency.
+func TestAttackNULByte(t *testing.T) {
+	s := newStack(t, backends[0])
+	for _, u := range []string{
+		"/t/" + tenantID + "/wechat/" + appA + "/login?redirect_uri=" + url.QueryEscape(redirectURI) + "&state=%00",
+		"/t/" + tenantID + "/wechat/wx%00/login?redirect_uri=" + url.QueryEscape(redirectURI),
+		"/t/" + tenantID + "/wechat/" + appA + "/callback?code=abc&state=%00",
+		"/t/" + tenantID + "/oauth/authorize?client_id=wx%00&redirect_uri=" + url.QueryEscape(redirectURI),
+		"/t/ac%00me/.well-known/jwks.json",
+		"/t/ac%00me/.well-known/openid-configuration",
+		"/t/ac%00me/oauth/userinfo",
+		"/sandbox/wechat/" + tenantID + "/connect/oauth2/authorize?appid=wx%00&redirect_uri=x&response_type=code&scope=snsapi_base",
+		"/sandbox/wechat/ac%00me/connect/oauth2/authorize?appid=" + appSandbox,
+	} {
+		if status, _, body := get(t, s.public+u); status < 400 || status >= 500 {
+			t.Errorf("GET %s: %d, want a 4xx:\n%.300s", u, status, body)
+		}
+	}
+	for _, form := range []url.Values{
+		{"grant_type": {"authorization_code"}, "code": {"abc"}, "redirect_uri": {redirectURI}, "client_id": {"wx\x00"}, "code_verifier": {strings.Repeat("v", 43)}},
+		{"grant_type": {"refresh_token"}, "refresh_token": {"rt"}, "client_id": {appA}, "client_secret": {"\x00"}},
+	} {
+		if status, body := s.redeem(form, "", ""); status != http.StatusBadRequest || !strings.Contains(string(body), `"invalid_request"`) {
+			t.Errorf("token request %v: %d %s, want invalid_request", form, status, body)
+		}
+	}
+}
