@@ -55,24 +55,32 @@ func (m *Manager) loadKeySet(ctx context.Context, tenantID string) (*keySet, err
 	return set, nil
 }
 
-// chooseSigner picks the key that signs, from keys newest first: the active
-// key once it is publishDelay old (every replica's cached JWKS lists it by
-// then), before that the newest passive key, and the young active key only
-// when there is no other. It returns nil when no key is active.
+// chooseSigner picks the key that signs, from keys newest first: the
+// newest active or passive key that is publishDelay old, so every replica's
+// cached JWKS lists it; when none is that old (a new tenant, or keys
+// rotated again and again), the oldest of them. It returns nil when no key
+// is active. A passive key is younger than publishDelay when the key after
+// it came soon after it: signing with it then could reach a replica that
+// has not seen it yet.
 func chooseSigner(keys []Key, now time.Time, publishDelay time.Duration) *Key {
-	var active, passive *Key
+	var signer *Key
+	hasActive := false
 	for i := range keys {
-		switch {
-		case keys[i].State == KeyActive && active == nil:
-			active = &keys[i]
-		case keys[i].State == KeyPassive && passive == nil:
-			passive = &keys[i]
+		k := &keys[i]
+		if k.State != KeyActive && k.State != KeyPassive {
+			continue
 		}
+		hasActive = hasActive || k.State == KeyActive
+		if now.Sub(k.CreatedAt) >= publishDelay {
+			signer = k
+			break
+		}
+		signer = k
 	}
-	if active != nil && passive != nil && now.Sub(active.CreatedAt) < publishDelay {
-		return passive
+	if !hasActive {
+		return nil
 	}
-	return active
+	return signer
 }
 
 // parseKey reads a KeyStore record's public half.

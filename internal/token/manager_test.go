@@ -266,7 +266,7 @@ func TestRotationDuringBurst(t *testing.T) {
 		mu     sync.Mutex
 		tokens []string
 		kids   = map[any]bool{}
-		signed = make(chan struct{}, 1024)
+		signed = make(chan struct{}) // a token signed while the test waits
 		stop   = make(chan struct{})
 		wg     sync.WaitGroup
 	)
@@ -313,9 +313,9 @@ func TestRotationDuringBurst(t *testing.T) {
 	}
 	for range rotations {
 		waitForTokens(20)
-		e.rotate(t, tenantA)
-		waitForTokens(20)
 		e.clock.Advance(cacheTTL / 2)
+		waitForTokens(20)
+		e.rotate(t, tenantA)
 	}
 	waitForTokens(20)
 	close(stop)
