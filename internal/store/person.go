@@ -119,7 +119,7 @@ func personIdentities(tx bun.Tx, tenantID, person string) *bun.SelectQuery {
 }
 
 // prevLoginSQL is the latest login, at or before ?2, among the events of
-// the tenant (?0) whose identity is in ?1.
+// the tenant (?0) whose identity is in ?1 (a list or a subquery).
 const prevLoginSQL = "(SELECT MAX(x.at) FROM login_events AS x WHERE x.tenant_id = ? AND x.identity_id IN (?) AND x.at <= ?)"
 
 // insertLinkedEvent inserts the event of login l of identity id, linked to
@@ -133,9 +133,7 @@ func insertLinkedEvent(ctx context.Context, tx bun.Tx, id *identityRow, l tenant
 	if err != nil {
 		return err
 	}
-	identity := tx.NewSelect().Model((*identityRow)(nil)).Column("id").
-		Where("tenant_id = ?", id.TenantID).Where("id = ?", id.ID)
-	person := personIdentities(tx, id.TenantID, link.person)
+	identity, person := bun.In([]string{id.ID}), personIdentities(tx, id.TenantID, link.person)
 	row := newLoginEventRow(id, l)
 	row.PersonPrevAt = link.prev
 	q := tx.NewInsert().Model(row).Value("account_prev_at", prevLoginSQL, id.TenantID, identity, l.At)
@@ -148,7 +146,7 @@ func insertLinkedEvent(ctx context.Context, tx bun.Tx, id *identityRow, l tenant
 	if link.late {
 		for _, next := range []struct {
 			column bun.Ident
-			of     *bun.SelectQuery
+			of     any // the identities whose events follow
 		}{{"person_prev_at", person}, {"account_prev_at", identity}} {
 			_, err := tx.NewUpdate().Model((*loginEventRow)(nil)).
 				Set("? = ?", next.column, l.At).
