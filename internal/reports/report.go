@@ -87,4 +87,11 @@ type Store interface {
 	// Activity returns the tenant's activity in the buckets of q, or
 	// q.Validate's error; every account has every bucket, zeros included.
 	Activity(ctx context.Context, tenantID string, q ActivityQuery) (Activity, error)
+	// RollUpDays rolls up, newest first, up to max of the tenant's days in
+	// the IANA time zone timeZone that ended an hour or more before until
+	// and are not rolled up yet, from the day of its first login on, and
+	// returns how many it rolled up; rolled-up days of another time zone
+	// are dropped. Reports are the same with or without rolled-up days:
+	// they only get faster over the whole days of the zone they cover.
+	RollUpDays(ctx context.Context, tenantID, timeZone string, until time.Time, max int) (int, error)
 }

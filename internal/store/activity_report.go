@@ -12,22 +12,37 @@ import (
 	"github.com/wxlogin/wxlogin/internal/reports"
 )
 
-// bucketLoginsSQL counts, in one bucket of time [?%[2]d, ?%[3]d) and per
-// account, the tenant's (?0) logins in its accounts (?1), and how many of
-// them were the first of their identity (new persons of the account), the
-// first of their person (new persons of the tenant), and the first in the
-// bucket of their identity and of their person (active persons). It reads
-// the events' index an account at a time, in time order, so the database
-// streams the counts without sorting the events.
+// bucketLoginsSQL counts, per account, the tenant's (?0) logins in its
+// accounts (?1) from ?%[2]d to ?%[3]d, part of the bucket %[1]d that starts
+// at ?%[4]d, and how many of them were the first of their identity (new
+// persons of the account), the first of their person (new persons of the
+// tenant), and the first in the bucket of their identity and of their
+// person (active persons). It reads the events' index an account at a
+// time, in time order, so the database streams the counts without sorting
+// the events.
 const bucketLoginsSQL = `
 SELECT %[1]d AS idx, e.app_id, COUNT(*) AS logins,
 	COUNT(*) FILTER (WHERE e.account_prev_at IS NULL) AS new_persons,
-	COUNT(*) FILTER (WHERE e.account_prev_at IS NULL OR e.account_prev_at < ?%[2]d) AS active_persons,
+	COUNT(*) FILTER (WHERE e.account_prev_at IS NULL OR e.account_prev_at < ?%[4]d) AS active_persons,
 	COUNT(*) FILTER (WHERE e.person_prev_at IS NULL) AS new_in_tenant,
-	COUNT(*) FILTER (WHERE e.person_prev_at IS NULL OR e.person_prev_at < ?%[2]d) AS active_in_tenant
+	COUNT(*) FILTER (WHERE e.person_prev_at IS NULL OR e.person_prev_at < ?%[4]d) AS active_in_tenant
 FROM login_events AS e
 WHERE e.tenant_id = ?0 AND e.app_id IN (?1) AND e.at >= ?%[2]d AND e.at < ?%[3]d
 GROUP BY e.app_id`
+
+// bucketCellsSQL counts the same from the cells of the tenant's (?0)
+// rolled-up days ?%[2]d to ?%[3]d, part of the bucket %[1]d that starts on
+// day ?%[4]d.
+const bucketCellsSQL = `
+SELECT %[1]d AS idx, c.app_id,
+	COALESCE(SUM(c.logins) FILTER (WHERE c.kind = 'a'), 0) AS logins,
+	COALESCE(SUM(c.logins) FILTER (WHERE c.kind = 'a' AND c.prev_day IS NULL), 0) AS new_persons,
+	COALESCE(SUM(c.logins) FILTER (WHERE c.kind = 'a' AND (c.prev_day IS NULL OR c.prev_day < ?%[4]d)), 0) AS active_persons,
+	COALESCE(SUM(c.logins) FILTER (WHERE c.kind = 'p' AND c.prev_day IS NULL), 0) AS new_in_tenant,
+	COALESCE(SUM(c.logins) FILTER (WHERE c.kind = 'p' AND (c.prev_day IS NULL OR c.prev_day < ?%[4]d)), 0) AS active_in_tenant
+FROM report_cells AS c
+WHERE c.tenant_id = ?0 AND c.app_id IN (?1) AND c.day >= ?%[2]d AND c.day <= ?%[3]d
+GROUP BY c.app_id`
 
 type bucketLoginsRow struct {
 	Idx            int    `bun:"idx"`
@@ -39,20 +54,65 @@ type bucketLoginsRow struct {
 	ActiveInTenant int64  `bun:"active_in_tenant"`
 }
 
+// add counts r's logins in b too.
+func (b *bucketLoginsRow) add(r bucketLoginsRow) {
+	b.Logins += r.Logins
+	b.NewPersons += r.NewPersons
+	b.ActivePersons += r.ActivePersons
+	b.NewInTenant += r.NewInTenant
+	b.ActiveInTenant += r.ActiveInTenant
+}
+
 // bucketLogins counts the logins of the tenant's accounts appIDs in the
 // buckets [bounds[i], bounds[i+1]): one row per bucket and account with
-// logins. One statement, a UNION ALL of one query per bucket (SQLite allows
-// 500, more than reports.MaxBuckets).
+// logins. It reads the cells of the rolled-up days that buckets cover
+// whole, and the events of the rest: two statements, each a UNION ALL of
+// one query per part of a bucket.
 func bucketLogins(ctx context.Context, tx bun.Tx, tenantID string, appIDs []string, bounds []time.Time) ([]bucketLoginsRow, error) {
-	queries := make([]string, len(bounds)-1)
-	args := []any{tenantID, bun.In(appIDs)}
-	for i := range queries {
-		queries[i] = fmt.Sprintf(bucketLoginsSQL, i, len(args), len(args)+1)
-		args = append(args, bounds[i], bounds[i+1])
+	days, err := rolledDays(ctx, tx, tenantID, bounds[0], bounds[len(bounds)-1])
+	if err != nil {
+		return nil, err
 	}
+	plans, err := planBuckets(bounds, days)
+	if err != nil {
+		return nil, err
+	}
+	var scans, cells []string
+	scanArgs, cellArgs := []any{tenantID, bun.In(appIDs)}, []any{tenantID, bun.In(appIDs)}
+	for i, p := range plans {
+		for _, s := range p.scans {
+			scans = append(scans, fmt.Sprintf(bucketLoginsSQL, i, len(scanArgs), len(scanArgs)+1, len(scanArgs)+2))
+			scanArgs = append(scanArgs, s.from, s.to, bounds[i])
+		}
+		for _, r := range p.runs {
+			cells = append(cells, fmt.Sprintf(bucketCellsSQL, i, len(cellArgs), len(cellArgs)+1, len(cellArgs)+2))
+			cellArgs = append(cellArgs, r[0], r[1], p.startDay)
+		}
+	}
+	sums := map[[2]any]int{} // index in rows of a bucket's account
 	var rows []bucketLoginsRow
-	err := tx.NewRaw(strings.Join(queries, "\nUNION ALL"), args...).Scan(ctx, &rows)
-	return rows, err
+	for _, q := range []struct {
+		parts []string
+		args  []any
+	}{{scans, scanArgs}, {cells, cellArgs}} {
+		if len(q.parts) == 0 {
+			continue
+		}
+		var part []bucketLoginsRow
+		if err := tx.NewRaw(strings.Join(q.parts, "\nUNION ALL"), q.args...).Scan(ctx, &part); err != nil {
+			return nil, err
+		}
+		for _, r := range part {
+			key := [2]any{r.Idx, r.AppID}
+			if i, ok := sums[key]; ok {
+				rows[i].add(r)
+				continue
+			}
+			sums[key] = len(rows)
+			rows = append(rows, r)
+		}
+	}
+	return rows, nil
 }
 
 // Activity implements reports.Store.

@@ -25,6 +25,10 @@ type Backend struct {
 	// Login records l as a completed login does (l's account must exist)
 	// and returns the identity.
 	Login func(t testing.TB, l tenants.IdentityLogin) tenants.Identity
+
+	// rolledUp, when not nil, has the suite roll up the tenant's days
+	// after every login and count the days rolled up.
+	rolledUp *int
 }
 
 // Run runs the suite. newBackend returns a new, empty backend for each test.
@@ -41,8 +45,22 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		{"Activity", testActivity},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, newBackend(t)) })
+		// The same numbers from days rolled up in Shanghai, made again
+		// after each login changed one of them.
+		t.Run(test.name+"/rolled up", func(t *testing.T) {
+			b := newBackend(t)
+			b.rolledUp = new(int)
+			test.run(t, b)
+			if *b.rolledUp == 0 && test.name != "EmptyTenant" {
+				t.Errorf("no day was rolled up")
+			}
+		})
 	}
 }
+
+// rollUpUntil is when the suite rolls days up to: after every login of
+// its tenants.
+var rollUpUntil = t0.AddDate(0, 0, 10)
 
 // t0 starts the window the fixture's reports are asked about; the window
 // is one day long.
@@ -75,6 +93,11 @@ func logIn(t *testing.T, b Backend, a tenants.Account, openid, unionid string, a
 		TenantID: a.TenantID, AppID: a.AppID, OpenID: openid, UnionID: unionid,
 		Scope: tenants.ScopeUserInfo, At: at, IP: "203.0.113.7", UserAgent: "reportstest",
 	})
+	if b.rolledUp != nil {
+		n, err := b.Reports.RollUpDays(context.Background(), a.TenantID, "Asia/Shanghai", rollUpUntil, 100)
+		tenantstest.IsErr(t, "RollUpDays", err, nil)
+		*b.rolledUp += n
+	}
 }
 
 // newFixture builds the tenant:
