@@ -181,10 +181,16 @@ func TestPersonRollups(t *testing.T) {
 		rng := rand.New(rand.NewPCG(4, 25))
 		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 		login := logIn(db)
-		// Days are rolled up in Shanghai, where base is 08:00.
+		// Days are rolled up in Shanghai, where base is 08:00, then in New
+		// York, where it is midnight and clocks go back that night.
+		newYork, err := time.LoadLocation("America/New_York")
+		if err != nil {
+			t.Fatal(err)
+		}
+		zone := "Asia/Shanghai"
 		rollUp := func() int {
 			t.Helper()
-			n, err := db.RollUpDays(ctx, tenantID, "Asia/Shanghai", base.AddDate(0, 0, 12), 100)
+			n, err := db.RollUpDays(ctx, tenantID, zone, base.AddDate(0, 0, 12), 100)
 			tenantstest.IsErr(t, "RollUpDays", err, nil)
 			return n
 		}
@@ -196,6 +202,7 @@ func TestPersonRollups(t *testing.T) {
 				{From: base.Add(37 * time.Hour), To: base.Add(40 * time.Hour)},
 				{From: base.Add(-8 * time.Hour), To: base.AddDate(0, 0, 10)},
 				{From: base.AddDate(0, 0, 3).Add(-8 * time.Hour), To: base.AddDate(0, 0, 5).Add(-8 * time.Hour)},
+				{From: base.Add(4 * time.Hour), To: base.AddDate(0, 0, 8)},
 			} {
 				got, err := db.Summary(ctx, tenantID, w)
 				tenantstest.IsErr(t, stage+": Summary", err, nil)
@@ -207,6 +214,7 @@ func TestPersonRollups(t *testing.T) {
 			for _, q := range []reports.ActivityQuery{
 				{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Day},
 				{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Week, Location: time.UTC},
+				{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Day, Location: newYork},
 			} {
 				a, err := db.Activity(ctx, tenantID, q)
 				tenantstest.IsErr(t, stage+": Activity", err, nil)
@@ -329,7 +337,7 @@ func TestPersonRollups(t *testing.T) {
 		}
 		logins(100)
 		check("after deletes and 100 more logins")
-		_, err := db.ErasePerson(ctx, tenantID, "u07")
+		_, err = db.ErasePerson(ctx, tenantID, "u07")
 		tenantstest.IsErr(t, "ErasePerson", err, nil)
 		for id, o := range h.identities {
 			if o.unionID == "u07" {
@@ -346,6 +354,7 @@ func TestPersonRollups(t *testing.T) {
 		h.appIDs = slices.Delete(h.appIDs, 1, 2)
 		check("after deleting an account")
 		logins(50)
+		zone = "America/New_York"
 		check("after 50 more logins")
 		// PostgreSQL's logins race a background rollup for real; SQLite
 		// takes one write at a time.
