@@ -16,6 +16,7 @@ import (
 
 	"github.com/wxlogin/wxlogin/api"
 	"github.com/wxlogin/wxlogin/internal/health"
+	"github.com/wxlogin/wxlogin/internal/reports"
 	"github.com/wxlogin/wxlogin/internal/wechatsim"
 )
 
@@ -168,8 +169,8 @@ func (a *app) readiness(shuttingDown *atomic.Bool) []health.Check {
 // idempotency records, are deleted.
 const sweepInterval = time.Minute
 
-// sweep deletes expired logins, idempotency records and console sessions
-// until ctx ends.
+// sweep deletes expired logins, idempotency records and console sessions,
+// and rolls up report days, until ctx ends.
 // Every replica sweeps; the deletes are idempotent.
 func (a *app) sweep(ctx context.Context) {
 	t := time.NewTicker(sweepInterval)
@@ -195,5 +196,20 @@ func (a *app) sweep(ctx context.Context) {
 		} else {
 			a.logger.Debug("swept expired console sessions", slog.Int64("rows", n))
 		}
+		a.rollUpReports(ctx)
+	}
+}
+
+// rollUpReports rolls up the report days of every tenant that ended (see
+// reports.RollUp). Replicas never roll up one day twice.
+func (a *app) rollUpReports(ctx context.Context) {
+	ts, err := a.db.ListTenants(ctx)
+	if err == nil {
+		var n int
+		n, err = reports.RollUp(ctx, a.db, ts, time.Now())
+		a.logger.Debug("rolled up report days", slog.Int("days", n))
+	}
+	if err != nil {
+		a.logger.Warn("roll up report days", slog.String("error", err.Error()))
 	}
 }

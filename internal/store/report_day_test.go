@@ -7,6 +7,10 @@ import (
 	"time"
 
 	_ "time/tzdata" // the zones below wherever the tests run
+
+	"github.com/wxlogin/wxlogin/internal/reports"
+	"github.com/wxlogin/wxlogin/tenants"
+	"github.com/wxlogin/wxlogin/tenants/tenantstest"
 )
 
 // TestLocalDays checks that the SQL of the rollups numbers days as Go does,
@@ -45,6 +49,48 @@ func TestLocalDays(t *testing.T) {
 					t.Errorf("%s: day of %v is %d in SQL, %d in Go", zone, times[i], inSQL[i], inGo[i])
 				}
 			}
+		}
+	})
+}
+
+// TestRollUp rolls up the days of each tenant that ended an hour or more
+// ago, once: a second round finds nothing to do, until a late login
+// changes a day.
+func TestRollUp(t *testing.T) {
+	eachDB(t, func(t *testing.T, url func(t testing.TB) string) {
+		ctx := context.Background()
+		db := openMigrated(t, url)
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		shanghai, err := time.LoadLocation(reports.DefaultTimeZone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, m, d := now.Add(-time.Hour).In(shanghai).Date()
+		today := time.Date(y, m, d, 0, 0, 0, 0, shanghai) // the last day that has not ended an hour ago
+		var ts []tenants.Tenant
+		for range 2 {
+			tenant := tenantstest.NewTenant(t, db)
+			a := tenantstest.NewAccount(t, db, tenant.ID)
+			for _, at := range []time.Time{today.AddDate(0, 0, -3).Add(time.Hour), today.AddDate(0, 0, -1).Add(time.Hour), now} {
+				logIn(db)(t, tenants.IdentityLogin{TenantID: tenant.ID, AppID: a.AppID, OpenID: "o1", Scope: tenants.ScopeBase, At: at})
+			}
+			ts = append(ts, tenant)
+		}
+		n, err := reports.RollUp(ctx, db, ts, now)
+		tenantstest.IsErr(t, "RollUp", err, nil)
+		if n != 6 {
+			t.Errorf("RollUp rolled up %d days, want the 3 days of each tenant since its first login", n)
+		}
+		n, err = reports.RollUp(ctx, db, ts, now)
+		if err != nil || n != 0 {
+			t.Errorf("RollUp again = %d, %v; want 0 days", n, err)
+		}
+		a, err := db.ListAccounts(ctx, ts[1].ID, tenants.Page{})
+		tenantstest.IsErr(t, "ListAccounts", err, nil)
+		logIn(db)(t, tenants.IdentityLogin{TenantID: ts[1].ID, AppID: a[0].AppID, OpenID: "o2", Scope: tenants.ScopeBase, At: today.AddDate(0, 0, -2)})
+		n, err = reports.RollUp(ctx, db, ts, now)
+		if err != nil || n != 1 {
+			t.Errorf("RollUp after a late login = %d, %v; want the day it changed", n, err)
 		}
 	})
 }

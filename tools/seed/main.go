@@ -6,7 +6,7 @@
 // identity's first and last login and login count agree with its events
 // (with -events 0, none are written and each identity logged in once).
 // Then it rebuilds the tenant's report rollups, which logins otherwise keep
-// as they happen. The tenant and accounts must exist. On PostgreSQL one transaction COPYs the
+// as they happen, and rolls up its days as wxlogin does. The tenant and accounts must exist. On PostgreSQL one transaction COPYs the
 // rows; on SQLite, transactions of 5,000 rows insert them. The same -seed
 // gives the same tenant, its times relative to now.
 //
@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxlogin/wxlogin/internal/reports"
 	"github.com/wxlogin/wxlogin/internal/store"
 )
 
@@ -83,23 +84,38 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		*n, p.persons, p.noUnion, *events, *tenant, len(apps), rows, elapsed.Seconds(), float64(rows)/elapsed.Seconds()); err != nil {
 		return err
 	}
-	start = time.Now()
-	if err := rebuild(ctx, *dbURL, *tenant); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(out, "seed: report rollups of %s rebuilt in %.1fs\n", *tenant, time.Since(start).Seconds())
-	return err
+	return rebuild(ctx, *dbURL, *tenant, out)
 }
 
 // rebuild makes the report rollups of the rows written, which logins keep
-// as they happen.
-func rebuild(ctx context.Context, databaseURL, tenant string) (err error) {
+// as they happen, and rolls up every day that ended, as wxlogin does in
+// the background.
+func rebuild(ctx context.Context, databaseURL, tenant string, out io.Writer) (err error) {
 	db, err := store.Open(ctx, databaseURL, store.Options{})
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
-	return db.RebuildPersons(ctx, tenant)
+	start := time.Now()
+	if err := db.RebuildPersons(ctx, tenant); err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(out, "seed: report rollups of %s rebuilt in %.1fs\n", tenant, time.Since(start).Seconds()); err != nil {
+		return err
+	}
+	start = time.Now()
+	days := 0
+	for {
+		n, err := db.RollUpDays(ctx, tenant, reports.DefaultTimeZone, time.Now(), reports.RollUpPerRound)
+		if err != nil {
+			return err
+		}
+		if days += n; n == 0 {
+			break
+		}
+	}
+	_, err = fmt.Fprintf(out, "seed: %d days of %s rolled up in %s in %.1fs\n", days, tenant, reports.DefaultTimeZone, time.Since(start).Seconds())
+	return err
 }
 
 // parseShares parses -overlap: non-negative numbers, not all zero.

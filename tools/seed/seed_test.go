@@ -108,14 +108,27 @@ func TestSeedSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sdb.Close()
-	summary, err := sdb.Summary(ctx, "acme", reports.Window{From: start.Add(-91 * 24 * time.Hour), To: time.Now()})
+	if n := count("SELECT count(*) FROM report_days WHERE tenant_id = 'acme'"); n < 89 {
+		t.Errorf("%d days rolled up, want the 89 or more that ended", n)
+	}
+	// From 91 days ago, and from the midnight in Shanghai before: the same
+	// counts from events alone and from rolled-up days.
+	shanghai, err := time.LoadLocation(reports.DefaultTimeZone)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := reports.AccountSummary{Identities: 1000, Persons: int64(persons), Logins: 5000, ActivePersons: int64(persons)}
-	got := summary.Total
-	got.WithUnionID, got.WithoutUnionID = 0, 0
-	if got != want {
-		t.Errorf("summary of the seeded tenant: %+v, want %+v", got, want)
+	from := start.Add(-91 * 24 * time.Hour)
+	y, m, d := from.In(shanghai).Date()
+	for _, from := range []time.Time{from, time.Date(y, m, d, 0, 0, 0, 0, shanghai)} {
+		summary, err := sdb.Summary(ctx, "acme", reports.Window{From: from, To: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := reports.AccountSummary{Identities: 1000, Persons: int64(persons), Logins: 5000, ActivePersons: int64(persons)}
+		got := summary.Total
+		got.WithUnionID, got.WithoutUnionID = 0, 0
+		if got != want {
+			t.Errorf("summary of the seeded tenant from %v: %+v, want %+v", from, got, want)
+		}
 	}
 }
