@@ -10,6 +10,14 @@ DROP TRIGGER login_events_inserted;
 
 --bun:split
 
+DROP TRIGGER report_touches_insert;
+
+--bun:split
+
+DROP VIEW report_touches;
+
+--bun:split
+
 DROP TABLE report_changes;
 
 --bun:split

@@ -57,7 +57,14 @@ CREATE INDEX report_changes_at_idx ON report_changes (tenant_id, at);
 
 --bun:split
 
-CREATE TRIGGER login_events_inserted AFTER INSERT ON login_events
+-- An event changed: inserting into report_touches marks the rolled-up
+-- day that holds it, unless the day is marked already. The triggers on
+-- login_events below insert each event they see.
+CREATE VIEW report_touches AS SELECT tenant_id, at FROM report_changes WHERE 0;
+
+--bun:split
+
+CREATE TRIGGER report_touches_insert INSTEAD OF INSERT ON report_touches
 BEGIN
     INSERT INTO report_changes (tenant_id, at)
     SELECT d.tenant_id, NEW.at FROM report_days AS d
@@ -68,13 +75,16 @@ END;
 
 --bun:split
 
+CREATE TRIGGER login_events_inserted AFTER INSERT ON login_events
+BEGIN
+    INSERT INTO report_touches (tenant_id, at) VALUES (NEW.tenant_id, NEW.at);
+END;
+
+--bun:split
+
 CREATE TRIGGER login_events_deleted AFTER DELETE ON login_events
 BEGIN
-    INSERT INTO report_changes (tenant_id, at)
-    SELECT d.tenant_id, OLD.at FROM report_days AS d
-    WHERE d.tenant_id = OLD.tenant_id AND d.end_at > OLD.at AND d.start_at <= OLD.at
-        AND NOT EXISTS (SELECT 1 FROM report_changes AS c
-                        WHERE c.tenant_id = d.tenant_id AND c.at >= d.start_at AND c.at < d.end_at);
+    INSERT INTO report_touches (tenant_id, at) VALUES (OLD.tenant_id, OLD.at);
 END;
 
 --bun:split
@@ -82,9 +92,5 @@ END;
 -- Updates change the previous logins of events, never their time.
 CREATE TRIGGER login_events_updated AFTER UPDATE ON login_events
 BEGIN
-    INSERT INTO report_changes (tenant_id, at)
-    SELECT d.tenant_id, NEW.at FROM report_days AS d
-    WHERE d.tenant_id = NEW.tenant_id AND d.end_at > NEW.at AND d.start_at <= NEW.at
-        AND NOT EXISTS (SELECT 1 FROM report_changes AS c
-                        WHERE c.tenant_id = d.tenant_id AND c.at >= d.start_at AND c.at < d.end_at);
+    INSERT INTO report_touches (tenant_id, at) VALUES (NEW.tenant_id, NEW.at);
 END;
