@@ -24,15 +24,21 @@ func (h *adminHandler) GetReportActivity(c *gin.Context, tenant gen.TenantPath, 
 	if _, ok := h.authorize(c, tenant, read); !ok {
 		return
 	}
-	q := reports.ActivityQuery{Window: reports.Window{From: params.From, To: params.To}, Interval: reports.Day, Location: reports.Shanghai}
-	if params.TimeZone != nil {
-		loc, err := time.LoadLocation(*params.TimeZone)
-		if err != nil {
-			writeProblem(c, tenants.Invalid("time_zone", "not an IANA time zone"))
-			return
-		}
-		q.Location = loc
+	t, err := h.tenants.Store.GetTenant(c.Request.Context(), tenant)
+	if err != nil {
+		writeProblem(c, err)
+		return
 	}
+	zone := t.TimeZone
+	if params.TimeZone != nil {
+		zone = *params.TimeZone
+	}
+	loc, err := tenants.LoadTimeZone(zone)
+	if err != nil {
+		writeProblem(c, err)
+		return
+	}
+	q := reports.ActivityQuery{Window: reports.Window{From: params.From, To: params.To}, Interval: reports.Day, Location: loc}
 	if params.Interval != nil {
 		q.Interval = reports.Interval(*params.Interval)
 	}

@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -29,9 +31,19 @@ func identityJSON(i tenants.Identity) gen.Identity {
 func identityFilter(params gen.ListIdentitiesParams, p tenants.Page) tenants.IdentityFilter {
 	return tenants.IdentityFilter{
 		AppID: orZero(params.Appid), OpenID: orZero(params.Openid), UnionID: orZero(params.Unionid),
+		NicknamePrefix: orZero(params.Nickname),
 		LastLoginAfter: orZero(params.LastLoginAfter), LastLoginBefore: orZero(params.LastLoginBefore),
 		After: p.After, Limit: p.Limit,
 	}
+}
+
+// checkText refuses free text that no database compares: bytes that are
+// not UTF-8, or a NUL.
+func checkText(field, v string) error {
+	if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+		return tenants.Invalid(field, "UTF-8 text without NUL characters")
+	}
+	return nil
 }
 
 func (h *adminHandler) ListIdentities(c *gin.Context, tenant gen.TenantPath, params gen.ListIdentitiesParams) {
@@ -40,6 +52,10 @@ func (h *adminHandler) ListIdentities(c *gin.Context, tenant gen.TenantPath, par
 	}
 	p, ok := pageOf(c, params.Limit, params.Cursor)
 	if !ok {
+		return
+	}
+	if err := checkText("nickname", orZero(params.Nickname)); err != nil {
+		writeProblem(c, err)
 		return
 	}
 	ids, err := h.tenants.Store.ListIdentities(c.Request.Context(), tenant, identityFilter(params, p))

@@ -25,7 +25,7 @@ func matches(c *gin.Context, ifMatch *string, updated time.Time) bool {
 }
 
 func tenantJSON(t tenants.Tenant) gen.Tenant {
-	return gen.Tenant{ID: t.ID, Name: t.Name, Disabled: t.Disabled, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+	return gen.Tenant{ID: t.ID, Name: t.Name, Disabled: t.Disabled, TimeZone: t.TimeZone, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 func (h *adminHandler) ListTenants(c *gin.Context, params gen.ListTenantsParams) {
@@ -62,7 +62,7 @@ func (h *adminHandler) CreateTenant(c *gin.Context, _ gen.CreateTenantParams) {
 	if !ok {
 		return
 	}
-	t, err := h.tenants.CreateTenant(c.Request.Context(), tenants.Tenant{ID: body.ID, Name: body.Name})
+	t, err := h.tenants.CreateTenant(c.Request.Context(), tenants.Tenant{ID: body.ID, Name: body.Name, TimeZone: orZero(body.TimeZone)})
 	if err != nil {
 		writeProblem(c, err)
 		return
@@ -73,8 +73,9 @@ func (h *adminHandler) CreateTenant(c *gin.Context, _ gen.CreateTenantParams) {
 	c.JSON(http.StatusCreated, tenantJSON(t))
 }
 
+// GetTenant answers the operator and the tenant's own keys.
 func (h *adminHandler) GetTenant(c *gin.Context, tenant gen.TenantPath) {
-	if _, ok := h.authorize(c, tenant, operate); !ok {
+	if !h.authorizeReadOrOperator(c, tenant) {
 		return
 	}
 	t, err := h.tenants.Store.GetTenant(c.Request.Context(), tenant)
@@ -86,28 +87,38 @@ func (h *adminHandler) GetTenant(c *gin.Context, tenant gen.TenantPath) {
 	c.JSON(http.StatusOK, tenantJSON(t))
 }
 
+// UpdateTenant lets the operator change anything and the tenant's admins
+// its name and time zone; enabling or disabling it is the operator's.
 func (h *adminHandler) UpdateTenant(c *gin.Context, tenant gen.TenantPath, params gen.UpdateTenantParams) {
 	var body gen.TenantUpdate
 	if !bind(c, &body) {
 		return
 	}
-	h.changeTenant(c, tenant, params.IfMatch, "tenant.update", func(t *tenants.Tenant) {
+	need := bootstrap
+	if body.Disabled != nil {
+		need = operate
+	}
+	h.changeTenant(c, tenant, need, params.IfMatch, "tenant.update", func(t *tenants.Tenant) {
 		if body.Name != nil {
 			t.Name = *body.Name
 		}
 		if body.Disabled != nil {
 			t.Disabled = *body.Disabled
 		}
+		if body.TimeZone != nil {
+			t.TimeZone = *body.TimeZone
+		}
 	}, http.StatusOK)
 }
 
 func (h *adminHandler) DisableTenant(c *gin.Context, tenant gen.TenantPath) {
-	h.changeTenant(c, tenant, nil, "tenant.disable", func(t *tenants.Tenant) { t.Disabled = true }, http.StatusNoContent)
+	h.changeTenant(c, tenant, operate, nil, "tenant.disable", func(t *tenants.Tenant) { t.Disabled = true }, http.StatusNoContent)
 }
 
-// changeTenant reads a tenant, applies edit and writes it back.
-func (h *adminHandler) changeTenant(c *gin.Context, tenant string, ifMatch *string, action string, edit func(*tenants.Tenant), status int) {
-	key, ok := h.authorize(c, tenant, operate)
+// changeTenant reads a tenant, applies edit and writes it back, for a
+// caller with the access need.
+func (h *adminHandler) changeTenant(c *gin.Context, tenant string, need access, ifMatch *string, action string, edit func(*tenants.Tenant), status int) {
+	key, ok := h.authorize(c, tenant, need)
 	if !ok {
 		return
 	}

@@ -90,8 +90,15 @@ func TestAllowsRedirectIsExact(t *testing.T) {
 
 func TestTenantValidate(t *testing.T) {
 	for id, ok := range map[string]bool{"acme": true, "a-1": true, "ab": false, "-acme": false, "acme-": false, "Acme": false, "ac_me": false} {
-		if err := (Tenant{ID: id, Name: "x"}).Validate(); (err == nil) != ok {
+		if err := (Tenant{ID: id, Name: "x", TimeZone: DefaultTimeZone}).Validate(); (err == nil) != ok {
 			t.Errorf("tenant id %q: %v, want ok=%v", id, err, ok)
+		}
+	}
+	for zone, ok := range map[string]bool{"Asia/Shanghai": true, "America/Los_Angeles": true, "UTC": true, "Etc/GMT-8": true,
+		"": false, "Local": false, "Mars/Olympus": false, "asia/shanghai": false, "../../etc/passwd": false, "Asia/Shanghai\x00": false} {
+		err := (Tenant{ID: "acme", Name: "x", TimeZone: zone}).Validate()
+		if (err == nil) != ok || (err != nil && !errors.Is(err, ErrInvalid)) {
+			t.Errorf("time zone %q: %v, want ok=%v", zone, err, ok)
 		}
 	}
 }

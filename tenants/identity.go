@@ -53,9 +53,13 @@ type LoginEvent struct {
 // IdentityFilter narrows ListIdentities. Zero fields do not filter;
 // LastLoginAfter and LastLoginBefore are exclusive bounds on LastLoginAt.
 type IdentityFilter struct {
-	AppID           string
-	OpenID          string
-	UnionID         string
+	AppID   string
+	OpenID  string
+	UnionID string
+	// NicknamePrefix keeps the identities whose nickname starts with it,
+	// compared character by character as written (no case folding); it
+	// must be valid UTF-8 without NUL.
+	NicknamePrefix  string
 	LastLoginAfter  time.Time
 	LastLoginBefore time.Time
 	// After is the cursor: the ID of the last identity of the previous

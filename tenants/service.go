@@ -23,8 +23,10 @@ type Service struct {
 	Now     func() time.Time
 }
 
-// CreateTenant creates t and its first signing key.
+// CreateTenant creates t, in DefaultTimeZone unless it names a zone, and
+// its first signing key.
 func (s *Service) CreateTenant(ctx context.Context, t Tenant) (Tenant, error) {
+	t = t.withDefaults()
 	if err := t.Validate(); err != nil {
 		return Tenant{}, err
 	}
@@ -39,8 +41,10 @@ func (s *Service) CreateTenant(ctx context.Context, t Tenant) (Tenant, error) {
 	return t, nil
 }
 
-// UpdateTenant writes t's name and whether it is disabled.
+// UpdateTenant writes t's name, time zone (DefaultTimeZone when empty)
+// and whether it is disabled.
 func (s *Service) UpdateTenant(ctx context.Context, t Tenant) (Tenant, error) {
+	t = t.withDefaults()
 	if err := t.Validate(); err != nil {
 		return Tenant{}, err
 	}

@@ -17,7 +17,7 @@ type Store interface {
 	GetTenant(ctx context.Context, id string) (Tenant, error)
 	// ListTenants returns all tenants ordered by ID.
 	ListTenants(ctx context.Context) ([]Tenant, error)
-	// UpdateTenant writes t's Name, Disabled and UpdatedAt to the tenant
+	// UpdateTenant writes t's Name, Disabled, TimeZone and UpdatedAt to the tenant
 	// with t's ID (its CreatedAt stays); ErrNotFound if there is none.
 	UpdateTenant(ctx context.Context, t Tenant) error
 

@@ -1049,7 +1049,7 @@ type SigningKeyList struct {
 
 // Tenant A company using wxlogin.
 //
-// Example: {"created_at":"2026-11-25T08:00:00Z","disabled":false,"id":"acme","name":"Acme","updated_at":"2026-11-25T08:00:00Z"}
+// Example: {"created_at":"2026-11-25T08:00:00Z","disabled":false,"id":"acme","name":"Acme","time_zone":"Asia/Shanghai","updated_at":"2026-11-25T08:00:00Z"}
 type Tenant struct {
 	// CreatedAt Example: 2026-11-25T08:00:00Z
 	CreatedAt time.Time `json:"created_at"`
@@ -1069,6 +1069,13 @@ type Tenant struct {
 	// Example: Acme Shop
 	Name Name `json:"name"`
 
+	// TimeZone The tenant's time zone, an IANA name: the days, weeks and months of its reports
+	// and the dates of its console follow it. `Asia/Shanghai` unless set.
+	//
+	//
+	// Example: Asia/Shanghai
+	TimeZone TimeZone `json:"time_zone"`
+
 	// UpdatedAt Example: 2026-11-25T08:00:00Z
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -1086,6 +1093,13 @@ type TenantCreate struct {
 	//
 	// Example: Acme Shop
 	Name Name `json:"name"`
+
+	// TimeZone The tenant's time zone, an IANA name: the days, weeks and months of its reports
+	// and the dates of its console follow it. `Asia/Shanghai` unless set.
+	//
+	//
+	// Example: Asia/Shanghai
+	TimeZone *TimeZone `json:"time_zone,omitempty"`
 }
 
 // TenantID 3 to 63 lower-case letters, digits or '-', not starting or ending with '-'.
@@ -1095,7 +1109,7 @@ type TenantID = string
 
 // TenantList A page of tenants.
 //
-// Example: {"items":[{"created_at":"2026-11-25T08:00:00Z","disabled":false,"id":"acme","name":"Acme","updated_at":"2026-11-25T08:00:00Z"}],"next_cursor":null}
+// Example: {"items":[{"created_at":"2026-11-25T08:00:00Z","disabled":false,"id":"acme","name":"Acme","time_zone":"Asia/Shanghai","updated_at":"2026-11-25T08:00:00Z"}],"next_cursor":null}
 type TenantList struct {
 	Items []Tenant `json:"items"`
 
@@ -1107,9 +1121,9 @@ type TenantList struct {
 
 // TenantUpdate The fields to change; the others stay.
 //
-// Example: {"name":"Acme Inc."}
+// Example: {"name":"Acme Inc.","time_zone":"Asia/Shanghai"}
 type TenantUpdate struct {
-	// Disabled true disables the tenant, false enables it.
+	// Disabled true disables the tenant, false enables it. The operator's alone.
 	//
 	// Example: false
 	Disabled *bool `json:"disabled,omitempty"`
@@ -1118,7 +1132,20 @@ type TenantUpdate struct {
 	//
 	// Example: Acme Shop
 	Name *Name `json:"name,omitempty"`
+
+	// TimeZone The tenant's time zone, an IANA name: the days, weeks and months of its reports
+	// and the dates of its console follow it. `Asia/Shanghai` unless set.
+	//
+	//
+	// Example: Asia/Shanghai
+	TimeZone *TimeZone `json:"time_zone,omitempty"`
 }
+
+// TimeZone The tenant's time zone, an IANA name: the days, weeks and months of its reports
+// and the dates of its console follow it. `Asia/Shanghai` unless set.
+//
+// Example: Asia/Shanghai
+type TimeZone = string
 
 // TokenTTL Lifetime of the account's JWTs in seconds, 1 minute to 24 hours.
 //
@@ -1333,6 +1360,11 @@ type ListIdentitiesParams struct {
 	// Unionid Only identities of the person with this unionid, in every account.
 	Unionid *UnionID `form:"unionid,omitempty" json:"unionid,omitempty"`
 
+	// Nickname Only identities whose nickname (from their last snsapi_userinfo login) starts
+	// with this text, compared character by character as written: `小` finds `小明`,
+	// `alice` does not find `Alice`.
+	Nickname *string `form:"nickname,omitempty" json:"nickname,omitempty"`
+
 	// LastLoginAfter Only identities whose last login is after this time (exclusive).
 	LastLoginAfter *time.Time `form:"last_login_after,omitempty" json:"last_login_after,omitempty"`
 
@@ -1357,7 +1389,7 @@ type GetReportActivityParams struct {
 	// Interval The bucket size.
 	Interval *GetReportActivityParamsInterval `form:"interval,omitempty" json:"interval,omitempty"`
 
-	// TimeZone IANA time zone the buckets follow.
+	// TimeZone IANA time zone the buckets follow; the tenant's `time_zone` when absent.
 	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
 }
 
@@ -2384,6 +2416,14 @@ func (siw *ServerInterfaceWrapper) ListIdentities(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "unionid", c.Request.URL.Query(), &params.Unionid, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter unionid: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "nickname" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "nickname", c.Request.URL.Query(), &params.Nickname, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter nickname: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -9029,235 +9069,240 @@ func (sh *strictHandler) RetireSigningKey(ctx *gin.Context, tenant TenantPath, k
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3dbhu7liD8KoROA7H3KcmS/JNYRqPhnZPs7cRJvGNn5+wdpV1UFSUxLpFKkbKsJAb65rv9GgM0MDMv",
-	"0Bhg5mLuBhjMvExjzvRrDLhIVrFKVVLJP3Fyji+CWFIVubi4/rnW4udawEdjzgiTotb5XBsSHJIY/nxy",
-	"ggfq/5CIIKZjSTmrdWonQ4JiIvgkDsgDgc5JLChnHurzGPkH/foLLIOh36h5NXKBR+OI1Dq1bm2z38a7",
-	"QavXrdW8mgiGZITV0HI2Vr8LGVM2qF1eerVDHmA9U9HEb14fIt5H0oEhO9PGeWtDEoaZFBs4GJHMbH0e",
-	"j7CsdWqTmNZj0icxYYF6ZB6Ml/xY8pjMQ7HPxJTEAgU4jmeUDZAgQUykQDgmiJFzEqMAB0MSZuFivC5g",
-	"QBcewiajWudd+uP7IlBeExnP9vuSxPPQHJOAs1AgydEUU4l6pM9jhRsJwGVg2HanHlFGR2r2ZjIlZZIM",
-	"SFy7VJOOcYxHRBpK2B+PD/50hOWweFd4v08DiiOEg4BPmHwgkHoDUEDVQ2P1qldjeKQmwuMxDWteLSYf",
-	"JzQmYa0j4wlxofu7mPRrndofNlLa3NC/ig2ABRDzeBILHheD5DNyIU8DeMK3JDOOyTnlE4HGeED2EO4J",
-	"wiQQrvq1T2Mh4afs1pHZs/Hvjw92Dj7sX7w6eTk8YE27ro8TEs/ShenpMls8wheHhA0U5rZbbU/h3X5u",
-	"FW32QUhGYy4JC2bPyayA/NCE0Y8Tgs5xNCFoTGKk9o2FJETTmErSQPt6+9GUyiEsTOARQWdkhjALUY+H",
-	"+ifKuqy9hYZ8Egs0UBScIgEDkSM8wJTBW8EQswERiHH14gCNeEwaXZbB08NgCz8Km7v1AG8+rG/12qS+",
-	"i1v9+ibZ7u0E7bDVbyaI01ImxZyz7LpadwkK29vbeRSOsZQkVmP+47tu96Ldqne7Fw/J+z/+Xa0Ev0xS",
-	"OTv4UzHdUPP7A4FoiNYUSp69PXkgkC8mPX+9hKLtW6fXoOtXvQ8kkIa0D/ogRktoWwlmH7ZL7wuiAvWw",
-	"ICHibA9ttdpoOiQsIyXNkyESlOVlZk46F2+QEeylO9NsFqH7eRmeBR0wRUhnJIdqpGdWGD+jYSnGz24K",
-	"089JKS3sHx048DEuEZVCM14pWOTmaOCQjqich+xAkpEAxp8TVdvNYrkUwUguECHp40kk9SsjfKF1AWxi",
-	"ohlaBZrBUxonJrIMZUFElUjVOnEVxOk3bgx3J2AClGssbSIAgCUA6SeuDI0GAKC5VGOIMWeCgDL9EYev",
-	"yccJEbC5AVfiG/7E43FEtfWzMY55LyKjP34Q2hRK9litRmIa1ToAGRFSi3QKwlkhmYbo2fGrlx00YeRi",
-	"TAJJQkRYqJSg+h5RNp5IWLSQWNk/81bThlHkwqyfCNiaTm23/2gnbD5qPXq0FTwMd7YVUUksJ6LW2QIJ",
-	"QCWIlBc4UsYWCZF5PRXGQynHorOxMb2I+ICyRkjO7WrFRg+HdfvGZVVcH+m3NaqLjFWNpgAzhaGe+gYr",
-	"gTMbE+Q7Mypho8wKzvoRDa67OwaFaHrRam9ube88fLTbxL0gJH2EIwXBDJELKgDHN74Vu+lW7Ocnq7IP",
-	"gcXBzW2C0UMaDIsCDxnjK2cAoCkWaKI0mrLOsDI7SJzspNk6C6TZt6c87tEwJOyaGyeHVFjZj0Z4BnwV",
-	"ciSH+FbYZjPdq3QJ1bapnzx/U/uk9V3MIwI7A4tDIdemH8JRxKcIEGT2IIHAbMJLLp/yCQuvuQeMo3L+",
-	"qbgJG4VvVt+XrXRfXnLlJqhlVdsXxmVdP38T+/KSIzEJhikPGdwnsxjcH8XgDVL12lNMIxJemxPKDEjg",
-	"WWWGogE9JwxRhhwL8SvsjvKl7O6460Z9vfBq+zR23qybN29ixywuUs4ZwUcw2SdxrGwkwJ7ZyQI4zJ6+",
-	"xpKAIXjtzdROIe5LEqOWstA4kPOivTJuDSUrCbS2o3xOOEcjzGZWdFfVPzGWpB6Zdd+IbMsDYt1jKkDO",
-	"m41w59W+hxMPg0BMPYnEFEFint5wYjYAzAnnhzgekJuz+CjRIScDLJIc7Wxvb+6g3kyS27ApWo6eeu1a",
-	"npJzFMHiqu2t5Lyun79pC88awvycxGhnCz2nP9qNTSY1fPWG4Ykc8ph+ujZjYWN0W5OBCpT4DLdgLrTS",
-	"bcgsohryJ+4rN6SczMLBluOMgKGksDBhZ4xPmYdics7PSKh+JxdjhRi7LS44c/z29u3b+v5EDpUQCrAk",
-	"JZEEBSNR9I+dZ4G9s2GOHwmOwYjE0ejvuzWDniUB6UtNK+eYRrgXkWuTSkjGhIXKzFX+mIFBIyuZZM8E",
-	"8MSQxzKa3TwRbbs254kyvGMc02jmAlGdnpI3boKc9l0MUYFCPmUOsdi5blI2/6q4NzlzuMbuUqYFQUxC",
-	"GpNAnk5iKjpI4a+zsSGGfNwwr20EvQ4aTQR4o4BftKb+Q5xFM8QZiniAoyEXUvFMq/2w0Ww0G611Rc9x",
-	"zNWS332u9SmJQtAKznyNJhACBjhrV5nj8v3NS622Y65lJHZM8JlAGMWTyiR3nu7XjSsQFxxLdul8/voe",
-	"8vUG+IjhERGI4GCIYCMaEHgyE8KhydFBcQifpRJTSSk+ceJjGZH1uRbEBEsSnsKpVbvZ3qm3WvX29knz",
-	"UafZ7DSbv8PjSqSK5JmHBc/ABtko78Nwi2z1m3i390htFNnub+HNXjuoebUIC3mq/O7cjDsnzd3Oph3N",
-	"HndQIAGQ7fA8m0SRV1POo5J14YjCDo1jPiYxWJG5FTlsVLa45MguVJaZpKOC47osCvLofmtD4Uo3C8nH",
-	"Ak15fEbZYA8pgCHCAAd3WXVRgslCgNQ4Wj3oGOEcgDSsHr7M78LCBU2xQOpxCJZ4SguqX0aUTSQx66P9",
-	"kuUVbe3VlqcJYvECX6pnLrMEs3Rp5mGzkumQRgRRaYKdjSvDq0l0Mbyv1TM6eGsDwO9qEJ+G1ZpBPJeg",
-	"M4SY28bMwtNzXg7brmDS4uIxjAbaJ9T+II6OHAbq40iQeaXJyNQKlZwEqSIdMvy8kHuvymjOUaumRfTC",
-	"aCaq3+lP5CQmV+fA65HkVcnBpYRlewoSAEfRqz4o74VH3FpzXHqfc+g/K9InJmyndAiJ+iYRY9+Y1aC3",
-	"Okjbvn4DHQ+VQQVuL587CJxenJ3+drHJd0Vz+vENaf8aPvrw/Ozj/kP2S+93cbJ1OGoFT7eHP41ftydv",
-	"d4oTJ1z0KHDn0fJ+IflqvzzRh56ygkshXl1BahVVVR0Cvq+AlqwA13OuojQT0jmkQhYlAYzxgCgHwiBN",
-	"5LBCJRlpG/F28XPz5sJ7r+Zkbuhn5qSQWZ7zRyVusoSI4xjD58xMS0QFuZAm32ROJwAQ2dEKhYG2mwsN",
-	"wnwGDVr7y//33/7P//qPf/nn/7GuzPMp6QkqCcLjsdp2bCLzuW3XiTWKYAtCq1UowRwLn4qAa75mAo+p",
-	"2uGYsj5XHEGZmsHCq2hAWeinkzgydntnYyPxLDqPmo+aG1L7DVMSDLEsiPtuwBA1rzbioT6uPicp2ewH",
-	"I6LE1rjm1fiYsNNxhKXSAdrrUEPX1fdAXI4jpLbG+hGu79UI+MjCEuAo6uHgTO2XPoFWaBTqP205TMZh",
-	"KdK2DdJMBlyt01Ikxs8IO5UyOtURVlHrbO40m1VGmiNzs52V0qG82zGscwSxGJRjeOjSEsnih59TfTri",
-	"kE+RYlNUREKkwyRvXh8qC1cQFqIx4eOIIMm1E4V8d/N9SFrylftJfITDMJ+Od01CdRMJi9CmCXkxAl6o",
-	"Z1Y0VObpf4lTMSbsyDyuqSTHIktsHvPwm9cHAnzthEUWkgE8daxd/2KWWJI7oV44OTlUL7tss4Cqt1eg",
-	"6pz4ttmIxpYD2jU7mKf/PPqK1lawSQniXGrPOQ7OOhfojv1A0nMqS4zA3iQ4I1IoBcEZsapEh2V1AqQ5",
-	"z4XsMB8W7itfiozGcraKLjEzgYWBFUzkdExiwRlEqM0yRa2zu63U4jT9sdWGoFDsCsFm6wSkUqfZ/CNI",
-	"qNrl+3JZOMdrCSxVzQGDwx/hvXmzoIQ87DQLducavlte/3t5pb/mK8Ls2O98D/kZ2uwgo6sB9b7XZZgh",
-	"P0+KfnIysd5ABxLSdDW7KjIQRCJBxjjGkkQzK1fHE5k85edyPpeQyXJz4k41fomuvqYevn2V+VeqXQr1",
-	"RJKoqK2oLO8c0j5RMt6KtzT9/NnbE4EoM8fcwkMtExNT9oPNet5DLfhDy0MdoshIQT1nkh75aGcrkyC5",
-	"0yzMkFygXCpplQUSZpk7mBcj5X7hvavwXbsKt+EmG/f0W/GT3wAWVtSmJ1DCQCJdEqNTlvZANkAGoUBC",
-	"4lkDQXb3eHwQ2qRQ/WSOW65OI17y6KhxRU30sF2gia6mW/6W9EU1v+KynOzEW30k94ZRzorS3O1zaDrk",
-	"IikYoUQk1V9xPEMYTdQANCwyq4GY8sKt36yVmL1ZHp4zgJebr2U6JWMIzy30FSMoxMoOJORM2aMjznI5",
-	"Fbdj/c8hITeHU8hHmdzZqs2r4RSISg9noKz0hllGuRv2AGRNLD17whGTMY/V12CxfOKMNK7msOqps0B7",
-	"eSQlCCjcebBVq8QhbSWfhx5MLx5AVKW1gyI+JXE9wIKgiEip5CqPUUgHNGdxFJsXTsnW9OJds76L65/e",
-	"f27tXP5dUSwlcT7exvSqJ2OJl2Nr/czy5pnz1Or2WjOBXAOe/1wYrztNTYOCeqIUjJiPAI635PEQS/TK",
-	"oj0RLlZONtBLkCoxkZOY5cNYS2F0CGyMhZjyGIIbad1Wq/1ocVGiV4OywlcsmmlLp0DC2FUX0tokpBC3",
-	"KCrpfasWjxmC4L+uX0QhDT2EBfKTAt9zEvd0QbGplzXBb22mKprRn7XdlH4OqTCZTMoyPSOz9A37hT6O",
-	"APbRBJE+Yb5IBrVfhCQiZgy78IYuqNHFT/a7ZKTs18mMtmYwHVDzboPEWECdsC6R03ByqQfLfEkk1UXD",
-	"KUXMrWOen9SGPDknrETkO3thiU+pNMg3NYVdBToAXi9AouTxqSmKq3SitMjlgDGard1N3Oxv1XfCdr/+",
-	"MNjs1R+RLVzf7u/0HgaPwl3SrJRIDqR1Sscw3Waj2Wi1NhsPFcJwPAABYFbTKZRhpjxMOxXFKksT/EKT",
-	"2+GNyzy2FlQk6gzLEQ6J0SywViedBQzeMYmx5DEK+GiEWSisl+ybrCof9SjDcTbwV2WPlqZX3OgRxGqp",
-	"M+6+fy7P9Hog0J/rJou5fpCTqgXkMgeVQz9F0+AwjIkQ7vagAI8ISP58lkOG+uasO0OOhaJTDa+lpqnO",
-	"0JITQoU09NEaaQwayC+nZN9DvpGFHbXz//ZP/6q+0pKow3dOeyP11XoW5MWcMbcCwyqVCyYLUm4gRp7h",
-	"D8/yWIKizOa7O5SAUKqfQBwuC65g9SQi6tEFcZV7WXgbsYlUZ915eOIxqPPjEjtvP1sCXSHDU1sH1wvG",
-	"wduPSKvfDNrhZm8Lb+/uPHr4cGdne3tra3Oz3W61ihwrZ+67PGReRcIXCYd0GRkAl22ek5ZV5DRk9nHV",
-	"rKSlm+rahPCQOP346Nm0FZ98avZ+3Rq9DB7+edY+HG8/F7s/h5s/9Xf2Ses133pDH/0um98cWWSXU1im",
-	"YfjBmicQvUGEhWNOmVyamLYqeuaI7Nun3AwOV6LkZZorQ8oLcsW+oii6BSWREcx3riaeUhKFT+K4qEGR",
-	"crMgSq0N+V7Mz4gpOshtji3xSFsmmcIOCMf0eRTxKQlRb7YsLDPP5Wboz2UR9AcCShz2ECOQgmPC6piF",
-	"CFCKABPoA6eMhFo+Pmg88JA2OXM1Kbl+YHY584nZZn2l1q5GmylryQ66MkqWBdo0hhKginbZthMq3mMT",
-	"3ZkIEiu7XBDCFFyczbfMWiX7Ap9jiWPnHE10NjbkkMbh9KLxMeID3gjYxmjEx4RtDDZfcPbmd/ny57Nw",
-	"9IkGBxHtXexQ/PTjfrC9c35xePymP+7tsO23z49/+/W35uPhL8/PKH52PPilFf4+OXk1OD88jIfPek9e",
-	"//LLFnkhzh9tEXz+M8U0IB8vaO/ZxeP+z2Rja0dJTRoLqVMQioREq9h63Q5apP6w18b13XCzX98i29ja",
-	"rzbHtGjInZNWO5U7+gmTYbnp1RgNzsyx4F/++z//3//0/5szQZiaH/56NP7wUez+ODz/ND36sL1fPz/5",
-	"bf/Pmz8dKsPbhO7Vg8oDwiLEIhQ43Dlti8Gv8uHwxe+vjvqH183Yc/cxTz5PbYQQijtyh6s6HW5P5+3Y",
-	"nm8moJzNcftmKGOO0/OkUq6TW7cZL8hR1+fiChmX0KpBkSFHZ9RNb/50YVHHJZeQb4FGEtaYW4DlleVH",
-	"ehqRCc/koXwCAECKhZGHQ6x7ItiYNgjENScsb5sZ9fiEQWU7ZkjNlETFTalxNLOr7oGEhxMPJDjq4zgX",
-	"sljMyPMh8cWaQccfjBIzmEpR4OxZhsnniD5PflmyWaRvlll86ank1TJAMirmmxXsVxLp87Zn7cWfnmy/",
-	"aD+Z/v7hF/ny7YuL34+bm799eDasXdMiTayDO7dGn5v0siSdyk3LyRKRb3/xO4rvFlUmeOYM3DBePGGI",
-	"MkFDa/k0kG/zFdVYXZZh4mx+47//7//w7//1P//lf/7Lv//Lf/HQL6/1oB6CVAfkZ7Ib1/ds+vd0yJEi",
-	"gS6T+WRx3i8En0+kA6F6Vh/QxnwyGDpJsg9El7kAZrtpzmdWekruyCGZoQGR6YM2CwCZtIIu0x0SyAy6",
-	"d9gwAnEy3LFAWCEg4CGkq4kAMz29xeoxkQhLBO4Y5cwkZZrDMWdjDfzZEyLn9zmh/8JkiuQoQmAW9viF",
-	"n6SV5dFmThQeCNSb0EjWaSLryWgSYcnjPeRH9Jz4XZaMYV82T+rytexazMRKCtDz3DpM6tfcGl4W6sp9",
-	"aPqGexEBryarHNy8sXxPy4UNW72aw5tzcx5hISAeb9vQ2tiH4lbTgxaObDhL1XjV/rNLD2ESK6fonJ+G",
-	"Se+JEQ7JykdADpZ2tha1ZG3Wd/frv+P6p9N6YUtWr2ZMiIIdc9wn3UpSt61d7j8tUwaLz79XB99Jair0",
-	"p+0pf0b6WYGkQ155MUVFav2sTcbQ3mery4wT6xkX1kMPTh8oW+hB/cG6tfXA1KJZI8oDv12mRliXaetL",
-	"PZMIqVxDXzdfMrfhZTj6oRBHR3CcVOwj66MmtJYkTK0jHMTcnJ0lfTpLElqTXhRLLZpqhoKyDbSts3Cw",
-	"qubQKiaOAOvm6q5nggnHOLmOd7qaA1CS92wGKTJJ8gZRBu0VYZx3Iit6Z/hqr62SU+Y4RIvWYvMM8xhM",
-	"nQmn34qLo6reRHEKmGbJJzEWk6Iu9xBvIzEWlA0QtkwakxE/J/mUxtTXOIXUlbDWaVuzXZ+WJt+3Hs5b",
-	"1PNvO+5ye5G73CzN+8vP64zYerjikHOuXx7e4jnLkb7MdzMpfAuOmP9WZd4tHBoY1XTnDpptUDRHF6+f",
-	"Pka7W9sPkel/hHS7qTx5zDWhgr3soCsExQs6TN3A8cN31VQqn3WvcVsoJKeESTSNORs4HSUNJFmj9Po7",
-	"M9/3yGzVXGSQx5m+VZ7Tp6r4zKkSszhnWgUMk27v4sSrMc535ltEDVXvbFkl9ctkmFIGJ/puIpi5fQCs",
-	"5dSpjfhAXCFFzNBpESw/n5wcIf1AZmCg6aTgbHt319FNW81ChWc4YF6fQPtAJCajEY5nSQXwbJzz9ipw",
-	"Tr7WoMiON+MLCT42dE578/pAoIhCTIaas/2QB5MRAZPeGaP44GIZoy6rw8+JYvjV4ivZniJh7FSazC92",
-	"cSs9yJBPeul5CPcEjyaSeMrP6sd4oBYPH2ygvnjtFUqMspGK5gI3ds2O+u4f//D+j19M6d1aAvWXVvth",
-	"t9tomn+t9bV3nY1/eK+e/mH9H9YLfbpMNU5xDqQSbWr7EUaWk9xjYX2KqxsjkwscyGjmQfdaiJOoPzKo",
-	"Wa1Er5I8c/f5EhB6oF/b1tg0n1rzsu41FHOUl+PbX3QrWqj4GCuxYrx7RSWKI7jE0ZU92tsvwgedLUl8",
-	"jiNwjWbAPiNy+okziJsJijeOh5gNhhj4T63HPb7+KlBWc4UrlD4m21mo3Cwe0mu7NEKmhAA3ciaHBRd4",
-	"ZTBWVL1lcbYSgHkr00LnzmbHdjzIYmGnSPlxgrEsIevvF7SUmA55tFpjiRwRPFKiayGhO23IOy0Iylqi",
-	"2QadmJJMSzGuMsNOE5+i1Wqa7/hEOl8X1fnP1ZllcfEnKiRlgbQeGpw+RHww0PrN1HlNKQv5NLNoWGKF",
-	"kEES/CgQphrzNsaXZNFpvM8Lklq13GwXta6T3K4IcRoRyVXm6xOhcpTonasww/LdMHsq0DiaCLce06be",
-	"5k+9NZlUmDtLSS5+Ws3qI2Tozh2k0hglgbVMa/4MnPOTpkhMNmyuXrBcMrw6J3GEC+ocjgwXiCGOtQcD",
-	"TsYYUxAOZRHb0gJYoNCiqliv1uPKqHn3bttrv/fetb3N9++9mjK+TkGsvtv0WjdRO2snKgoiVNjs/GD5",
-	"zynA1xm3uMDXgO5MUr6jx9olWHIzljlhvZLZkhOk7RUEfDsTGnKHyMn1IqF+6c1P3iqfvN/Ma5d08par",
-	"V6pM3oQ4WsxHC+0VpZSTB9olD1grqhyNObg3U7i3FiGtXYi06xtQGRuiKLYPaClKripCQLVgvMLj/Ijt",
-	"a41YwRTLLjWfMarWCaBVNb54ke/uQw2mn9y6mTkJCzjr08EkBh94D/nnlExJ7MP5tkBUuoWyuqmmV9PP",
-	"5CpFzW9zaDi2zSVKzmOnpFfHbntZZDpQ+U4ylq9MRD+Xk+bnkjKSZAAvl+Che1xm8kOgpFG729ACeojF",
-	"ei5ZIJ1dufdz/WjcGbKoyL45jxC3oV1R22O4nAyzuW5ae6YlhEzqH2yWQ1Z4XrWLTHuOc0VxqaCG0M2w",
-	"G2KRgTgDUSajoMd5RDCbb8ZX0v05RQLkM5jCxKSDN2EIUmA0hkp6kldo6rc0/yHBUnk1CoJbl9NLrK1P",
-	"Y69oSpayh5qLQW+vdIYkoMDDAri0+d+xrvkuvEzACb0lEuLZ2xP3flWxB2HOcUzPsSRoiCPTEB5FBJ8b",
-	"8eIiJK/ao0GtU3ty3N7eqVgDcgY6Kt8yGUL7UuHA6f4LLToh10DpuoJj7WjgutwaigzzWsC+TsXP2arl",
-	"yOmCKzS7h4dvutm9QfG8kgGU+0AqAkreoCZL7CF/jIVwfzO3PvcmEhooJY7ds7fPj/eQbwAHl3+gOAT6",
-	"W+RUkd5gr2bGTqkh38BAFiZ25VuL66PxaFCzC8w11HQwv5inio9jc3cUCw/hKEIm+WguRytzPFuBXXZu",
-	"jF2uzp7PP2b7ly+cz27abRzBOuLtzo9hT5Ja9bmyXj4aYzZDE0iJsEcTqzejN01JwqRhTdKaLtvHrrbY",
-	"FmgWt4y+nSbQCcjzaLG/pdonk4SrPEbbox7uhLBXQmQwZzAxb3AsF7Zp24DVepdV7CvcvHpfYbfvY4LB",
-	"1br+6sVdo61sYZf4MoIrSM25HeyXIqocB0WZlZuQFLlZcGhu0yNNZqQHeZBwlqB4l8eIsJDaA/sH9QeN",
-	"ubTHbJeqd7j+qVnffW/+r7//3PJ2Wpf268LzMQ33slwfc+p9resbblai3IKAN0L1GxHut9hXMruLblPS",
-	"AxY0ChJLSgWrMuWsbHX9fw8BeIgw/QuV1QTpSsw5jzjbOHE+zn+9DrzX7bbr1crbNM6njzt5xUkRQpJk",
-	"rey6TIL29erHrp5SrvvsT2IqZ8dwtaUNyREhYCPUxx7c5/PUaqVnb0/m6nj2GdIvmVYLOvSi83XRY84Y",
-	"CaQtskn60eW6MtirMYGaYMpsOhWEzOH7/YkOnOcA42P8cULQ2vTi7PTf/ulf14ugTK9aDwnqzZCvhZ6+",
-	"tgXiSOpLW66Ax1Q9rJ/xK0Go+xr8iAUN5ukkaXqgQ0zQ7XBdV7nnWoDk4HPbDeholwVRv1Y3rxVCCrDk",
-	"AL2EY+Y+n4fxZ21SlTQLNKaWuXVVTIhhPmhECgoP0kBhTSbqC+3hQ80J0O5N7QEMYKOLWrZ0WZf94Q/o",
-	"Z8ekU189wcEwNfjmahcGRAqE567u0G13k9f6MWdSkVqXCcJCzZcm0VjJVLKXlKjEEybM6h8I9ErRGiIX",
-	"Wgrb4hlB4nMSI0FDohdn6xuwYm0w2ZKKqky0xKakoDevDzzldQf5MrAeDs4IjBgSMhLItCLI8gocyeIk",
-	"9mJbImSmOiOzRpedgON8gs5JTPuUAAIjykjBC8q/tpuQ5dzcNijPG0eCOyx+FPNzGpLYtK5RhBEj//N4",
-	"0otocDqJo8sNufFZv34JF6Z0WUhFwM9JPFNr9D/rly43GlMSRXW4zHdDE1M9E4X29WUCmu71tdRySLqs",
-	"lEREB/kJ40HYIOE9z/RMSzfFGTBVL0lyUVLZkutyYl9KVZKmv0zkusuAJPoRn6I1wNPR88dPkPKlIcch",
-	"JwLWU6LKClcFBDr4k/7QZWs+noQ++nuUrNFDPuMsgHsbFASnih7VB41O9ZdhTd8Kn5j0YyKGdkzgTt0G",
-	"UiiaJ7BNE0H20DgmgjCpU/UngoTZdxEeYMVE0HhS6Be7LFEKVJfzUWYJbd9KBKAx9bSO/kyYoiZ/47zl",
-	"I4nVUMW3zKHupNncDPCYKoKHD8RHa77RAf56A+3DL4wKUwCpUOPWLSlR6+lgZIiGWAyJqWAaYgGaOuYR",
-	"6Sj4vsCf6Asa4Rn60mVf6vU6/FM/+bYHoo++oB6JOBuA/TYdct1UVckVI2Q6RlB7SFOVkS5qUmOHWWN9",
-	"L/Mk0rLmHNJp2SzlXev27sHJTPY3t5Uc0qCaI58ven80xk29G3gyU2ZZXT9vj32+6OGrvNVlgHdNIrYO",
-	"dmpqLzUega2EluBbzc09hNGICkHZwCu6zrvL7H3eZ7rwVb3VUvtrM0oZHgFdMq6PIEy+yhBrAM/I7EE6",
-	"nRbcEcGxE3TEPT6RWjkZdxaB4NN7SznLppKae3lBXKglGVFBQiDvH36A9GXxww8gH8qS69GaX3b5syLf",
-	"kyGhcZf5Sn2D9OJJFF4kKbBKchkShWzYLybfV9EqwRBYdOk1odmF2a89HNYNatXWbzWb6EuuyST0s+8R",
-	"IIsOGuFIGbMkRM+OX730EDa56uaaawBNfTvGMR4RCadEWKKQE109OMaxIKgCZJmb3AG0FvqC2NVuh68w",
-	"X5/HPRqGhOnJNg0eNEEBLfOE3JLVACnoROQKUzAu633lH+gptvR6xCQYItubOMlrzvDmwlGV5oxoYPZv",
-	"N9k/MyC5oEJpr0jt3wyt6UO6AyVjBlRIotAjpzQg61pDMeQfhGQ05pKwYFYHkxkqEIDLwSgxvGdJpAKM",
-	"4xi8NvCO631MI7OnrTb6gvyDfv0FlsHQTxGrs3jdhTwQyTGa/+QED/wq80rO6xGOB0TPtpkj7h4P4VJ4",
-	"SKrd2ULP6Y9VRnUKIdSw7XZuWH1y3pvk8t87CbMYJmGWZnUowEuFY/pFD4dmv3icsWIW3BxeZQ0xlqQe",
-	"0RGVZivauynFm1bAnKORUjNmXaB5pLLl+oqvfeeKfN+65RU5O7l2H31B28Br2L2nfy3EEvewUDrbOUdc",
-	"txf4VwRE6Se7JyAl+iCLbRaEUQgNZMo1tIkXDEmgpAcYOUJmqwy6zDS+UWgZYhZGRuvvuTQFra2DgIwl",
-	"JOnrME+PKPWoFAl0uIAqBqNCDhWHGg0yxgo05Zdauc/jkMQd5MNm+WitBQGPZtNDpvkG2m6u6+Zpnra6",
-	"fSdw5cMd3j01sFAMvLB9AEiAfAcBAyR0yxeNH35AYMIh/+jV8Yk13DBDfKxDX/PiowPGp9qvTM+LLlOU",
-	"phQ0sKGxMmwkR+tw3aEtBqtITElsTE/1Um4Xu2zEY9JA+/Cc46w67pqhJRCBVonMWeRqE+A0u8u0vWgb",
-	"cdDYrMJYF7tI0YeylSC5RNOdbWiuLVIrNdXalC2i5SYs1w7SQMeUDaJUzmkq1Mu1Tp8SyiDz9pB/tH/y",
-	"+Ge/y4zFnMpOsPLN6pVgndrj4EQVmNQJRV09IqeEMLO30A433Vq3ez6I/kDRINCO8lNSW7NjHCJpTjU9",
-	"61UpUtCOl+74a/6mI+JlJKWJIgBJaBhNo2ub6YKVMw8YhdSciAaEiUw0dIyDIam3G82aV8t2sJtOpw0M",
-	"Pzd4PNgw74qNw4PHT14eP4F30nqnmpFVbj5MrdkwDym3Co9prVPbbDQbmzqcP4RI2kbIA/XHpVfbMI81",
-	"ZngUma9Snzjj9n6YnonGB93FYMFjRd7x/BtcmUobib1U9oC5KqDkV2ligYU/JmlPc7+bWpnPkEl4mdbM",
-	"LHtQI1s/lZbrKYQWtifXlGmD1skpIWcgLYNoEipOBVmpc4eplq6vlcneSZrXazJKTP2DEGLOQp6Y6dW+",
-	"GsNVlF6rnj6ycaiEMhybL3nQHjW892oxEWOuKFGtst1swjmrNp9NmnHiKBgC0YE+XO1cBI6IIPi39JDo",
-	"0qtt6fmLhk3g3PgRh0ZH6lday19545jv+qXN5S89tTY4vNFuL3/j10yZ7VZ7d/krr7Ekh9rwUe9sVwHs",
-	"TWqy6IC6zXgG4rEIhQbnA5HeKCL0DUy86MxOn8KK5OptnQwthdF3Tq6IG+c0ve7SM/AZkZ0u0wEE53Ut",
-	"wpPr77Mh8KqMoUE0p22rcoZjBUAmxvukoPZHHs5umObNkfZl9iQPbpeZ47fWDc9dxGvphjVqXk3XAMP0",
-	"SouXDWse24BnLr3aIQ/wols/7PPJcwDIN8zQzQrc+dh4s/BCq8IUJ5wfKhvj+xEZmlgTxi+UGlmtmChR",
-	"LUbgep+i+qX86W4HJEIugcZYiM2tROIkwmSruQmR9y5TDpiy/c7IWO4hX5/za3r3jUixOrijj5B95wxZ",
-	"m+mNLtMwaTM8l9mTN+Az9mu7uaXcz6qCyiw9kVQ5jt9aVJkCPqUB7VvXiHoli994yeVTPtEX+34f/GB2",
-	"bzFDeMVm4YmTyZBcqaB9parE8xORZYTT/D5UxeU91X59qv2JyGUUu5rBpEnkCMshGEtj5dUXmI1OCY+J",
-	"LA3oOdExESf/XqcRNRaIaQzHsxmRrMU2mJs0tNeP6gmrctMbR1OsbjP2IZZxy8aiSdiqZCx+XQkATWRM",
-	"gv70XhwYcdCqIA6OnAOGp3C+8NdsQJqj5CsYkBtuKeYSjVqUZ5EJscC5hCsYwOv0kD5KLgu17Ke9mL7j",
-	"WIt7gf7CYEtatn6vpe8oPDNHxQ7HpNW011bYhWGe1+aUVRQ1D9dpTpkqT3NGLvXxf9r6rdNlAso9jfc1",
-	"nsjkPX8PTZikke7Ha5qnux3IbSJdH9Oo0WWvM8lQ5u4bVNSHyk9aOunzBT9pReWve11mG2LYPlSIx0kb",
-	"qr20KTkc5pKwrClTl+3bM2mnBYk9sHaOqZMzk7zIKQ9eGTb9VqNXBry7CV9Z3JSYJE4j7PsA1hVl5H3E",
-	"C6SwFYJFMrBYFi8zX+wx0sKAGHyfyc9PYwT55E4bCksrtLNytMsoZCGMrXuUdAWiEgU8ikggSQhlG6kw",
-	"1uJPN/CtJLQ0yKnQqhbIcnq8D6A30b2lcQdRLNi66hS+IKCVNLHIR7QKzAXw0SHptYN8YYoHBJ6JLgMl",
-	"PjW9GtI+A56+dtR0KIDGpCZR1uQHrGTR/0RkKbk2vxdVdR9Au6sAWnVuubptvtxhhP7/Nxt528tdWemj",
-	"mIwjHNhUYt3mMKk60FpFG8HZuBsyre84QzbtErgIrn/UY5nUcpNB5aq7AAdD8kCgyJbVrflv/3z46qeD",
-	"l6f7jx+/evPy5PTx/uOfn5yenBz665VUlI6eXdmuvuUIn4HrbkJ81aTUfZDvPsi3QpDvpi3mjUw14eI4",
-	"YFoeNWE2qz5rOHuIRyERUqedOP2paKxvNhcrxwfdOsjvPEg4d6f2wkhh/lbte6PkjuKF2Y1w2C3HOl/Z",
-	"LCmML77Q+de50mKb2Z10+QUnoqRCEmyPLgN2RWt+5t54H3LubVGKScJWjkUnKaY9I2Qs0IeJgLKvLjv+",
-	"eb/e3t6BMrsGOuGmyNAzVW4IQycRzoiHQjKO+AxRnR9sSwq1FRVBcudel5nCxEQAmSVOeXwmoPIJGlut",
-	"EBPM3Ot+I4HBWwrQuYBq0MMy2yKz/Y7jqDfV3goJlWUByRkdjyGD+jFnMubRMuvjJT+WPCb34b0rhfe+",
-	"r/y0DFEtEoNXtD02Pus/TpcE8l6bSuO0r2CnqGA+Jv2J0AE523+CIc4aCN6HFLNuXoosSDgrlSIanJwU",
-	"qRapE0ngxsBxr+XvJh6ty6urU/hXU/TLH9Ykd/Cn2uX7ynxnFlhm61dp6Lo0bLjXZfnutCtHEu1kpjfu",
-	"LZrmmXlKlKpexAORXKx0z6tfn1dd2sz3Q/4GYoWTAnYCC0nkIIZbuJXla1mIsvlGueggjerbG3VJ6NlL",
-	"QXgMVXmSMNt1xhbK6vjhOCbnlE9SNoXmqmogc1V1b5aY7fqQytykBNyuLGq3zYwx0yvpxCMnHaF2S6E9",
-	"Oz5Uon7t2N5K8kJhLr2M7dqm9l9drO+vMmB3bK7pd/lglTjdmNbPyKxiYp4t2Ui7XSiNbNtd5KsinRBd",
-	"A73UwqUsRmeTe72K2XxQUva9J/PBIpZH6CzW7y2BO4vN2S1wmctyzi2l8L2wLQ5sY8HsZVn6VN5Gz87I",
-	"rDxm1mXFQTOUiZmVM+OCPDeg4G82zQ2gu6MsN2fu0vAZ9C64D5rd58R9/ShbIlaKJdoyc2Hj8xmZrRJA",
-	"g6YrEki6o7x322StNGaWWBjQYq9K1aZpfjLCMxvRN7fUrCbZNNSJZKsWYVMT34fXvo3w2hLSvl0//TmZ",
-	"LY6RTUIq67plYjWbO9NkEXLaFQPo46k+jSSJdUKQp/y/1OC+hm2tJnyiIZxDVv7anmhmQbOVA7oND1zG",
-	"rh75OCHxLO3grn+1TYSXq1EFy35gVJK3aP6Qp71naeKqLICDx6daiFWGJr0SZzEo3HbTgy5E+bb84JN1",
-	"im8QLIBUD5KB0enSvencpp623l4EnO5epuGD3CxyEUQTQc/JevE1Vs5NdL+XYVONmQGx2k0Ti+A0Lc8q",
-	"A9quAqge9EqQfleeZcLCFSrFHPlyr7juzMN0t8FVXK6+uKanWaaTsrcnL9dIThXCQn2UaYuF1qAneZf1",
-	"uW7OC3kZlLP1lVO1DtxLg5frJwdcq6PmKuLK5Jq5prhyqHiBbpBp/cbM0VO61VoZAPrX6goKeqaXgpDH",
-	"RNKoPgXHdtZH1PbmXoKi9HbmaiDamy4qwDjVPSuxsHcD0NvRXmoGfZ/m6Y0qsiVLuRUF56zlb0TXGWlQ",
-	"IY6a7se9nrszPZe58d1qOefLW9dxG5+tFF4Wv3gSY2HCF4ngthV7mouN1YT2UYSVXNLfGtkq8IiY6z66",
-	"bCJIjEYma5KRaTLiCgV6ltIrRyUSqKmw5YD3hH8HhA+EhDBLNqSc9Autr1cs3cuFDaeqZLuUU9HNy+Sy",
-	"wHdC/Pd1KN9f6dxyIr7NAJslrYVRNm3Wio3PxjpdKOaP4GEc1aH7oJKTk5h0tMA098wUGe5m6MRQTq71",
-	"yV5k7SWZLTTOaA3PXsMrY8yEiZohJSqgrzhObHNzdpdcUnDG+NQJfjf1BJ9IzJHp+VJFpYBM0ku/TUmg",
-	"Z3iikVokDt7CXfz4XkF9AwrKkNwtMfa8GtDTPUh4KfExx+qdAhcze367ustZKjBiMuaxFEkKa930mKnb",
-	"ucsCI7atlNHKGQdbX8IGd+1DWqtdZgeNuHIE6RkxcQEbj0hliOnJk9zrmLlPzd6g597zmPjpVyujF2/1",
-	"gi2ubr9eNT9jiakAtUJpA7B7+XAX8iGlcohjOGRuqsZxHM9SAncEiGGs23LrUr6V9FzZJGV8+pTH+qqa",
-	"ECsTmpAztAZHzy84C/FsHfEYjTiTQ6u9p5SFfOrZfNmE9yQdkS77xBnpGPkFJfEsSc/RndD1pRMhFZKy",
-	"QCZPTofcZtVSZu5N0R1f9tQzabE2A8NCcokjz9ggvUlwRqS5wwWMCJ0LT0ZjOTPVdHpy8yRcFZ3c80iZ",
-	"JPE5jrRMwfpyRB7bMJSvsOE30Fu4NMTfh4tkOkiSC7kRiHM/dWnZZNSDu074iCAs0OPjX1HMpwIuDByP",
-	"aejBxB4j01Ozbg/2hyQf9ZL9PWVOAvgIXrT1gbDs9VUl2WughX1LCUtCw8cyaXdmNxutQfJitWDiH+Gy",
-	"6ZIonMLlQnV1tajiExbmIV4hZLgQYslvAV4lvy0t0k+kLIRsKTMTqjS3DMGU6lnCJiMlUPQnxcA1rwYc",
-	"61ySXQ7Kwf7LfR1l/aRvb7OQCaQPJLLo2xcUbxwPMRsMMS1DGR2RUzVaCdz5MZxT252teZBvM0aaYw24",
-	"HdswtnrVOZ1ehX+7zCtlDK/V9raa3u52l82fdC96reltbnuPmt1sjkAeWSWdLvT67m2Eu7ARXpKpVXOe",
-	"3gqSqD3oVWMaykCtlhEgX9dIUFNHeLzQRsjo+uR69bV8+9l1D/k9Lofv6Pt3H977iApIbTe6UQlpu/S1",
-	"3syaRetwBRaXw7R1mk5kM58+6Kv4Q4oHnClngJrr9dKGGGbUBvI5i2annJF39H1SV2/nhNse4Ta3dJ6o",
-	"qKamkkZ9ZdB26/LJTlTC3mb70AjLmF7cM/ldMPnPfKovZ7SkJqc8ZRMxxPEd8LWBpZSvX8FNyyCdUhfc",
-	"KTrV8kkftWfubx9i4WWqU+UQklGVFWwb3YLF7SXXBYbOIa+501sZs8ga+Y4gsUGPLnsLvXXnTW5t9xtg",
-	"klQL7WRAooUSEBcKCfqavMfHv3pdJmRM8IiEaC3g0WTERHIptwdQnmolr/82x97Scw/BpVHwnkWQ7yWR",
-	"CQF3OcIQHXPrN/rAKdNr8vf8db1se3Ek/G2vfsQxQXTAeExWb+B9ZHa5SspH4m6ZawzTgzD2lRJAvqcT",
-	"dI1Zc35eZhlel4S6jO+c9kZYhFiEAoc7p20x+FU+HL74/dVR/9BbYCW2t0+ajzotSHtIv9w5abVNLoS3",
-	"WfB6hx/+ejT+8FHs/jg8/zQ9+rC9Xz8/+W3/z5s/HQarmpdpEkFi4vAY4Sgy/tjIsN+9VroLrZTJTks3",
-	"iBFX5N+ZXsqeQpWm15WlYnUK1VSicWzT1kQBdZmrgVzt04DrtyBmxHgqEzPHVRCpdqdf1Wb8WkdKZVai",
-	"RuM9H94FH75iCRnjIOZCFLtTN86J38nhUoKoEilwlAsA24iybtqa3K2XBN+9TIahNnV0IwU+kV2G02TO",
-	"uTj0Wk447mWsJHvBAk4PueHiJrO3vA/pJ3zKjK0Hd3Zr9177sxnnPxOx7DL/XT/mIyWZ1v0GesxH44nU",
-	"xmOms8SVXNVjg+H72O/Xjv3efvTS7m1ZFwz9873gv5tuObkT6jHh44gof88rPdf6egaZudV4hUYXcC+p",
-	"HGKpL+bnEsVEQpOLNTiv150uQAw+e/v8eH2u+G7ftacwGmIW9icRwhLO/u3l/nCYh6DUm4CH0UE+Ixfy",
-	"1DrMVHQZjqZ4JhCbRNHKTvOxXrnplXF7bWqSacqysIFF08ul7zOw7y4D290GhwczTHK7PS0gAdpYCWdk",
-	"psPeSRep9AfUIwEfEYHGWCg9B5XjCk7RZbYSfMRjgnoTqZtO2eN6xZSayfgZYcK+R0J0TmLat5elQEN0",
-	"6HhF44p3pbyGtrIpwX/TrVwdMEt4MrsTuXzc+64Rf52tVjUN64yOVBiUy4IqenXj89nSdhAjfg7sb9hZ",
-	"d7Ux/R+AZcE+CM0FSkq5jmN6rkAd4qi/lzJzlxluFpKPDUtTNtDt6Bz5EWAGWXQkVd9b7fZ6xzSHni+V",
-	"X9AVQr2fYfsVO0NoEXOv9u6kM4RCPsLVqP2WG0ToxHUFHwkmMeSsvftc6xEck3h/Ioe1zrv3SikIEp8X",
-	"u6+KrGxWuHpKHwpRgUIeTOBCxDV/KOW4s7GRXKTYedR81PQR1zYrGfVIGBLFa5CtIsCDnMRRrVPbAJVk",
-	"cDMXosADzcE2uNKL+VSQGJ1TQSX0HTROpb7+vw5Q1grdWWifLJL7ZNVgODgjLEQBjiJ3LOD7wjCPu2hb",
-	"mhWTPokJC7RF7QGKdIDBIM0Z2b5sqXPu9h0+GmNGiUATodBsR0CvTE8N7SlwFs1ceM19uPPj/QjbjIKY",
-	"QKwFRyJtmq9ED9o/OvCQCPiYQNov5Col17Qnh1Kmmcn8+PtzScIFd+nqWoTYuY4zvRFI2IAO1U0/SR3u",
-	"80q6C7rbksTzCvDmLLBgg8cxEboZhSxqqa1QYuJJkIpEkqgWOnr++IkDQq5jcnEk0GBiIkhclIFpiDlX",
-	"AOJM4iTBF0+QrO/Z25OMee2h8aQXUTGE2RJ30Rk7I3uKR49JwGMI/piCbCAU2Bx3M9xGAUvAtN65jtEq",
-	"qFLiSM9ynbipmcO66ZfvL/9fAAAA//8=",
+	"7L1dbxu5lij6VwjtAWL3LsmS/JFExmDgzk53O3ES79jp7N1RxkVVURLjElkpUpbVaQPzcl9ncIEB7tw/",
+	"MLjAPQ/zdoCDc/7M4OyZv3HARbKKVaqSSv6Iu/f4IYglVZGLi+ubay1+aQR8EnNGmBSN3pfGmOCQJPDn",
+	"81M8Uv+HRAQJjSXlrNFrnI4JSojg0yQgjwS6IImgnHloyBPkHw6br7AMxn6r4TXIJZ7EEWn0Gv3G9rCL",
+	"nwadQb/R8BoiGJMJVkPLeax+FzKhbNS4uvIaRzzAeqayid+9PUJ8iKQDQ36mrYvOliQMMym2cDAhudmG",
+	"PJlg2eg1pgltJmRIEsIC9cgiGK/5ieQJWYTigIkZSQQKcJLMKRshQYKESIFwQhAjFyRBAQ7GJMzDxXhT",
+	"wIAuPIRNJ43eh+zHj2WgvCUymR8MJUkWoTkhAWehQJKjGaYSDciQJwo3EoDLwbDrTj2hjE7U7O10Ssok",
+	"GZGkcaUmjXGCJ0QaSjiI48M/HGM5Lt8VPhzSgOII4SDgUyYfCaTeABRQ9VCsXvUaDE/URDiOadjwGgn5",
+	"PKUJCRs9mUyJC93fJGTY6DV+t5XR5pb+VWwBLICYZ9NE8KQcJJ+RS3kWwBO+JZk4IReUTwWK8YjsIzwQ",
+	"hEkgXPXrkCZCwk/5rSPzF/FPzw73Dj8dXL45fT0+ZG27rs9Tksyzhenpcls8wZdHhI0U5nY7XU/h3X7u",
+	"lG32YUgmMZeEBfOXZF5CfmjK6OcpQRc4mhIUkwSpfWMhCdEsoZK00IHefjSjcgwLE3hC0DmZI8xCNOCh",
+	"/omyPuvuoDGfJgKNFAVnSMBA5AiPMGXwVjDGbEQEYly9OEITnpBWn+Xw9DjYwU/C9tNmgLcfN3cGXdJ8",
+	"ijvD5jbZHewF3bAzbKeI01Imw5yz7KZadwUKu7u7RRTGWEqSqDH//kO/f9ntNPv9y8fk4+//plGBXyap",
+	"nB/+oZxuqPn9kUA0RBsKJS/enz4SyBfTgb9ZQdH2rbMb0PWbwScSSEPah0MQoxW0rQSzD9ul9wVRgQZY",
+	"kBBxto92Ol00GxOWk5LmyRAJyooysyCdyzfICPbKnWm3y9D9sgrPgo6YIqRzUkA10jMrjJ/TsBLj57eF",
+	"6ZekkhYOjg8d+BiXiEqhGa8SLHJ7NHBEJ1QuQnYoyUQA4y+Iqt12uVyKYCQXiJAM8TSS+pUJvtS6ADYx",
+	"1QydEs3gKY2TEFmFsiCiSqRqnbgO4vQbt4a7UzABqjWWNhEAwAqA9BPXhkYDANBcqTFEzJkgoEy/xeFb",
+	"8nlKBGxuwJX4hj9xHEdUWz9bccIHEZn8/pPQplC6x2o1EtOo0QPIiJBapFMQzgrJNEQvTt687qEpI5cx",
+	"CSQJEWGhUoLqe0RZPJWwaCGxsn8WraYto8iFWT8RsDW9xtPhk72w/aTz5MlO8Djc21VEJbGcikZvByQA",
+	"lSBSXuFIGVskROb1TBiPpYxFb2trdhnxEWWtkFzY1YqtAQ6b9o2rurg+1m9rVJcZqxpNAWYKQwP1DVYC",
+	"Zx4T5DszKmGjzArOhhENbro7BoVodtnpbu/s7j1+8rSNB0FIhghHCoI5IpdUAI5vfSueZltxUJyszj4E",
+	"Fge3twlGD2kwLAo8ZIyvggGAZligqdJoyjrDyuwgSbqTZusskGbfvuPJgIYhYTfcODmmwsp+NMFz4KuQ",
+	"IznGd8I229leZUuot03D9Pnb2iet7xIeEdgZWBwKuTb9EI4iPkOAILMHKQRmE15z+R2fsvCGe8A4quaf",
+	"mpuwVfpm/X3ZyfblNVduglpWvX1hXDb187exL685EtNgnPGQwX06i8H9cQLeIFWvfYdpRMIbc0KVAQk8",
+	"q8xQNKIXhCHKkGMhfoXdUb6U3R133WioF15vn2LnzaZ58zZ2zOIi45wJfASTfZokykYC7JmdLIHD7Olb",
+	"LAkYgjfeTO0U4qEkCeooC40DOS/bK+PWULKWQOs6yueUczTBbG5Fd139k2BJmpFZ963ItiIg1j2mAuS8",
+	"2Qh3Xu17OPEwCMQ000hMGSTm6S0nZgPAnHJ+hJMRuT2LjxIdcjLAIsnR3u7u9h4azCW5C5ui4+ipt67l",
+	"KTlHESyu3t5Kzpv6+du28KwhzC9IgvZ20Ev6rd3YdFLDV+8YnsoxT+jPN2YsbIxuazJQgVKf4Q7MhU62",
+	"DblF1EP+1H3llpSTWTjYcpwRMJQUFqbsnPEZ81BCLvg5CdXv5DJWiLHb4oKzwG/v379vHkzlWAmhAEtS",
+	"EUlQMBJF/9h5Ftg7H+b4luAEjEgcTf623zDoWRGQvtK0coFphAcRuTGphCQmLFRmrvLHDAwaWekk+yaA",
+	"J8Y8kdH89olo17U5T5XhneCERnMXiPr0lL5xG+R04GKIChTyGXOIxc51m7L5R8W96ZnDDXaXMi0IEhLS",
+	"hATybJpQ0UMKf72tLTHmccu8thUMemgyFeCNAn7RhvoPcRbNEWco4gGOxlxIxTOd7uNWu9VudTYVPScJ",
+	"V0v+8KUxpCQKQSs487XaQAgY4GxcZ46rj7cvtbqOuZaT2AnB5wJhlExrk9xFtl+3rkBccCzZZfP5m/vI",
+	"1xvgI4YnRCCCgzGCjWhB4MlMCIcmx4flIXyWSUwlpfjUiY/lRNaXRpAQLEl4BqdW3XZ3r9npNLu7p+0n",
+	"vXa7127/BI8rkSrSZx6XPAMbZKO8j8MdsjNs46eDJ2qjyO5wB28PukHDa0RYyDPldxdm3DttP+1t29Hs",
+	"cQcFEgDZDs+zaRR5DeU8KlkXTijsUJzwmCRgRRZW5LBR1eLSI7tQWWaSTkqO6/IoKKL7vQ2FK90sJI8F",
+	"mvHknLLRPlIAQ4QBDu7y6qICk6UAqXG0etAxwgUAaVg/fFnchaULmmGB1OMQLPGUFlS/TCibSmLWR4cV",
+	"yyvb2ustTxPE8gW+Vs9c5Qlm5dLMw2YlszGNCKLSBDtb14ZXk+hyeN+qZ3Tw1gaAPzQgPg2rNYN4LkHn",
+	"CLGwjbmFZ+e8HLZdwaTFxTMYDbRPqP1BHB07DDTEkSCLSpORmRUqBQlSRzrk+Hkp916X0ZyjVk2L6JXR",
+	"TFS/M5zKaUKuz4E3I8nrkoNLCav2FCQAjqI3Q1DeS4+4tea48r4U0H9epk9M2E7pEBINTSLGgTGrQW/1",
+	"kLZ9/RY6GSuDCtxevnAQOLs8P/vz5TZ/Ktqzz+9I98fwyaeX558PHrM/Dn4SpztHk07w3e74+/htd/p+",
+	"rzxxwkWPAncRLR+Xkq/2y1N96CkruBLi9RWkVlF11SHg+xpoyQtwPec6SjMlnSMqZFkSQIxHRDkQBmmi",
+	"gBUqyUTbiHeLn9s3Fz56DSdzQz+zIIXM8pw/anGTJUScJBg+52ZaISrIpTT5Jgs6AYDIj1YqDLTdXGoQ",
+	"FjNo0MZf/q//9r//5//zl3/675vKPJ+RgaCSIBzHatuxicwXtl0n1iiCLQmt1qEEcyx8JgKu+ZoJHFO1",
+	"wwllQ644gjI1g4VX0YCy0M+mSWTs9t7WVupZ9J60n7S3pPYbZiQYY1kS992CIRpeY8JDfVx9QTKyOQgm",
+	"RImtuOE1eEzYWRxhqXSA9jrU0E31PRCX4wiprbF+hOt7tQI+sbAEOIoGODhX+6VPoBUahfpPWw7TOKxE",
+	"2q5BmsmAa/Q6isT4OWFnUkZnOsIqGr3tvXa7zkgLZG62s1Y6lHc3hnWBIJaDcgIPXVkiWf7wS6pPRxzy",
+	"KVNsiopIiHSY5N3bI2XhCsJCFBMeRwRJrp0o5Lub70PSkq/cT+IjHIbFdLwbEqqbSFiGNk3IyxHwSj2z",
+	"pqGySP8rnIqYsGPzuKaSAoussHnMw+/eHgrwtVMWWUoG8NSJdv3LWWJF7oR64fT0SL3sss0Sqt5dg6oL",
+	"4ttmIxpbDmjX7GCR/ovoK1tbySaliHOpveA4OOtcojsOAkkvqKwwAgfT4JxIoRQEZ8SqEh2W1QmQ5jwX",
+	"ssN8WLivfCkyieV8HV1iZgILAyuYyFlMEsEZRKjNMkWj93RXqcVZ9mOnC0GhxBWC7c4pSKVeu/17kFCN",
+	"q4/VsnCB11JY6poDBoffwnuLZkEFedhpluzODXy3ov73ikp/w1eE2bPf+R7yc7TZQ0ZXA+p9r88wQ36R",
+	"FP30ZGKzhQ4lpOlqdlVkIIhEgsQ4wZJEcytX46lMn/ILOZ8ryGS1OXGvGr9CV99QD9+9yvwr1S6leiJN",
+	"VNRWVJ53juiQKBlvxVuWfv7i/alAlJljbuGhjomJKfvBZj3vow78oeWhDlHkpKCeM02PfLK3k0uQ3GuX",
+	"ZkguUS61tMoSCbPKHSyKkWq/8MFV+E27CnfhJhv39NfiJ78DLKypTU+hhIFEuiRGpyztg2yADEKBhMTz",
+	"FoLs7jg+DG1SqH6ywC3XpxEvfXTSuqYmetwt0UTX0y3/lfRFPb/iqprsxHt9JPeOUc7K0tztc2g25iIt",
+	"GKFEpNVfSTJHGE3VADQsM6uBmIrCbdhuVJi9eR5eMIBXm69VOiVnCC8s9A0jKMTKDiTkXNmjE84KORV3",
+	"Y/0vIKEwh1PIR5nc22ksquEMiFoP56Cs9YZZRrUb9ghkTSI9e8KRkJgn6muwWH7mjLSu57DqqfNAe0Uk",
+	"pQgo3XmwVevEIW0ln4cezS4fQVSls4ciPiNJM8CCoIhIqeQqT1BIR7RgcZSbF07J1uzyQ7v5FDd//vil",
+	"s3f1N2WxlNT5eJ/Q656MpV6OrfUzy1tkzjOr2xvtFHINePFzabzuLDMNSuqJMjASPgE43pNnYyzRG4v2",
+	"VLhYOdlCr0GqJEROE1YMY62E0SGwGAsx4wkEN7K6rU73yfKiRK8BZYVvWDTXlk6JhLGrLqW1aUghblFW",
+	"0vteLR4zBMF/Xb+IQhp6CAvkpwW+FyQZ6IJiUy9rgt/aTFU0oz9ruyn7HFJhMpmUZXpO5tkb9gt9HAHs",
+	"owkie8J8kQ5qvwhJRMwYduEtXVCji5/sd+lI+a/TGW3NYDag5t0WSbCAOmFdIqfh5FIPlvuSSKqLhjOK",
+	"WFjHIj+pDXl+QViFyHf2whKfUmmQb2oKu0p0ALxegkTJkzNTFFfrRGmZywFjtDtPt3F7uNPcC7vD5uNg",
+	"e9B8QnZwc3e4N3gcPAmfknatRHIgrTMaw3TbrXar09luPVYIw8kIBIBZTa9UhpnyMO1UlKssTfBLTW6H",
+	"N66K2FpSkagzLCc4JEazwFqddBYweGOSYMkTFPDJBLNQWC/ZN1lVPhpQhpN84K/OHq1Mr7jVI4j1Umfc",
+	"ff9Snen1SKA/NU0Wc/OwIFVLyGUBKod+yqbBYZgQIdztQQGeEJD8xSyHHPUtWHeGHEtFpxpeS01TnaEl",
+	"J4QKaeijDdIatZBfTcm+h3wjC3tq5//9H/5VfaUlUY/vnQ0m6qvNPMjLOWNhBYZVahdMlqTcQIw8xx+e",
+	"5bEURbnNd3coBaFSP4E4XBVcwepJRNSjS+IqD7LwLmITmc669/DEM1DnJxV23kG+BLpGhqe2Dm4WjIO3",
+	"n5DOsB10w+3BDt59uvfk8eO9vd3dnZ3t7W630ylzrJy57/OQeR0JXyYcsmXkAFy1eU5aVpnTkNvHdbOS",
+	"Vm6qaxPCQ+Ls85MXs05y+nN78OPO5HXw+E/z7lG8+1I8/SHc/n64d0A6b/nOO/rkJ9n+1ZFFfjmlZRqG",
+	"H6x5AtEbRFgYc8rkysS0ddGzQGS/fsrN4XAtSl6luXKkvCRX7CuKojtQEjnBfO9q4jtKovB5kpQ1KFJu",
+	"FkSptSE/SPg5MUUHhc2xJR5ZyyRT2AHhmCGPIj4jIRrMV4VlFrncDP2lKoL+SECJwz5iBFJwTFgdsxAB",
+	"ShFgAn3ilJFQy8dHrUce0iZnoSal0A/MLmcxMdusr9La1WgzZS35QddGyapAm8ZQClTZLtt2QuV7bKI7",
+	"U0ESZZcLQpiCi7PFllnrZF/gCyxx4pyjid7WlhzTJJxdtj5HfMRbAduaTHhM2NZo+xVn736Sr384Dyc/",
+	"0+AwooPLPYq/+3wQ7O5dXB6dvBvGgz22+/7lyZ9//HP72fiPL88pfnEy+mMn/Gl6+mZ0cXSUjF8Mnr/9",
+	"4x93yCtx8WSH4IsfKKYB+XxJBy8unw1/IFs7e0pq0kRInYJQJiQ65dbrbtAhzceDLm4+DbeHzR2yi639",
+	"anNMy4bcO+10M7mjnzAZltteg9Hg3BwL/uXf/uk//uUfzZkgTM2PfjyOP30WT78dX/w8O/60e9C8OP3z",
+	"wZ+2vz9ShrcJ3asHlQeERYhFKHC4d9YVox/l4/Grn94cD49umrHn7mORfL6zEUIo7igcrup0uH2dt2N7",
+	"vpmAcj7H7VdDGQucXiSVap3cuct4QYG6vpRXyLiEVg+KHDk6o257i6cLyzouuYR8BzSSssbCAiyvrD7S",
+	"04hMeaYI5XMAAFIsjDwcY90Twca0QSBuOGF528xowKcMKtsxQ2qmNCpuSo2juV31ACQ8nHggwdEQJ4WQ",
+	"xXJGXgyJL9cMOv5glJjBVIYCZ89yTL5A9EXyy5PNMn2zyuLLTiWvlwGSUzG/WsF+LZG+aHs2Xv3h+e6r",
+	"7vPZT5/+KF+/f3X500l7+8+fXowbN7RIU+vg3q3Rlya9LE2nctNy8kTk21/8nuK7ZZUJnjkDN4yXTBmi",
+	"TNDQWj4t5Nt8RTVWn+WYOJ/f+J//6//+z/////3L//jn//zn/89Df3yrB/UQpDogP5fduLlv079nY44U",
+	"CfSZLCaL82Ep+HwqHQjVs/qANuHT0dhJkn0k+swFMN9NczGz0lNyR47JHI2IzB60WQDIpBX0me6QQObQ",
+	"vcOGEYiT4Y4FwgoBAQ8hXU0EmOnpLVZPiERYInDHKGcmKdMcjjkba+DPnxA5vy8I/VcmU6RAEQKzcMAv",
+	"/TStrIg2c6LwSKDBlEaySVNZTybTCEue7CM/ohfE77N0DPuyeVKXr+XXYiZWUoBeFNZhUr8W1vC6VFce",
+	"QNM3PIgIeDV55eDmjRV7Wi5t2Oo1HN5cmPMYCwHxeNuG1sY+FLeaHrRwZMNZpsbr9p9deQiTWjll5/w0",
+	"THtPTHBI1j4CcrC0t7OsJWu7+fSg+RNu/nzWLG3J6jWMCVGyY477pFtJ6ra1q/2nVcpg+fn3+uA7SU2l",
+	"/rQ95c9JPyuQdMirKKaoyKyfjWkM7X12+sw4sZ5xYT306OyRsoUeNR9tWlsPTC2aN6I88NtlZoT1mba+",
+	"1DOpkCo09HXzJQsbXoWjb0pxdAzHSeU+sj5qQhtpwtQmwkHCzdlZ2qezIqE17UWx0qKpZygo20DbOksH",
+	"q2sOrWPiCLBuru96pphwjJObeKfrOQAVec9mkDKTpGgQ5dBeE8ZFJ7Kmd4av99o6OWWOQ7RsLTbPsIjB",
+	"zJlw+q24OKrrTZSngGmWfJ5gMS3rcg/xNpJgQdkIYcukCZnwC1JMacx8jTNIXQkbva412/Vpafp95/Gi",
+	"Rb34tuMud5e5y+3KvL/ivM6IncdrDrng+hXhLZ+zGumrfDeTwrfkiPm/qsy7g0MDo5ru3UGzDYoW6OLt",
+	"d8/Q053dx8j0P0K63VSRPBaaUMFe9tA1guIlHaZu4fjhN9VUqph1r3FbKiRnhEk0SzgbOR0lDSR5o/Tm",
+	"O7PY98hs1UJkkCe5vlWe06eq/MypFrM4Z1olDJNt7/LEqxgXO/Mto4a6d7ask/plMkwpgxN9NxHM3D4A",
+	"1nLm1EZ8JK6RImbotAyWH05Pj5F+IDcw0HRacLb79Kmjm3bapQrPcMCiPoH2gUhMJxOczNMK4Hlc8PZq",
+	"cE6x1qDMjjfjCwk+NnROe/f2UKCIQkyGmrP9kAfTCQGT3hmj/OBiFaOuqsMviGL41eIr3Z4yYexUmiwu",
+	"dnkrPciQT3vpeQgPBI+mknjKzxomeKQWDx9soL587TVKjPKRivYSN3bDjvrh73/38fe/mNK7jRTqXzrd",
+	"x/1+q23+dTY3PvS2/u6jevqbzb/bLPXpctU45TmQSrSp7UcYWU5yj4X1Ka5ujEwucSCjuQfdayFOov7I",
+	"oWa9Er1a8szd5ytA6KF+bVdj03zqLMq6t1DMUV2Ob3/RrWih4iNWYsV494pKFEdwiaNre7R3X4QPOluS",
+	"5AJH4BrNgX0m5OxnziBuJijeOhljNhpj4D+1Hvf4+qtAWc8VrlH6mG5nqXKzeMiu7dIImREC3MiZHJdc",
+	"4JXDWFn1lsXZWgAWrUwLnTubHdvxIMuFnSLlZynG8oSsv1/SUmI25tF6jSUKRPBEia6lhO60Ie91IChr",
+	"iWYXdGJGMh3FuMoMO0t9ik6nbb7jU+l8XVbnv1BnlsfFH6iQlAXSemhw+hDx0UjrN1PnNaMs5LPcomGJ",
+	"NUIGafCjRJhqzNsYX5pFp/G+KEga9XKzXdS6TnK3JsRZRKRQma9PhKpRoneuxgyrd8PsqUBxNBVuPaZN",
+	"vS2eemsyqTF3npJc/HTa9UfI0Z07SK0xKgJrudb8OTgXJ82QmG7YQr1gtWR4c0GSCJfUORwbLhBjnGgP",
+	"BpyMGFMQDlUR28oCWKDQsqpYrzHgyqj58GHX6370PnS97Y8fvYYyvs5ArH7Y9jq3UTtrJyoLItTY7OJg",
+	"xc8ZwDcZt7zA14DuTFK9oyfaJVhxM5Y5Yb2W2VIQpN01BHw3FxpyhyjI9TKhfuUtTt6pnnzYLmqXbPKO",
+	"q1fqTN6GOFrCJ0vtFaWU0we6FQ9YK6oajQW4tzO4d5YhrVuKtJsbUDkboiy2D2gpS64qQ0C9YLzC4+KI",
+	"3RuNWMMUyy+1mDGq1gmg1TW+eJnv7kMNpp/eupk7CQs4G9LRNAEfeB/5F5TMSOLD+bZAVLqFsrqpptfQ",
+	"zxQqRc1vC2g4sc0lKs5jZ2TQxG57WWQ6UPlOMpavTES/kJPmF5Iy0mQAr5DgoXtc5vJDoKRRu9vQAnqM",
+	"xWYhWSCbXbn3C/1o3BnyqMi/uYgQt6FdWdtjuJwMs4VuWvumJYRM6x9slkNeeF63i0x3gXNFeamghtDN",
+	"sBtjkYM4B1Euo2DAeUQwW2zGV9H9OUMC5DOYwsS0gzdhCFJgNIYqepLXaOq3Mv8hxVJ1NQqCW5ezS6yt",
+	"T2OvaEqXso/ay0HvrnWGJKDAwwK4svnfia75Lr1MwAm9pRLixftT935VsQ9hzjihF1gSNMaRaQiPIoIv",
+	"jHhxEVJU7dGo0Ws8P+nu7tWsATkHHVVsmQyhfalw4HT/hRadkGugdF3JsXY0cl1uDUWOeS1gX6fi53zd",
+	"cuRswTWa3cPDt93s3qB4UckAyn0gFQElb1CTJfaRH2Mh3N/Mrc+DqYQGSqlj9+L9y5N95BvAweUfKQ6B",
+	"/hYFVaQ32GuYsTNqKDYwkKWJXcXW4vpoPBo17AILDTUdzC/nqfLj2MIdxcJDOIqQST5ayNHKHc/WYJe9",
+	"W2OX67Pny8/5/uVL57ObdhdHsI54u/dj2NO0Vn2hrJdPYszmaAopEfZoYv1m9KYpSZg2rElb0+X72K0I",
+	"tS6zE9rl7aTvpkF0upxFlNnfMs2US9BV3qTtXw/3RdjrInJYNVhaNEZWC+KspcB6fc1yAdulE9AJ+Uk9",
+	"V79Rcfv6jYrdRpIp2vMB33VaCmvs3KBnbWkL+ipqLsn7+RVtXyWmqxFXluu5DWma2yXH+DZh0+RqepCZ",
+	"CacbSprwBBEWUptC8Kj5qLWQiJnvm/UBN39uN59+NP83P37peHudK/t16YmdhntV9pE5h7/RhRJfT8bd",
+	"gToyKuBXoorusAtmfofdFqqHLGgt3ZvFFJlKNaCMUqsJ3EiGhwB0RJj+hUrdltO2LXokEI6KkftKZXD3",
+	"8mFxf+yvubKaIg0vCbCmfQA95YkfHrw+gNKEHiApxMrmnBFyrkuu4XgRzuGUFNG9BEWfmaxupIgk/TXg",
+	"TPCImOQiwKyfg8tHUxYRod3YQtJ3cQFLM/0XZYxtsbl4InSzXs037cvsNaobei4WGjgZ6Gm5SpqOrzyA",
+	"XCr/zSoNr198oG9kmCZUzk/gElQbvCVCwEaojwO4+ek7a268eH+6QJUHDOmXTFMOHaTTmd3oGWeMBNKW",
+	"Y6WdCwv9O+wlqsCXMGU+8Q4OV+D7g6k+YikAxmP8eUrQxuzy/Ozf/+FfN8ugzC7lDwkazJGvlZG+4Aci",
+	"jupLW9iCY6oe1s/4tSDUHTC+xYIGi3SStsfQwUjoi7mp+yEUmsUU4HMbU+i4qAVRv9Y0r5VCCrAUAL2C",
+	"hIQhX4TxB21gV7SVNIa3uZ9XTIlhPmhZC4YIJAzDmsz5gJfJGN0YUO0BDGDj0Fp291mf/e536AfHwFdf",
+	"PcfBOJN4C1UuIyIFwguXvGhNkL42TDiTitT6TBAWar40KelKn5H9tJgpmTJhVv9IoDeK1hC51BrQllkJ",
+	"klyQBAkaEr04WwmDFWuDLZ7W3uXiajZ5Cb17e+ih2ZgGxYLBAQ7OCYwYEjIRyDStyPMKHN7jNEpnm2fk",
+	"pjon81afnUKI5RRdkIQOKQj4YUQZKXnhxfuXJ3YT8pxb2AZElWIV3GHx44Rf0JAkpsmRIowE+V/i6SCi",
+	"wdk0ia625NYX/foVXK3TZyEVAb8gyVyt0f+iX7raas1IFDXh2uctTUzN3HmFr6+d0HSvLzCXY9JnlSQi",
+	"eshPGQ8CTCnveaa7XrYpzoCZeknT0NIaqEI/HPtSppI0/eXOOPoMSGKoFOoG4On45bPn6KS7uwfZMAUR",
+	"sJkRVV64al3/B/2hzzZ8PA199LcoXaOHfMZZADd8KAjOFD2qDxqd6i/Dmr4VPgkZJkSM7ZjAnbphqFA0",
+	"T2CbpoLsozghgjCpizqmgoT5dxEeYcVE0KJU6Bf7LFUKVBd+UmYJ7cBKBKAx9bSOE06ZoiZ/66LjI4nV",
+	"UOX3EaL+tN3eDnBMFcHDB+KjDd/oAH+zhQ7gF0aFKZVVqHEr3JSo9XTYOkRjLMbE1LqNsQBNnfCI9BR8",
+	"v8Cf6Bc0wXP0S5/90mw24Z/6ybdmp49+QQMScTYC23k25rr9rpIrRsj0jKD2kKYqI13UpMbOtU7Ufu5J",
+	"pGXNBSRes3nGuzYIsg9nePnf3KaDSINqDgd/0fujMW4qI8HDnDHL6vp5e0D4ix6+zlt9BnjXJGIrpmem",
+	"SlfjEdhKaAm+097eRxhNqBCUjbyyi9/7zN78fq5LpNVbHbW/NveY4QnQJeP6sMpkNo2xBvCczB9l02nB",
+	"HRGcOOFpPOBTqZWTiU0gEHx6byln+aRjc4MziAu1JCMqSAjk/c03kOguvvkG5ENVGQba8KuuCVfkezom",
+	"NOkzX6lvkF48Pa8RabK0klyGRCFv+heTGa5olWAIQbv0mtLs0jzpAQ6bBrVq63fabfRLoR0p3HwwIEAW",
+	"PTTBkTJmSYhenLx57SFsqhrMhegAmvo2xgmeEAnniViikBNdZxrjRBBUA7Lcnf8AWgf9ghjPbsWG5h7E",
+	"2ill5IQsNdWYb8iTAQ1DwvRk2wYPmqCAlnlKbulqgBR0ynqNKRiXzaHyD/QUO3o9YhqMke1inWbA53hz",
+	"6ahKc0Y0MPv3NN0/MyC5pEJpr0jt3xxt6OPcQyVjRlRIotAjZzQgm1pDMeQfhmQSc0lYMG+CyQy1KsDl",
+	"YJQY3rMkUgPGOAGvDSITzSGmkdnTThf9gvzDYfMVlsHYzxCr873dhTwS6YGr//wUj/w680rOmxFORkTP",
+	"tl0g7gEP58BuSnjv7aCX9Ns6ozolM2rYbrcwrM6xGEwLlRK9lFkMkzBLszoM42XCMftigEOzXzzJWTFL",
+	"7pivs4YES9KM6IRKsxXdpxnFm6bRnKOJUjNmXaB5pLLlhoqv/bfqQ/NAffCtW16Tsy8whdNINfMu8BpG",
+	"IYkJCxXRoY0QSzzAQuls58R5E0FpyIzVBETpJ7snICWGIIttvoxRCC1kCnu0iReMSaCkBxg5QubrUfrM",
+	"tEhSaBljFkZG6++7NAVN0IOAxBLKOXSIbUCUelSKBHqhQL2LUSFHikONBomxAk35pVbu8yQkSQ/5sFk+",
+	"2uhAwKPd9pCJJ6Hd9qZus+dpq9t3goY+3PY+UAMLxcBLG02ABCj2mjBAwr0KovXNNwhMOOQfvzk5tYYb",
+	"ZojHOuy4KD56YHyq/cp1R+kzRWlKQQMbGivDRnK0Dte9/BKwisSMJMb0VC8VdrHPJjwhLXQAzznOquOu",
+	"GVoCEWiVyIJFrjYB8h76TNuLtmULTcwqjHXxFCn6ULYSpCFpurOt77VFaqWmWpuyRbTchOXaQVrohLJR",
+	"lMk5TYV6udbpU0IZZN4+8o8PTp/94PeZsZgz2QlWvlm9EqwzmziQqgKTZKOoa0DkjBBm9hYaJ2db696z",
+	"AKI/UDQItKP8lMzW7BmHSJrzb896VYoUtOOle0Obv+mEeDlJaaIIQBIaRtMS3eZEYeXMA0YhABnRgDCR",
+	"i0THOBiTZrfVbniNfK/D2WzWwvBziyejLfOu2Do6fPb89clzeCerjGsYWeVmTjXaLfOQcqtwTBu9xnar",
+	"3drWxyxjiKRthTxQf1x5jS3zWGuOJ5H5KvOJc27vp9m5aH3S/S6WPFbmHS++wZWptJXaS1UPmEslKn6V",
+	"JhZY+mOaILfwu6mq+gI5p1dZddWqBzWy9VNZYadCaGkje02Z9lAgPTPmDKRlEE1DxakgK3WWOdXS9a0y",
+	"2XvpeYEmo9TUPwwh5izkqZle7asxXEXlBfzZI1tHSihDgsWKB+0xz0evkRARc0WJapXddhtO3bX5bBLS",
+	"U0fBEIgO9OF6Z1JwdAfBv5WHd1deY0fPXzZsCufWtzg0OlK/0ln9yjvHfNcvba9+6Ttrg8Mb3e7qN37M",
+	"FWTvdJ+ufuUtluRIGz7qnd06gL3LTBYdULe58UA8FqHQCn8ksrtnhL6ri5edpeojdZFe0q7T5qUw+s7J",
+	"KnLjnKYrYpYRMSey12c6gOC8rkU4pIzB9ay5EHhdxtAgmpPOdTnDsQIgZ+djWnr9LQ/nt0zzJj/hKn+K",
+	"CvcQLfBb55bnLuO1bMNaDa+hq8VheqXFq4Y1j23BM1de44gHeNn9MPb59DkA5FfM0O0a3PnMeLPwQqfG",
+	"FKecHykb47cjMjSxpoxfKjXyWjFVolqMwEVQZZVuxdPzHkiEQjqVsRDbO6nESYXJTnsbIu99phwwZfud",
+	"k1juI1/nWGh6941IsTq4p4/ofeeMXpvprT7TMGkzvJDnVTTgc/Zrt72j3M+6gsosPZVUBY7fWVbDBD6l",
+	"Ae3XrhH1Spa/8ZrL7/hUXwH92+AHs3vLGcIrNwtPnUyR9PIN7SuVEY+nFaOHdLS7jJa+J7KKjtq/Dc1x",
+	"9UDEX5+IvydyFQGvZz9pEjnGcgy2U6yc/BIr0qn9MoGmEb0gOkTiFG7ojK7WEqmN4bQ2J6G1FAfrk4b2",
+	"3lo9YRlz7VvmGvIE+co/10EJP02l8tEGTn1/nT8Cr5jTSEEU81oo/PQYpyzes1nGu+8cNbW+wTqEQMod",
+	"W6omU6+Wpfp15Q30OjJ1JLMH4WOET6eG8Dl2Tje+g8ONv2br1ZxjX8N63XIrhleo87Ikj1x8Bw5FXDG0",
+	"UrMrV/0gaxn2Gw70mFWsjvRk3RUebIJ7ig0tULHDMVnR943Ng9IY01tzxCvKetzrHKtcMbI5oJc69yDr",
+	"UNjrMwFVycb1i6cyfc/fR1MmaaTbRpse/26jfJvFN8Q0avXZ21wmlrmiCZW1S/PTzmPGjkg7pvmbXp/Z",
+	"vi22XRriSdotbT/rnQ8nySSs6h3WZwf2QNzplGNPy50z8vTApihyqiNnhk1/raEzA979xM4sbipMEqdf",
+	"+0P07Joy8iHcBlLYCsEyGVgui1eZL/YMa2k0Dr7PFQdkAYpiZqmNw2WNBPJytM8opEDE1hlLm1dRiQIe",
+	"RSSQJIR6nUwYa/Gn+0zXEloa5Exo1YuiOVcRjKAQ58HSuIcQGmxdfQpfEk1Le60Uw2kl5gJEBCDjtod8",
+	"YSoXBJ6LPgMlPjMtRbJ2GJ6+Hdc00oD+uSZL1yQnrGXRf09kJbm2fyuq6iFcd1/huvrccn3bfLXDCNdU",
+	"3G6cb79ws6qPEhJHOLB5zLobZ1ryoLWKNoLzUT5kOjRyhmzOJ3AR3FKqxzJ57SZ9y1V3AQ7G5JFAka3p",
+	"2/Df/+nozfeHr88Onj178+716dmzg2c/PD87PT3yN2upKB09u7ZdfccRPgPX/YT46kmphyDfQ5BvjSDf",
+	"bVvMW7lSxuVxwKw2a8psSn/ecPYQj0IipM55cdqo0URfwC/Wjg+6RZi/8SDhwtXvSyOFxcvfH4ySe4oX",
+	"5jfCYbcC63xls6Q0vvhKJ38X6pptWnnajBqciIryTLA9+gzYFW3Yp4wvAQn/tiLGZIArx6KXVvKeExIL",
+	"9GkqoOasz05+OGh2d/egxq+FTrmpcPRMiR3C0JMGuimEJI74HFGdnGzrGbUVFUFm6X6fmarIVACZJc54",
+	"ci6g7Ar6r60RE3S58nYCg3cUoHMB1aCHVbZFbvsdx1Fvqr28FMraAlIwOp5B+vYzzmTCo1XWx2t+InlC",
+	"HsJ71wrv/baS43JEtUwMXtP22Pqi/zhbEch7a8qcs/aXvbJq/YQMp0IH5GzzC4Y4ayF4H/Lb+kUpsiTb",
+	"rVKKaHAKUqRepE6kgRsDx4OWv594tK7trk/hX03Rr35Yk9zhHxpXH2vznVlgla1fp+/wyrDhfp8Vmyiv",
+	"HUm0k5kWzndomufmqVCqehGPRHr/1wOvfn1edWmz2Lb7VxArnJawE1hIogAxXBavLF/LQpQt9nNGh1lU",
+	"3178TELP3l3DEygJlITZlje2SlfHD+OEXFA+zdgUegCrgcyN6oN5arbrQypz4Rdwu7Ko3R43xkyvpROP",
+	"nXSExh2F9uz4UAb7tWN7a8kLhbnszsAbm9p/dbG+v8qA3QmReZZfM04X0+Y5mddMzLP1IlmrDaWRba+N",
+	"YkmmE6JroddauFTF6NbI04dsPqhn+60n88EiVkfoLNYfLIF7i83ZLXCZy3LOHaXwvbL9FWxXw/ydbvpU",
+	"3kbPzsm8OmbWZ+VBM5SLmVUz45I8N6DgX22aG0B3T1luztyV4TNonPAQNHvIifv6UbZUrJRLtFXmwtaX",
+	"czJfJ4AGHV8kkHRPee+2w1tlzCy1MKC/X52SUdN5ZYLnNqJvLlNaT7JpqFPJVi/CpiZ+CK/9OsJrK0j7",
+	"bv30l2S+PEY2Dals6n6N9WzuXIdHyGlXDKCPp4Y0kiTRCUGe8v8yg/sGtrWa8LmGcAFZxdulorkFzVYO",
+	"6B5ASm9R9cjnKUnmWVt//avtYLxajSpYDgKjkrxl84c8a3xLU1dlCRw8OdNCrDY02c1Ny0HhtpUftEAq",
+	"3tUAPlmv/KLLEkj1IDkYnRbh286l/1nf72XA6dZpGj7IzSKXQTQV9IJslt+25lyY+FMVNtWYORDr3V+y",
+	"DE7Tb602oN06gOpBrwXpb8qzTFm4RqWYI18eFNe9eZjuNriKy9UXN/Q0q3RS/pLv1RrJqUJYqo9yPbnQ",
+	"BjRE7zN964TQeRmUs821U7UO3butV+snB1yroxYq4qrkmrlNu3aoeIlukFn9xtzRU7rPWxUA+tf6Cgoa",
+	"tleCUMRE2iU/A8e29UfUNgZfgaLsEvF6INprNmrAOIOGmYwG52outGFdBZroq0MLV7jqM4VNfW2S0GWC",
+	"tqXupfT0DW2KHoMxTnCgCHUwdz5gYY85esj/y7/9k4+GlIUC/v6Pf/lH3+szH0c0IE63WvUE8g/g2+JN",
+	"Kfq1CrTZVVXp9Y65saT6MpW6+ANU6fAPvRvtr2bQ1+ae3aohsGIpd2IgOGv5L2IrGGlaIw6d7ceDnXBv",
+	"dgJ1lZ+1Epwv79xG2Ppitdiq+M/zBAsT/kkVn6141FxsrE50gCKs5JL+1ugmoYS+vqulz5SQRxOTdcrI",
+	"LB1xjQJHS+m1ozop1FTYcsoHwr8HwgdCQpilG1JN+qXW6xuW7eXSbmF1soWqqej2ZXLVwUFK/A91PL+9",
+	"0sPVRHyXAUpLWkujlNotEFtfjHW/VMwfw8M4akLrSCUnpwnpaYFpLgkqc3zM0Kmjkd7JlL+v3kszg2iS",
+	"0xqevW1bJpgJE3VESlRAU3ic+jbm7DO12c8ZnzmHB209wc8k4cj0zKmjUkAm6aXfpSTQMzzXSC0TB+/H",
+	"WMLt8A8K6t4VlCG5O2LsRTWgp3uU8lLqo8fqnRIXPX/+vb7LXikwzIWjaQpw0/Toadq5qwJLti2X0cq5",
+	"AIW+QY8pHoe0YLvMHppw5QjSc2LiKjaek8kQ09MovZQzdxmevf7QvaQzjXNcrw2BeK8XbHF19/W+xRkr",
+	"TAWotcoaqD3Ih/uQDxmVQxzDIXNTdY+TZJ4RuCNADGPdlVuX8a2kF8omqeLT73ii7xkK8VzfO2zica84",
+	"C/F8E/FE30FstfeMspDPPJtvnLvVuM9+Vky9YRKa1N9uq1C41WizZ8QbdBxgafaT7nKvLxQJqZCUBTJ9",
+	"cjbmNmmZMnMnjm6os6+eyWrhGdgdkkscecZEGUyDcyLN/TxgY+hSAzKJ5dwUK+rJzZM6zmjv8KRMkuQC",
+	"R1rkYH3xJU9slMpXyPJb6D1cCOMfwCVBPYhMbgXiws88XjadDOAeGz4hCAv07ORHlPCZgMsg45iGHkzs",
+	"MTI7M+v2YPtI+lEv2d9X1iaAj+BFW34Jy95cV9C9BVI5sISyIvJ+ItNucpYW0AbkhtaLNf4eLnGvCNIp",
+	"XC7VZtcLOj5nYRHiNSKKSyGW/A7gVeLd0iL9mVRF6C1l5iKZ2Y3kIVbPEjadKHmjPyn+bngNYGjn8vlq",
+	"UOB28vTCckChhkyYW8b381LAZXfgMjwQhBWOyotXjZciNr2svSKQvrezCP5dhlMLbAJXwxsmV686iQDr",
+	"8HKfeZVM4nW63k7be7rbZ4tJBctea3vbu96Tdj+fjlFEVkVTEb2+B3PiPsyJ12RmVZ6nt4KkKhDaApne",
+	"PVAWZ4TJ17Un1NQRjpeaEzmBkF6jv1Hs9LvpIX/A5fgD/fjh00cfUQFVBEZPKoFtl74xmFsLahOuOuNy",
+	"nHWp0zmD5tMnLY9CikecKb+BmmsUs94jZtQW8jmL5meckQ/0Y9rCwM4Jt3rCrX3ZPFFZ+VIt7frGoO3O",
+	"5ZOdqIK9zfahCZYJvXxg8vtg8h/4TF/CaUlNznjGJmKMk3vgawNLJV+/gRu1QTpl3rpT36vlk85qyN3T",
+	"P8bCyxUCyzHk/SqL2PYUBuvbS6+FDJ3zYHN3uzJskTX4HUFi4yN99h7aGC+a39oHMMCkWS3a4YCcFiUg",
+	"LhUS9HWIz05+9PpMyITgCQnRRsCj6YSJ9PJ1D6A800pe/21OyKXnnpdLo+A9iyDfS4MYAu7shCF65nZ3",
+	"9IlTptfk7/ubetn2glD4217xiROC6IjxhKzfK/3Y7HKd7JrU9TLXVWZnZuwr5dr8lg7bNWbNUXuVZXhT",
+	"Euozvnc2mGARYhEKHO6ddcXoR/l4/OqnN8fDI2+JldjdPW0/6XUgQyL7cu+00zVpE952yes9fvTjcfzp",
+	"s3j67fji59nxp92D5sXpnw/+tP39UbCueZnlG6QmDk8QjiLjm00M+z1opfvQSrlEwGyDGHFF/r3ppfyB",
+	"VWUmY1XWW69UTaUax/bHTRVQn7kayNU+LbhmDTxbxjOZmDvZgqC2O/26NuPXOn2qshI1Gh/48D748A1L",
+	"yRgHCRei3J26dU78jZxDpYiqkALHhWCwjS7r/rjpHYppnN7LJSNqU0f3rOBT2Wc4y5tdiElvFITjfs5K",
+	"sndZ4Ow8HG7kMnvLh5CpwmfM2HpwN7t277U/m3P+c9HLPvM/DBM+UZJp02+hZ3wST6U2HnNNPK7lqp4Y",
+	"DD/Egb92HPjuo5d2b6sajuifHwT//TQmKhxmx4THEVH+nld5xvX1DDJze/UaPUXg/lm4BVC5rIxLlBAJ",
+	"/UQ2zOEgdDVQYvDF+5cnmwt1jgeuPYXRGLNwOI0QlpAm4CGhERZB9qzQtioekR7yGbmUZ9ZhpqLPcDTD",
+	"c4HYNIrWdppP9MpNW5K76wiUTlOVsA0sml0i/pCsfX/J2u42ODyYY5K7bR8CudLGSjgncx32Tht2ZT+g",
+	"AQn4hAgUY6H0HBTpKzhFn9mi+wlPCBpMpe7vZU/2FVNqJuPnhAn7HgnRBUno0N5LA73nobkYTWpeS/MW",
+	"OvhmBP+r7prrgFnBk/mdKKTuPjTo+OvsaqtpWGd3ZMKgWhbU0atbX85Xdt6Y8Atgf8POuoGQqZ8DlgX7",
+	"IDR3VSnlGif0QoE6xtFwP2PmPjPcLCSPDUtTNtKd/xz5EWAGCXckU9873e5mz/ThXuxKsKQBh3o/x/Zr",
+	"NuHQIuZB7d1LEw6FfITrUfsd9+LQOe4KPhJME0hv+/ClMSA4IcnBVI4bvQ8flVIQJLkod18VWdkEcvWU",
+	"PhSiAoU8mMLdkxv+WMq4t7WV3lnZe9J+0vYR1zYrmQxIGBLFa5BxI8CDnCZRo9fYApVkcLMQosAjzcE2",
+	"uDJI+EyQBF1QQSW0eDROpZqUhE2AslHqzkKnapFe3asGw8E5YSEKcBS5YwHfl4Z53EXbKq6EDElCWKAt",
+	"ag9QpAMMBmnOyPZlS50LFx3xSYwZJQJNhUKzHQEEjW1hYkvAlOzSt4VD4Guy766Nz5j2KhKCQ2jzb+EF",
+	"mQM9XOEjlBVDVMVmLrmYMJcaL0L6LRAQChICURwciezmAzUBOjg+9JAIeEwg9xgyotKb/dPjLtORZnH8",
+	"g4VM5ZILkXVBROLcqZpd6yRsqIjqzq2kCZeypS0i3Q1PI4UlO+IssIR04oQI3VFElvVFVygxkSpIciJp",
+	"vAwdv3z23AGh0Pa6PMZoMDEVJCnL8zRsUqhCcSZxMvHLJ0jX9+L9ac5w91A8HURUjGG21BF1xs5JtfLR",
+	"ExLwBMJKpqoeCAU2x90Mt9vDCjCt36+jv0DdKXFkp8RORNbMYQMAVx+v/k8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

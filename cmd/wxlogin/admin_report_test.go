@@ -96,6 +96,19 @@ func TestAdminAPIReports(t *testing.T) {
 		t.Errorf("unknown time zone: %d %s", res.status, res.body)
 	}
 
+	// A tenant in another time zone gets its days by default.
+	if res := s.admin(operator, http.MethodPatch, "/v1/tenants/"+tenantID, map[string]string{"time_zone": "America/Los_Angeles"}); res.status != http.StatusOK {
+		t.Fatalf("set the tenant's time zone: %d %s", res.status, res.body)
+	}
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	act = decode[gen.ReportActivity](t, s.admin(viewer, http.MethodGet, base+"/activity?"+day.Encode(), nil), http.StatusOK)
+	if act.TimeZone != "America/Los_Angeles" || len(act.Total.Buckets) == 0 || act.Total.Buckets[0].Start.In(la).Hour() != 0 {
+		t.Errorf("activity of a tenant in Los Angeles: %+v", act)
+	}
+
 	backwards := url.Values{"from": window["to"], "to": window["from"]}
 	if res := s.admin(viewer, http.MethodGet, base+"/summary?"+backwards.Encode(), nil); res.status != http.StatusUnprocessableEntity {
 		t.Errorf("window ending before it starts: %d %s, want 422", res.status, res.body)

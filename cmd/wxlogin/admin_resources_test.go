@@ -61,6 +61,12 @@ func TestAdminAPIResources(t *testing.T) {
 		if len(list.Items) != 2 {
 			t.Fatalf("identities of nora's unionid: %+v", list.Items)
 		}
+		for prefix, want := range map[string]int{"nor": 2, "nora": 2, "Nor": 0, "norah": 0} {
+			byName := decode[gen.IdentityList](t, s.admin(admin, http.MethodGet, base+"/identities?nickname="+prefix, nil), http.StatusOK)
+			if len(byName.Items) != want || (want > 0 && byName.Items[0].Unionid != nora.UnionID) {
+				t.Errorf("identities whose nickname starts with %q: %+v, want %d of nora's", prefix, byName.Items, want)
+			}
+		}
 		one := decode[gen.Identity](t, s.admin(admin, http.MethodGet, base+"/identities/"+nora.Subject, nil), http.StatusOK)
 		if one.Openid != nora.OpenID || one.Unionid != nora.UnionID || one.LoginCount != 1 {
 			t.Errorf("identity %+v, want openid %s", one, nora.OpenID)
@@ -142,6 +148,38 @@ func TestAdminAPIResources(t *testing.T) {
 		events := decode[gen.AuditEventList](t, s.admin(admin, http.MethodGet, base+"/audit-events?action=person.erase", nil), http.StatusOK)
 		if len(events.Items) != 1 || !strings.HasPrefix(events.Items[0].Target, "person:") || events.Items[0].ActorKeyID == nil {
 			t.Errorf("person.erase events: %+v", events.Items)
+		}
+	})
+
+	t.Run("tenant time zone", func(t *testing.T) {
+		_, viewer := s.keyValue(operator, tenantID, "viewer", nil)
+		if got := decode[gen.Tenant](t, s.admin(viewer, http.MethodGet, base, nil), http.StatusOK); got.TimeZone != "Asia/Shanghai" {
+			t.Errorf("a new tenant's time zone: %q", got.TimeZone)
+		}
+		for _, tc := range []struct {
+			name, key string
+			body      map[string]any
+			want      int
+		}{
+			{"a zone that does not exist", admin, map[string]any{"time_zone": "Mars/Olympus"}, http.StatusUnprocessableEntity},
+			{"the machine's own zone", admin, map[string]any{"time_zone": "Local"}, http.StatusUnprocessableEntity},
+			{"a viewer", viewer, map[string]any{"time_zone": "Asia/Tokyo"}, http.StatusForbidden},
+			{"an admin disabling the tenant", admin, map[string]any{"time_zone": "Asia/Tokyo", "disabled": true}, http.StatusForbidden},
+		} {
+			if res := s.admin(tc.key, http.MethodPatch, base, tc.body); res.status != tc.want {
+				t.Errorf("%s: %d %s, want %d", tc.name, res.status, res.body, tc.want)
+			}
+		}
+		if got := decode[gen.Tenant](t, s.admin(viewer, http.MethodGet, base, nil), http.StatusOK); got.TimeZone != "Asia/Shanghai" || got.Disabled {
+			t.Fatalf("refused changes changed the tenant: %+v", got)
+		}
+		got := decode[gen.Tenant](t, s.admin(admin, http.MethodPatch, base, map[string]any{"time_zone": "Asia/Tokyo"}), http.StatusOK)
+		if got.TimeZone != "Asia/Tokyo" {
+			t.Errorf("the admin's time zone: %+v", got)
+		}
+		events := decode[gen.AuditEventList](t, s.admin(admin, http.MethodGet, base+"/audit-events?action=tenant.update", nil), http.StatusOK)
+		if len(events.Items) != 1 || events.Items[0].ActorKeyID == nil {
+			t.Errorf("tenant.update events: %+v", events.Items)
 		}
 	})
 

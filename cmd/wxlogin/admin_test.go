@@ -149,8 +149,8 @@ func TestAdminAPIAuthorization(t *testing.T) {
 	rules := map[string]rule{
 		"listTenants":               {allowed: []string{op}},
 		"createTenant":              {allowed: []string{op}, body: map[string]string{"id": "gamma", "name": "Gamma"}},
-		"getTenant":                 {allowed: []string{op}},
-		"updateTenant":              {allowed: []string{op}, body: map[string]string{"name": "Acme"}},
+		"getTenant":                 {allowed: []string{op, adm, view}},
+		"updateTenant":              {allowed: []string{op, adm}, body: map[string]string{"name": "Acme", "time_zone": "Asia/Shanghai"}},
 		"disableTenant":             {allowed: []string{op}, destructive: true},
 		"listAPIKeys":               {allowed: []string{op, adm, view}},
 		"createAPIKey":              {allowed: []string{op, adm}, body: map[string]string{"name": "k", "role": "viewer"}},

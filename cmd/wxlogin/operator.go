@@ -28,8 +28,9 @@ func runTenant(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("tenant create", flag.ContinueOnError)
 	id := fs.String("id", "", "tenant ID (3-63 of a-z, 0-9, '-'); appears in URLs")
 	name := fs.String("name", "", "display name")
+	zone := fs.String("time-zone", tenants.DefaultTimeZone, "IANA time zone of the tenant's reports and console")
 	return withApp(ctx, env, fs, args, func(a *app) error {
-		t, err := a.tenants.CreateTenant(ctx, tenants.Tenant{ID: *id, Name: *name})
+		t, err := a.tenants.CreateTenant(ctx, tenants.Tenant{ID: *id, Name: *name, TimeZone: *zone})
 		if err != nil {
 			return err
 		}

@@ -100,6 +100,7 @@ func (db *DB) ListIdentities(ctx context.Context, tenantID string, f tenants.Ide
 		filter{"openid", f.OpenID},
 		filter{"unionid", f.UnionID},
 	)
+	q = startingWith(q, "nickname", f.NicknamePrefix)
 	q = within(q, "last_login_at", f.LastLoginAfter, f.LastLoginBefore)
 	if err := paged(q, "id", ascending, f.Page()).Scan(ctx); err != nil {
 		return nil, wrap("list identities", err)

@@ -15,16 +15,17 @@ type tenantRow struct {
 	ID        string    `bun:"id,pk"`
 	Name      string    `bun:"name"`
 	Disabled  bool      `bun:"disabled"`
+	TimeZone  string    `bun:"time_zone"`
 	CreatedAt time.Time `bun:"created_at"`
 	UpdatedAt time.Time `bun:"updated_at"`
 }
 
 func newTenantRow(t tenants.Tenant) *tenantRow {
-	return &tenantRow{ID: t.ID, Name: t.Name, Disabled: t.Disabled, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+	return &tenantRow{ID: t.ID, Name: t.Name, Disabled: t.Disabled, TimeZone: t.TimeZone, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 func (r *tenantRow) tenant() tenants.Tenant {
-	return tenants.Tenant{ID: r.ID, Name: r.Name, Disabled: r.Disabled, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	return tenants.Tenant{ID: r.ID, Name: r.Name, Disabled: r.Disabled, TimeZone: r.TimeZone, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 // CreateTenant implements tenants.Store.
@@ -56,7 +57,7 @@ func (db *DB) ListTenants(ctx context.Context) ([]tenants.Tenant, error) {
 // UpdateTenant implements tenants.Store.
 func (db *DB) UpdateTenant(ctx context.Context, t tenants.Tenant) error {
 	res, err := db.bun.NewUpdate().Model(newTenantRow(t)).
-		Column("name", "disabled", "updated_at").
+		Column("name", "disabled", "time_zone", "updated_at").
 		Where("id = ?", t.ID).
 		Exec(ctx)
 	return wrapAffected("update tenant", res, err)

@@ -65,6 +65,56 @@ func testIdentitiesByLastLogin(t *testing.T, b Backend) {
 	}
 }
 
+// named logs openid in to account a with a nickname, as snsapi_userinfo.
+func named(t *testing.T, b Backend, a tenants.Account, openid, nickname string) tenants.Identity {
+	t.Helper()
+	return b.Login(t, tenants.IdentityLogin{
+		TenantID: a.TenantID, AppID: a.AppID, OpenID: openid, Nickname: nickname,
+		Scope: tenants.ScopeUserInfo, At: Now(), IP: "203.0.113.7", UserAgent: "tenantstest",
+	})
+}
+
+func testIdentitiesByNickname(t *testing.T, b Backend) {
+	ctx := context.Background()
+	a, shared := sharedAccount(t, b.Store)
+	xiaoming, xiaohong := named(t, b, a, "o-1", "小明"), named(t, b, a, "o-2", "小红")
+	alice, alicia := named(t, b, a, "o-3", "Alice"), named(t, b, a, "o-4", "Alicia")
+	top := named(t, b, a, "o-5", "a\U0010FFFF\U0010FFFF")
+	below := named(t, b, a, "o-6", "a\uD7FF")
+	after := named(t, b, a, "o-7", "a\uE000") // past "a\uD7FF" in code point order, with nothing between
+	percent := named(t, b, a, "o-8", "100%")
+	named(t, b, a, "o-9", "1000")
+	logIn(t, b, a, "o-10", "", Now()) // no nickname
+	named(t, b, shared, "o-1", "小明")
+
+	for _, tc := range []struct {
+		name, tenantID, prefix string
+		want                   []tenants.Identity
+	}{
+		{name: "a Chinese prefix", tenantID: a.TenantID, prefix: "小", want: sortedByID(xiaoming, xiaohong)},
+		{name: "the whole nickname", tenantID: a.TenantID, prefix: "小明", want: []tenants.Identity{xiaoming}},
+		{name: "longer than any nickname", tenantID: a.TenantID, prefix: "小明明", want: nil},
+		{name: "case matters", tenantID: a.TenantID, prefix: "Ali", want: sortedByID(alice, alicia)},
+		{name: "no case folding", tenantID: a.TenantID, prefix: "ali", want: nil},
+		{name: "the last character there is", tenantID: a.TenantID, prefix: "a\U0010FFFF", want: []tenants.Identity{top}},
+		{name: "before the surrogates", tenantID: a.TenantID, prefix: "a\uD7FF", want: []tenants.Identity{below}},
+		{name: "after the surrogates", tenantID: a.TenantID, prefix: "a\uE000", want: []tenants.Identity{after}},
+		{name: "LIKE's wildcards are text", tenantID: a.TenantID, prefix: "100%", want: []tenants.Identity{percent}},
+		{name: "paged", tenantID: a.TenantID, prefix: "小", want: sortedByID(xiaoming, xiaohong)[1:]},
+		{name: "another tenant's nicknames are its own", tenantID: shared.TenantID, prefix: "小红", want: nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := tenants.IdentityFilter{NicknamePrefix: tc.prefix}
+			if tc.name == "paged" {
+				f.After = sortedByID(xiaoming, xiaohong)[0].ID
+			}
+			got, err := b.Store.ListIdentities(ctx, tc.tenantID, f)
+			IsErr(t, "ListIdentities", err, nil)
+			EqualList(t, "ListIdentities", got, tc.want)
+		})
+	}
+}
+
 // checkIdentity fails t unless the identity and its login events are there
 // (want) or gone (!want).
 func checkIdentity(t *testing.T, s tenants.Store, ident tenants.Identity, want bool) {

@@ -11,9 +11,9 @@ import (
 func testTenants(t *testing.T, s tenants.Store) {
 	ctx := context.Background()
 	now := Now()
-	a := tenants.Tenant{ID: "acme", Name: "Acme", CreatedAt: now, UpdatedAt: now.Add(time.Second)}
-	b := tenants.Tenant{ID: "beta-co", Name: "Beta", Disabled: true, CreatedAt: now, UpdatedAt: now}
-	c := tenants.Tenant{ID: "a-z9", Name: "Ordered before acme bytewise", CreatedAt: now, UpdatedAt: now}
+	a := tenants.Tenant{ID: "acme", Name: "Acme", TimeZone: "Asia/Shanghai", CreatedAt: now, UpdatedAt: now.Add(time.Second)}
+	b := tenants.Tenant{ID: "beta-co", Name: "Beta", Disabled: true, TimeZone: "America/Los_Angeles", CreatedAt: now, UpdatedAt: now}
+	c := tenants.Tenant{ID: "a-z9", Name: "Ordered before acme bytewise", TimeZone: "UTC", CreatedAt: now, UpdatedAt: now}
 	for _, tn := range []tenants.Tenant{b, a, c} {
 		IsErr(t, "CreateTenant "+tn.ID, s.CreateTenant(ctx, tn), nil)
 	}
@@ -61,8 +61,10 @@ func testUpdateTenant(t *testing.T, s tenants.Store) {
 
 	disabled := a
 	disabled.Name, disabled.Disabled, disabled.UpdatedAt = "Renamed", true, a.UpdatedAt.Add(time.Hour)
-	enabled := disabled
-	enabled.Disabled, enabled.UpdatedAt = false, disabled.UpdatedAt.Add(time.Hour)
+	elsewhere := disabled
+	elsewhere.TimeZone, elsewhere.UpdatedAt = "Europe/Berlin", disabled.UpdatedAt.Add(time.Minute)
+	enabled := elsewhere
+	enabled.Disabled, enabled.UpdatedAt = false, elsewhere.UpdatedAt.Add(time.Hour)
 	moved := enabled
 	moved.CreatedAt = Now().Add(time.Hour)
 	for _, tc := range []struct {
@@ -71,6 +73,7 @@ func testUpdateTenant(t *testing.T, s tenants.Store) {
 		want   tenants.Tenant
 	}{
 		{name: "name, disabled and time change", update: disabled, want: disabled},
+		{name: "time zone changes", update: elsewhere, want: elsewhere},
 		{name: "enabled again", update: enabled, want: enabled},
 		{name: "created time stays", update: moved, want: enabled},
 	} {

@@ -41,6 +41,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		{"ClientSecrets", onStore(testClientSecrets)},
 		{"RevokeClientSecret", onStore(testRevokeClientSecret)},
 		{"IdentitiesByLastLogin", testIdentitiesByLastLogin},
+		{"IdentitiesByNickname", testIdentitiesByNickname},
 		{"DeleteIdentity", testDeleteIdentity},
 		{"ErasePerson", testErasePerson},
 		{"AuditEvents", onStore(testAuditEvents)},
@@ -65,7 +66,7 @@ func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 func NewTenant(t testing.TB, s tenants.Store) tenants.Tenant {
 	t.Helper()
 	now := Now()
-	tn := tenants.Tenant{ID: "t-" + opaque.Hex(6), Name: "Tenant", CreatedAt: now, UpdatedAt: now}
+	tn := tenants.Tenant{ID: "t-" + opaque.Hex(6), Name: "Tenant", TimeZone: tenants.DefaultTimeZone, CreatedAt: now, UpdatedAt: now}
 	if err := s.CreateTenant(context.Background(), tn); err != nil {
 		t.Fatalf("CreateTenant: %v", err)
 	}

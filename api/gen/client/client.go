@@ -1043,7 +1043,7 @@ type SigningKeyList struct {
 
 // Tenant A company using wxlogin.
 //
-// Example: {"created_at":"2026-11-25T08:00:00Z","disabled":false,"id":"acme","name":"Acme","updated_at":"2026-11-25T08:00:00Z"}
+// Example: {"created_at":"2026-11-25T08:00:00Z","disabled":false,"id":"acme","name":"Acme","time_zone":"Asia/Shanghai","updated_at":"2026-11-25T08:00:00Z"}
 type Tenant struct {
 	// CreatedAt Example: 2026-11-25T08:00:00Z
 	CreatedAt time.Time `json:"created_at"`
@@ -1063,6 +1063,13 @@ type Tenant struct {
 	// Example: Acme Shop
 	Name Name `json:"name"`
 
+	// TimeZone The tenant's time zone, an IANA name: the days, weeks and months of its reports
+	// and the dates of its console follow it. `Asia/Shanghai` unless set.
+	//
+	//
+	// Example: Asia/Shanghai
+	TimeZone TimeZone `json:"time_zone"`
+
 	// UpdatedAt Example: 2026-11-25T08:00:00Z
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -1080,6 +1087,13 @@ type TenantCreate struct {
 	//
 	// Example: Acme Shop
 	Name Name `json:"name"`
+
+	// TimeZone The tenant's time zone, an IANA name: the days, weeks and months of its reports
+	// and the dates of its console follow it. `Asia/Shanghai` unless set.
+	//
+	//
+	// Example: Asia/Shanghai
+	TimeZone *TimeZone `json:"time_zone,omitempty"`
 }
 
 // TenantID 3 to 63 lower-case letters, digits or '-', not starting or ending with '-'.
@@ -1089,7 +1103,7 @@ type TenantID = string
 
 // TenantList A page of tenants.
 //
-// Example: {"items":[{"created_at":"2026-11-25T08:00:00Z","disabled":false,"id":"acme","name":"Acme","updated_at":"2026-11-25T08:00:00Z"}],"next_cursor":null}
+// Example: {"items":[{"created_at":"2026-11-25T08:00:00Z","disabled":false,"id":"acme","name":"Acme","time_zone":"Asia/Shanghai","updated_at":"2026-11-25T08:00:00Z"}],"next_cursor":null}
 type TenantList struct {
 	Items []Tenant `json:"items"`
 
@@ -1101,9 +1115,9 @@ type TenantList struct {
 
 // TenantUpdate The fields to change; the others stay.
 //
-// Example: {"name":"Acme Inc."}
+// Example: {"name":"Acme Inc.","time_zone":"Asia/Shanghai"}
 type TenantUpdate struct {
-	// Disabled true disables the tenant, false enables it.
+	// Disabled true disables the tenant, false enables it. The operator's alone.
 	//
 	// Example: false
 	Disabled *bool `json:"disabled,omitempty"`
@@ -1112,7 +1126,20 @@ type TenantUpdate struct {
 	//
 	// Example: Acme Shop
 	Name *Name `json:"name,omitempty"`
+
+	// TimeZone The tenant's time zone, an IANA name: the days, weeks and months of its reports
+	// and the dates of its console follow it. `Asia/Shanghai` unless set.
+	//
+	//
+	// Example: Asia/Shanghai
+	TimeZone *TimeZone `json:"time_zone,omitempty"`
 }
+
+// TimeZone The tenant's time zone, an IANA name: the days, weeks and months of its reports
+// and the dates of its console follow it. `Asia/Shanghai` unless set.
+//
+// Example: Asia/Shanghai
+type TimeZone = string
 
 // TokenTTL Lifetime of the account's JWTs in seconds, 1 minute to 24 hours.
 //
@@ -1327,6 +1354,11 @@ type ListIdentitiesParams struct {
 	// Unionid Only identities of the person with this unionid, in every account.
 	Unionid *UnionID `form:"unionid,omitempty" json:"unionid,omitempty"`
 
+	// Nickname Only identities whose nickname (from their last snsapi_userinfo login) starts
+	// with this text, compared character by character as written: `小` finds `小明`,
+	// `alice` does not find `Alice`.
+	Nickname *string `form:"nickname,omitempty" json:"nickname,omitempty"`
+
 	// LastLoginAfter Only identities whose last login is after this time (exclusive).
 	LastLoginAfter *time.Time `form:"last_login_after,omitempty" json:"last_login_after,omitempty"`
 
@@ -1351,7 +1383,7 @@ type GetReportActivityParams struct {
 	// Interval The bucket size.
 	Interval *GetReportActivityParamsInterval `form:"interval,omitempty" json:"interval,omitempty"`
 
-	// TimeZone IANA time zone the buckets follow.
+	// TimeZone IANA time zone the buckets follow; the tenant's `time_zone` when absent.
 	TimeZone *string `form:"time_zone,omitempty" json:"time_zone,omitempty"`
 }
 
@@ -1526,7 +1558,7 @@ type ClientInterface interface {
 	//
 	// The tenant, with its `ETag`.
 	//
-	// Roles: operator.
+	// Roles: operator, admin, viewer.
 	//
 	// Corresponds with GET /v1/tenants/{tenant} (the `GetTenant` operationId).
 	GetTenant(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1536,7 +1568,8 @@ type ClientInterface interface {
 	// Changes the fields given and leaves the others. `disabled: false` enables a
 	// disabled tenant again. The id never changes.
 	//
-	// Roles: operator.
+	// Roles: operator; admin, for `name` and `time_zone` (a request of an admin
+	// that sets `disabled` gets 403 and changes nothing).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1548,7 +1581,8 @@ type ClientInterface interface {
 	// Changes the fields given and leaves the others. `disabled: false` enables a
 	// disabled tenant again. The id never changes.
 	//
-	// Roles: operator.
+	// Roles: operator; admin, for `name` and `time_zone` (a request of an admin
+	// that sets `disabled` gets 403 and changes nothing).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1813,7 +1847,7 @@ type ClientInterface interface {
 	// GetReportActivity New persons, active persons and logins over time
 	//
 	// For each day, week (from Monday) or month of the window, in the tenant's time
-	// zone: persons seen for the first time, distinct persons who logged in, and
+	// zone (or the one `time_zone` names): persons seen for the first time, distinct persons who logged in, and
 	// logins; per account and in total, every bucket listed even when empty. The
 	// first bucket starts at the interval boundary at or before `from`. With
 	// `Accept: text/csv` the same numbers come as CSV rows
@@ -1991,7 +2025,7 @@ func (c *Client) DisableTenant(ctx context.Context, tenant TenantPath, reqEditor
 //
 // The tenant, with its `ETag`.
 //
-// Roles: operator.
+// Roles: operator, admin, viewer.
 //
 // Corresponds with GET /v1/tenants/{tenant} (the `GetTenant` operationId).
 func (c *Client) GetTenant(ctx context.Context, tenant TenantPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2011,7 +2045,8 @@ func (c *Client) GetTenant(ctx context.Context, tenant TenantPath, reqEditors ..
 // Changes the fields given and leaves the others. `disabled: false` enables a
 // disabled tenant again. The id never changes.
 //
-// Roles: operator.
+// Roles: operator; admin, for `name` and `time_zone` (a request of an admin
+// that sets `disabled` gets 403 and changes nothing).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2033,7 +2068,8 @@ func (c *Client) UpdateTenantWithBody(ctx context.Context, tenant TenantPath, pa
 // Changes the fields given and leaves the others. `disabled: false` enables a
 // disabled tenant again. The id never changes.
 //
-// Roles: operator.
+// Roles: operator; admin, for `name` and `time_zone` (a request of an admin
+// that sets `disabled` gets 403 and changes nothing).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2538,7 +2574,7 @@ func (c *Client) GetAccountsWithoutUnionID(ctx context.Context, tenant TenantPat
 // GetReportActivity New persons, active persons and logins over time
 //
 // For each day, week (from Monday) or month of the window, in the tenant's time
-// zone: persons seen for the first time, distinct persons who logged in, and
+// zone (or the one `time_zone` names): persons seen for the first time, distinct persons who logged in, and
 // logins; per account and in total, every bucket listed even when empty. The
 // first bucket starts at the interval boundary at or before `from`. With
 // `Accept: text/csv` the same numbers come as CSV rows
@@ -3903,6 +3939,18 @@ func NewListIdentitiesRequest(server string, tenant TenantPath, params *ListIden
 
 		}
 
+		if params.Nickname != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nickname", *params.Nickname, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.LastLoginAfter != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "last_login_after", *params.LastLoginAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
@@ -4656,7 +4704,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// The tenant, with its `ETag`.
 	//
-	// Roles: operator.
+	// Roles: operator, admin, viewer.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4668,7 +4716,8 @@ type ClientWithResponsesInterface interface {
 	// Changes the fields given and leaves the others. `disabled: false` enables a
 	// disabled tenant again. The id never changes.
 	//
-	// Roles: operator.
+	// Roles: operator; admin, for `name` and `time_zone` (a request of an admin
+	// that sets `disabled` gets 403 and changes nothing).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4680,7 +4729,8 @@ type ClientWithResponsesInterface interface {
 	// Changes the fields given and leaves the others. `disabled: false` enables a
 	// disabled tenant again. The id never changes.
 	//
-	// Roles: operator.
+	// Roles: operator; admin, for `name` and `time_zone` (a request of an admin
+	// that sets `disabled` gets 403 and changes nothing).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4975,7 +5025,7 @@ type ClientWithResponsesInterface interface {
 	// GetReportActivityWithResponse New persons, active persons and logins over time
 	//
 	// For each day, week (from Monday) or month of the window, in the tenant's time
-	// zone: persons seen for the first time, distinct persons who logged in, and
+	// zone (or the one `time_zone` names): persons seen for the first time, distinct persons who logged in, and
 	// logins; per account and in total, every bucket listed even when empty. The
 	// first bucket starts at the interval boundary at or before `from`. With
 	// `Accept: text/csv` the same numbers come as CSV rows
@@ -8825,7 +8875,7 @@ func (c *ClientWithResponses) DisableTenantWithResponse(ctx context.Context, ten
 //
 // The tenant, with its `ETag`.
 //
-// Roles: operator.
+// Roles: operator, admin, viewer.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -8843,7 +8893,8 @@ func (c *ClientWithResponses) GetTenantWithResponse(ctx context.Context, tenant 
 // Changes the fields given and leaves the others. `disabled: false` enables a
 // disabled tenant again. The id never changes.
 //
-// Roles: operator.
+// Roles: operator; admin, for `name` and `time_zone` (a request of an admin
+// that sets `disabled` gets 403 and changes nothing).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8861,7 +8912,8 @@ func (c *ClientWithResponses) UpdateTenantWithBodyWithResponse(ctx context.Conte
 // Changes the fields given and leaves the others. `disabled: false` enables a
 // disabled tenant again. The id never changes.
 //
-// Roles: operator.
+// Roles: operator; admin, for `name` and `time_zone` (a request of an admin
+// that sets `disabled` gets 403 and changes nothing).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9300,7 +9352,7 @@ func (c *ClientWithResponses) GetAccountsWithoutUnionIDWithResponse(ctx context.
 // GetReportActivityWithResponse New persons, active persons and logins over time
 //
 // For each day, week (from Monday) or month of the window, in the tenant's time
-// zone: persons seen for the first time, distinct persons who logged in, and
+// zone (or the one `time_zone` names): persons seen for the first time, distinct persons who logged in, and
 // logins; per account and in total, every bucket listed even when empty. The
 // first bucket starts at the interval boundary at or before `from`. With
 // `Accept: text/csv` the same numbers come as CSV rows
