@@ -29,27 +29,30 @@ type adminHandler struct {
 	reports reports.Store
 	logger  *slog.Logger
 	// cookie is the console's session cookie, which authenticates /v1
-	// requests of the console's pages like the API key it was opened with.
+	// requests of the console's pages as the API key or console binding
+	// the session acts as.
 	cookie sessionCookie
 }
 
 var _ gen.ServerInterface = (*adminHandler)(nil)
 
-const apiKeyContextKey = "api_key"
+const principalContextKey = "principal"
 
 // authenticate resolves the caller of every /v1 request: its Bearer API
-// key or, without an Authorization header, the API key of its console
-// session (changes then need the session's CSRF token).
+// key or, without an Authorization header, what its console session acts
+// as (changes then need the session's CSRF token).
 func (h *adminHandler) authenticate(c *gin.Context) {
-	var key tenants.APIKey
+	var who tenants.Principal
 	var err error
 	raw, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 	session := h.cookie.token(c)
 	switch {
 	case ok && raw != "":
+		var key tenants.APIKey
 		key, err = h.tenants.Authenticate(c.Request.Context(), raw)
+		who = key.Principal()
 	case c.GetHeader("Authorization") == "" && session != "":
-		key, err = h.sessionKey(c, session)
+		who, err = h.sessionPrincipal(c, session)
 	default:
 		err = tenants.ErrUnauthenticated
 	}
@@ -57,8 +60,13 @@ func (h *adminHandler) authenticate(c *gin.Context) {
 		writeProblem(c, err)
 		return
 	}
-	c.Set(apiKeyContextKey, key)
+	c.Set(principalContextKey, who)
 	c.Next()
+}
+
+// caller is who the request authenticated as.
+func caller(c *gin.Context) tenants.Principal {
+	return c.MustGet(principalContextKey).(tenants.Principal)
 }
 
 // access is what an operation needs of its caller.
@@ -76,10 +84,10 @@ const (
 	bootstrap
 )
 
-// authorize checks the caller's key against what the operation on tenantID
-// needs; it answers 403 and returns false when the key falls short.
-func (h *adminHandler) authorize(c *gin.Context, tenantID string, need access) (tenants.APIKey, bool) {
-	key := c.MustGet(apiKeyContextKey).(tenants.APIKey)
+// authorize checks the caller against what the operation on tenantID
+// needs; it answers 403 and returns false when the caller falls short.
+func (h *adminHandler) authorize(c *gin.Context, tenantID string, need access) (tenants.Principal, bool) {
+	key := caller(c)
 	operator := key.Role == tenants.RoleOperator
 	own := !operator && key.TenantID == tenantID
 	var ok bool
@@ -112,18 +120,24 @@ func (h *adminHandler) authorize(c *gin.Context, tenantID string, need access) (
 
 // authorizeBody authorizes the caller like authorize, then reads the JSON
 // body into v.
-func (h *adminHandler) authorizeBody(c *gin.Context, tenantID string, need access, v any) (tenants.APIKey, bool) {
+func (h *adminHandler) authorizeBody(c *gin.Context, tenantID string, need access, v any) (tenants.Principal, bool) {
 	key, ok := h.authorize(c, tenantID, need)
 	return key, ok && bind(c, v)
 }
 
-// audit records a successful write. target names what changed, never a
-// secret value.
-func (h *adminHandler) audit(c *gin.Context, key tenants.APIKey, tenantID, action, target string) {
-	err := h.tenants.Store.RecordAudit(c.Request.Context(), tenants.AuditEvent{
-		TenantID: tenantID, At: h.tenants.Now().UTC(), ActorKeyID: key.ID, Action: action, Target: target,
+// audit records a successful write by who. target names what changed,
+// never a secret value.
+func (h *adminHandler) audit(c *gin.Context, who tenants.Principal, tenantID, action, target string) {
+	e := tenants.AuditEvent{
+		TenantID: tenantID, At: h.tenants.Now().UTC(), Action: action, Target: target,
 		RequestID: c.GetString(requestIDKey), SourceIP: c.ClientIP(),
-	})
+	}
+	if who.Kind == tenants.PrincipalBinding {
+		e.ActorBindingID = who.ID
+	} else {
+		e.ActorKeyID = who.ID
+	}
+	err := h.tenants.Store.RecordAudit(c.Request.Context(), e)
 	if err != nil {
 		h.logger.Error("record audit event", slog.String("action", action), slog.String("target", target),
 			slog.String("request_id", c.GetString(requestIDKey)), slog.String("error", err.Error()))

@@ -17,12 +17,15 @@ func auditEventJSON(e tenants.AuditEvent) gen.AuditEvent {
 	if e.ActorKeyID != "" {
 		out.ActorKeyID = &e.ActorKeyID
 	}
+	if e.ActorBindingID != "" {
+		out.ActorBindingID = &e.ActorBindingID
+	}
 	return out
 }
 
 func auditFilter(params gen.ListAuditEventsParams, p tenants.Page) tenants.AuditFilter {
 	return tenants.AuditFilter{
-		Action: string(orZero(params.Action)), ActorKeyID: orZero(params.ActorKeyID), Target: orZero(params.Target),
+		Action: string(orZero(params.Action)), ActorKeyID: orZero(params.ActorKeyID), ActorBindingID: orZero(params.ActorBindingID), Target: orZero(params.Target),
 		After: orZero(params.After), Before: orZero(params.Before), Cursor: p.After, Limit: p.Limit,
 	}
 }

@@ -31,7 +31,7 @@ var consoleTemplates = template.Must(template.New("").Funcs(template.FuncMap{
 
 // consolePages are the pages of the console, in the order of its menu;
 // "try" is where a sandbox login tried from the accounts page returns.
-var consolePages = []string{"accounts", "identities", "persons", "reports", "api-keys", "signing-keys", "audit-events"}
+var consolePages = []string{"accounts", "identities", "persons", "reports", "api-keys", "console-bindings", "signing-keys", "audit-events", "settings"}
 
 // consoleLanguages: zh-CN is the default.
 var consoleLanguages = []string{"zh-CN", "en"}
@@ -51,11 +51,13 @@ type consoleHandler struct {
 	tenants *tenants.Service
 	login   *login.Service
 	cookie  sessionCookie
+	// wechat is the hosted login people sign in to the console with.
+	wechat  ConsoleWeChat
 	strings map[string]map[string]string
 }
 
-func newConsoleHandler(t *tenants.Service, l *login.Service, cookie sessionCookie) (*consoleHandler, error) {
-	h := &consoleHandler{tenants: t, login: l, cookie: cookie}
+func newConsoleHandler(t *tenants.Service, l *login.Service, cookie sessionCookie, wechat ConsoleWeChat) (*consoleHandler, error) {
+	h := &consoleHandler{tenants: t, login: l, cookie: cookie, wechat: wechat}
 	b, err := consoleFS.ReadFile("console/i18n.json")
 	if err != nil {
 		return nil, err
@@ -80,6 +82,10 @@ func (h *consoleHandler) mount(r gin.IRouter) {
 	g.GET("/:page", h.page)
 	g.POST("/signin", h.signIn)
 	g.POST("/signout", h.signOut)
+	g.POST("/wechat", h.wechatStart)
+	g.GET("/wechat/callback", h.wechatCallback)
+	g.GET("/choose", h.chooser)
+	g.POST("/choose", h.choose)
 	g.GET("/assets/:file", h.asset)
 }
 
@@ -110,12 +116,24 @@ func (h *consoleHandler) lang(c *gin.Context) string {
 
 // consoleView is what the templates render.
 type consoleView struct {
-	Lang    string
-	T       map[string]string
-	Page    string
-	Pages   []string
-	Error   string
-	Key     tenants.APIKey
+	Lang  string
+	T     map[string]string
+	Page  string
+	Pages []string
+	Error string
+	// Who the session acts as, in Tenant; WeChatSession says the person
+	// signed in with WeChat (and may switch tenants).
+	Who           tenants.Principal
+	Tenant        tenants.Tenant
+	WeChatSession bool
+	// WeChatSignIn shows the sign-in page's WeChat button.
+	WeChatSignIn bool
+	// Person is whom a WeChat sign-in named when nobody bound them.
+	Person *wechatPerson
+	// Choices are the tenants a person signed in with WeChat may enter.
+	Choices []tenants.ConsoleChoice
+	// Next is where a page that signed the browser in goes on to.
+	Next    string
 	CSRF    string
 	Issuer  string
 	TryURL  string
@@ -126,6 +144,7 @@ func (h *consoleHandler) render(c *gin.Context, status int, name string, v conso
 	v.Lang = h.lang(c)
 	v.T = h.strings[v.Lang]
 	v.Pages = consolePages
+	v.WeChatSignIn = h.wechat.enabled()
 	js, err := json.Marshal(v.T)
 	if err != nil {
 		_ = c.Error(err)
@@ -140,25 +159,48 @@ func (h *consoleHandler) render(c *gin.Context, status int, name string, v conso
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-// session returns the request's session token and the key it acts as; ok
-// is false (and the sign-in page shown) when there is none.
-func (h *consoleHandler) session(c *gin.Context) (string, tenants.APIKey, bool) {
+// consoleSession is a request's console session: its token, and who it
+// acts as.
+type consoleSession struct {
+	token string
+	sess  tenants.ConsoleSession
+	who   tenants.Principal
+	// acts is false while a WeChat session has chosen no tenant.
+	acts bool
+}
+
+// session returns the request's live session, whatever it acts as; ok is
+// false (and the sign-in page shown) when there is none.
+func (h *consoleHandler) session(c *gin.Context) (consoleSession, bool) {
 	token := h.cookie.token(c)
 	if token == "" {
 		h.render(c, http.StatusOK, "signin.html", consoleView{})
-		return "", tenants.APIKey{}, false
+		return consoleSession{}, false
 	}
-	key, err := h.tenants.ConsoleKey(c.Request.Context(), token)
+	sess, actor, err := h.tenants.ConsoleSession(c.Request.Context(), token)
 	if err != nil {
 		status, msg := h.signInError(c, err)
 		h.render(c, status, "signin.html", consoleView{Error: msg})
-		return "", tenants.APIKey{}, false
+		return consoleSession{}, false
 	}
-	return token, key, true
+	cs := consoleSession{token: token, sess: sess}
+	cs.who, cs.acts = actor.Principal()
+	return cs, true
+}
+
+// acting is session for the pages of a tenant: a person signed in with
+// WeChat who has not chosen a tenant yet is sent to choose one.
+func (h *consoleHandler) acting(c *gin.Context) (consoleSession, bool) {
+	cs, ok := h.session(c)
+	if ok && !cs.acts {
+		c.Redirect(http.StatusFound, consoleChoosePath)
+		return consoleSession{}, false
+	}
+	return cs, ok
 }
 
 func (h *consoleHandler) home(c *gin.Context) {
-	if _, _, ok := h.session(c); ok {
+	if _, ok := h.acting(c); ok {
 		c.Redirect(http.StatusFound, "/console/"+consolePages[0])
 	}
 }
@@ -169,13 +211,19 @@ func (h *consoleHandler) page(c *gin.Context) {
 		h.render(c, http.StatusNotFound, "signin.html", consoleView{Error: h.strings[h.lang(c)]["error.nopage"]})
 		return
 	}
-	token, key, ok := h.session(c)
+	cs, ok := h.acting(c)
 	if !ok {
 		return
 	}
+	t, err := h.tenants.Store.GetTenant(c.Request.Context(), cs.who.TenantID)
+	if err != nil {
+		status, msg := h.signInError(c, err)
+		h.render(c, status, "signin.html", consoleView{Error: msg})
+		return
+	}
 	h.render(c, http.StatusOK, "console.html", consoleView{
-		Page: name, Key: key, CSRF: csrfToken(token), Issuer: h.login.Issuer(key.TenantID),
-		TryURL: h.login.PublicURL + consoleTryPath,
+		Page: name, Who: cs.who, Tenant: t, WeChatSession: cs.sess.WeChat(), CSRF: csrfToken(cs.token),
+		Issuer: h.login.Issuer(cs.who.TenantID), TryURL: h.login.PublicURL + consoleTryPath,
 	})
 }
 
@@ -207,6 +255,8 @@ func (h *consoleHandler) signInError(c *gin.Context, err error) (int, string) {
 	case errors.Is(err, tenants.ErrKeyRevoked), errors.Is(err, tenants.ErrKeyExpired):
 		h.cookie.clear(c)
 		return http.StatusUnauthorized, t["error.keygone"]
+	case errors.Is(err, tenants.ErrConsoleUnbound):
+		return http.StatusForbidden, t["error.unbound"]
 	case errors.Is(err, tenants.ErrUnauthenticated):
 		return http.StatusUnauthorized, t["error.badkey"]
 	}

@@ -25,26 +25,57 @@ var errCSRF = fmt.Errorf("%w: the console's CSRF token is missing or wrong, or t
 
 // sessionCookie is how the console's session travels: HttpOnly,
 // SameSite=Strict, and Secure with the __Host- prefix when wxlogin is
-// served over https. It is sent to /v1 as well, where it stands for the
-// API key the session was opened with.
+// served over https. It is sent to /v1 as well, where it stands for what
+// the session acts as: the API key it was opened with, or the console
+// binding of the person who signed in with WeChat.
 type sessionCookie struct {
-	name   string
-	secure bool
+	name string
+	// signInName is the cookie that ties a WeChat sign-in's return to the
+	// browser that started it.
+	signInName string
+	secure     bool
 	// origin is wxlogin's public origin, the only one changes may come
 	// from.
 	origin string
 }
 
 func newSessionCookie(publicURL string) sessionCookie {
+	c := sessionCookie{name: "wxlogin-console", signInName: "wxlogin-console-wechat"}
 	u, err := url.Parse(publicURL)
 	if err != nil || u.Host == "" {
-		return sessionCookie{name: "wxlogin-console"}
+		return c
 	}
-	c := sessionCookie{name: "wxlogin-console", origin: u.Scheme + "://" + u.Host}
+	c.origin = u.Scheme + "://" + u.Host
 	if u.Scheme == "https" {
-		c.name, c.secure = "__Host-wxlogin-console", true
+		c.name, c.signInName, c.secure = "__Host-"+c.name, "__Secure-"+c.signInName, true
 	}
 	return c
+}
+
+// wechatSignInPath is where the sign-in cookie goes: the start of a WeChat
+// sign-in and its return.
+const wechatSignInPath = "/console/wechat"
+
+// setSignIn keeps a WeChat sign-in's state and PKCE verifier in the
+// browser that started it, for the length of a login. It is SameSite=Lax:
+// the way back from WeChat is a navigation another site started.
+func (s sessionCookie) setSignIn(c *gin.Context, value string, maxAge time.Duration) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: s.signInName, Value: value, Path: wechatSignInPath, MaxAge: int(maxAge / time.Second),
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// takeSignIn returns the sign-in cookie's value, if any, and clears it: a
+// sign-in returns once.
+func (s sessionCookie) takeSignIn(c *gin.Context) string {
+	v, err := c.Cookie(s.signInName)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: s.signInName, Value: "", Path: wechatSignInPath, MaxAge: -1,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	return v
 }
 
 func (s sessionCookie) set(c *gin.Context, token string, maxAge time.Duration) {
@@ -104,19 +135,19 @@ func (s sessionCookie) checkCSRF(c *gin.Context, sessionToken string) error {
 	return nil
 }
 
-// sessionKey resolves the request's console session to the API key it
-// acts as, CSRF checked; errors wrap tenants.ErrUnauthenticated or
-// errForbidden.
-func (h *adminHandler) sessionKey(c *gin.Context, sessionToken string) (tenants.APIKey, error) {
-	key, err := h.tenants.ConsoleKey(c.Request.Context(), sessionToken)
+// sessionPrincipal resolves the request's console session to the API key
+// or binding it acts as, CSRF checked; errors wrap
+// tenants.ErrUnauthenticated or errForbidden.
+func (h *adminHandler) sessionPrincipal(c *gin.Context, sessionToken string) (tenants.Principal, error) {
+	who, err := h.tenants.ConsolePrincipal(c.Request.Context(), sessionToken)
 	if err != nil {
-		if errors.Is(err, tenants.ErrUnauthenticated) {
+		if errors.Is(err, tenants.ErrUnauthenticated) && !errors.Is(err, tenants.ErrConsoleUnchosen) {
 			h.cookie.clear(c)
 		}
-		return tenants.APIKey{}, err
+		return tenants.Principal{}, err
 	}
 	if err := h.cookie.checkCSRF(c, sessionToken); err != nil {
-		return tenants.APIKey{}, err
+		return tenants.Principal{}, err
 	}
-	return key, nil
+	return who, nil
 }

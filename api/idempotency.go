@@ -76,7 +76,7 @@ func (h *adminHandler) idempotent(c *gin.Context) {
 	// leave its claim behind.
 	ctx := context.WithoutCancel(c.Request.Context())
 	claim := tenants.IdempotencyRecord{
-		APIKeyID:    c.MustGet(apiKeyContextKey).(tenants.APIKey).ID,
+		PrincipalID: caller(c).ID,
 		Key:         key,
 		RequestHash: requestHash(c.Request.Method, c.Request.URL.Path, body),
 		CreatedAt:   h.tenants.Now().UTC(),

@@ -8,8 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
-
-	"github.com/wxlogin/wxlogin/tenants"
 )
 
 // bucketIdle is how long a key's bucket stays unused before it may be
@@ -44,8 +42,7 @@ func newRateLimiter(perSecond float64, burst int, now func() time.Time) *rateLim
 
 // middleware answers 429 when the authenticated key is over its rate.
 func (l *rateLimiter) middleware(c *gin.Context) {
-	key := c.MustGet(apiKeyContextKey).(tenants.APIKey)
-	if d := l.take(key.ID); d > 0 {
+	if d := l.take(caller(c).ID); d > 0 {
 		writeProblem(c, &rateLimitedError{delay: d})
 		return
 	}

@@ -46,6 +46,9 @@ type Deps struct {
 	Metrics RequestObserver
 	// Ready answers /readyz (see package health).
 	Ready http.Handler
+	// ConsoleWeChat is the hosted login the console's "Sign in with
+	// WeChat" runs; its zero value hides that button.
+	ConsoleWeChat ConsoleWeChat
 }
 
 // RequestObserver is told of each request as it comes in, and again when
@@ -100,7 +103,7 @@ func New(d Deps) (http.Handler, error) {
 		writeProblem(c, fmt.Errorf("%w: %v", errBadRequest, err))
 	}})
 	doc.Mount(r)
-	console, err := newConsoleHandler(d.Login.Tenants, d.Login, cookie)
+	console, err := newConsoleHandler(d.Login.Tenants, d.Login, cookie, d.ConsoleWeChat)
 	if err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ var (
 	ErrUnauthenticated = errors.New("unauthenticated")
 )
 
-// Reasons Authenticate and ConsoleKey refuse a credential.
+// Reasons Authenticate and the console's sessions refuse a credential.
 var (
 	ErrKeyUnknown = fmt.Errorf("%w: unknown api key", ErrUnauthenticated)
 	ErrKeyRevoked = fmt.Errorf("%w: api key revoked", ErrUnauthenticated)
@@ -27,6 +27,12 @@ var (
 	ErrConsoleOperator = fmt.Errorf("%w: operator keys do not sign in to the console", ErrUnauthenticated)
 	// ErrSessionUnknown: no console session has that token, or it expired.
 	ErrSessionUnknown = fmt.Errorf("%w: no such console session, or it expired", ErrUnauthenticated)
+	// ErrConsoleUnbound: the person who signed in with WeChat is bound to
+	// no enabled tenant's console.
+	ErrConsoleUnbound = fmt.Errorf("%w: this WeChat user is bound to no tenant's console", ErrUnauthenticated)
+	// ErrConsoleUnchosen: the person signed in with WeChat is bound to
+	// several tenants and has not chosen one yet.
+	ErrConsoleUnchosen = fmt.Errorf("%w: the console sign-in has not chosen a tenant yet", ErrUnauthenticated)
 )
 
 // InvalidError names the field that failed validation and why. It unwraps

@@ -18,9 +18,11 @@ const IdempotencyLease = 2 * time.Minute
 // IdempotencyRecord is a write sent with an Idempotency-Key and, once it is
 // answered, the answer its retries get.
 type IdempotencyRecord struct {
-	// APIKeyID and Key identify the record: each API key has keys of its own.
-	APIKeyID string
-	Key      string
+	// PrincipalID (the ID of the API key or console binding that sent the
+	// request) and Key identify the record: each caller has keys of its
+	// own.
+	PrincipalID string
+	Key         string
 	// RequestHash is the hex SHA-256 of the request's method, path and body;
 	// a retry must match it.
 	RequestHash string

@@ -66,11 +66,34 @@ type Store interface {
 	// key is no error.
 	TouchAPIKey(ctx context.Context, id string, at time.Time) error
 
-	// CreateConsoleSession inserts s; its APIKeyID must name a key.
+	// CreateConsoleBinding inserts b; ErrConflict if b's tenant binds its
+	// unionid or openid already, ErrNotFound if there is no such tenant.
+	CreateConsoleBinding(ctx context.Context, b ConsoleBinding) error
+	// ListConsoleBindings returns a page of the tenant's console bindings
+	// ordered by ID.
+	ListConsoleBindings(ctx context.Context, tenantID string, p Page) ([]ConsoleBinding, error)
+	// DeleteConsoleBinding deletes the tenant's binding with that ID and
+	// the console sessions acting as it; ErrNotFound if the tenant has no
+	// such binding.
+	DeleteConsoleBinding(ctx context.Context, tenantID, id string) error
+	// ConsoleBindingsOf returns the bindings, in every tenant, of the
+	// person a WeChat sign-in named: those of unionID, unless it is empty,
+	// and those of openID; ordered by tenant, then ID. It is the one
+	// lookup across tenants: a person's sign-in comes before any tenant.
+	ConsoleBindingsOf(ctx context.Context, unionID, openID string) ([]ConsoleBinding, error)
+
+	// CreateConsoleSession inserts s, a session of an API key (its
+	// APIKeyID must name a key) or of WeChat (OpenID set; BindingID, when
+	// set, must name a binding); ErrNotFound when a key or binding named is
+	// missing.
 	CreateConsoleSession(ctx context.Context, s ConsoleSession) error
 	// ConsoleSession returns the console session with that hash, expired
-	// or not, and the API key it acts as; ErrNotFound if there is none.
-	ConsoleSession(ctx context.Context, hash string) (ConsoleSession, APIKey, error)
+	// or not, and what it acts as; ErrNotFound if there is none.
+	ConsoleSession(ctx context.Context, hash string) (ConsoleSession, ConsoleActor, error)
+	// ChooseConsoleBinding makes the WeChat session with that hash act as
+	// the binding with that ID; ErrNotFound if there is no such WeChat
+	// session or binding.
+	ChooseConsoleBinding(ctx context.Context, hash, bindingID string) error
 	// DeleteConsoleSession deletes the session with that hash; a missing
 	// one is no error.
 	DeleteConsoleSession(ctx context.Context, hash string) error
@@ -117,19 +140,19 @@ type Store interface {
 	ListAuditEvents(ctx context.Context, tenantID string, f AuditFilter) ([]AuditEvent, error)
 
 	// ClaimIdempotencyKey stores r, a request in flight (Status 0), as its
-	// API key's record for r.Key and returns it and true, unless the API key
-	// holds a live record for r.Key already: then it returns that record and
-	// false. A record is live, at r.CreatedAt, for IdempotencyTTL, and while
-	// in flight only for IdempotencyLease; a claim replaces a record that is
-	// no longer live. Of concurrent claims of one key, one wins. An unknown
-	// API key is ErrNotFound.
+	// principal's record for r.Key and returns it and true, unless the
+	// principal holds a live record for r.Key already: then it returns
+	// that record and false. A record is live, at r.CreatedAt, for
+	// IdempotencyTTL, and while in flight only for IdempotencyLease; a
+	// claim replaces a record that is no longer live. Of concurrent claims
+	// of one key, one wins.
 	ClaimIdempotencyKey(ctx context.Context, r IdempotencyRecord) (IdempotencyRecord, bool, error)
 	// CompleteIdempotencyKey writes r's answer (Status, Header, Body,
-	// Withheld) to the in-flight record of r's API key and Key with r's
+	// Withheld) to the in-flight record of r's principal and Key with r's
 	// RequestHash; ErrNotFound if there is none.
 	CompleteIdempotencyKey(ctx context.Context, r IdempotencyRecord) error
-	// ReleaseIdempotencyKey deletes the in-flight record of r's API key and
-	// Key with r's RequestHash, so that the request may be sent again. An
+	// ReleaseIdempotencyKey deletes the in-flight record of r's principal
+	// and Key with r's RequestHash, so that the request may be sent again. An
 	// answered or missing record is no error, and an answered one stays.
 	ReleaseIdempotencyKey(ctx context.Context, r IdempotencyRecord) error
 	// DeleteIdempotencyRecords deletes the records created at or before

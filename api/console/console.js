@@ -8,8 +8,8 @@ const content = document.getElementById("content");
 const flash = document.getElementById("flash");
 const admin = cfg.role === "admin";
 const pageSize = 20;
-const zones = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo", "UTC", "Europe/London", "America/Los_Angeles"];
-let tz = localStorage.getItem("wxlogin-tz") || "Asia/Shanghai";
+// Dates are shown in the tenant's time zone, which its admins set.
+let tz = cfg.timeZone;
 
 /** t is the string key in the page's language, with {name} replaced from vars. */
 function t(key, vars = {}) {
@@ -321,11 +321,14 @@ async function tryPage() {
 
 // ---- identities and persons ----
 
+const identityFilters = ["nickname", "openid", "unionid", "appid"];
+
 function identitiesPage() {
   const params = new URLSearchParams(location.search);
+  const by = identityFilters.find((k) => params.has(k));
   const f = h("form", { class: "inline", role: "search" },
-    h("label", {}, t("search.by"), select("by", ["openid", "unionid", "appid"], params.has("unionid") ? "unionid" : params.has("appid") ? "appid" : "openid", { openid: "openid", unionid: "unionid", appid: "AppID" })),
-    h("label", {}, t("search.value"), h("input", { name: "q", value: params.get("openid") || params.get("unionid") || params.get("appid") || "", autocomplete: "off" })),
+    h("label", {}, t("search.by"), select("by", identityFilters, by || "nickname", { nickname: t("identity.nickname"), openid: "openid", unionid: "unionid", appid: "AppID" })),
+    h("label", {}, t("search.value"), h("input", { name: "q", value: by ? params.get(by) : "", autocomplete: "off" })),
     h("button", { type: "submit" }, t("search")));
   const list = h("section");
   content.replaceChildren(f, h("p", { class: "help" }, t("search.help")), list);
@@ -337,9 +340,11 @@ function identitiesPage() {
   f.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const v = new FormData(f);
-    show(v.get("q") ? { [v.get("by")]: v.get("q").trim() } : {});
+    const q = v.get("q").trim();
+    const filter = q ? { [v.get("by")]: q } : {};
+    history.replaceState(null, "", `/console/identities${qs(filter)}`);
+    show(filter);
   });
-  const by = ["openid", "unionid", "appid"].find((k) => params.has(k));
   show(by ? { [by]: params.get(by) } : {});
 }
 
@@ -504,7 +509,7 @@ function lineChart(act) {
   return h("div", { class: "chart" }, h("div", { class: "legend" }, series.map(([k], i) => h("span", { class: `s${i}`, "data-total": k }, `${t(`report.${k}`)} (${fmtNum(totals[k])})`))), svg);
 }
 
-// ---- API keys, signing keys, audit events ----
+// ---- API keys, WeChat members, signing keys, audit events, settings ----
 
 function apiKeysPage() {
   const list = h("section");
@@ -540,6 +545,38 @@ function apiKeysPage() {
         } }, t("apikey.revoke"), h("span", { class: "sr-only" }, ` ${k.name}`)) : null)))));
 }
 
+function bindingsPage() {
+  const list = h("section");
+  const parts = [h("p", { class: "help" }, t("binding.help"))];
+  if (admin) {
+    const f = h("form", { class: "panel", id: "binding-create" });
+    f.append(...field(t("binding.name"), h("input", { name: "name", required: true, maxlength: 200 }), t("binding.name.help")),
+      ...field(t("binding.by"), select("by", ["unionid", "openid"], "unionid")),
+      ...field(t("binding.value"), h("input", { name: "id", required: true, maxlength: 128, pattern: "[0-9A-Za-z_\\-]+", autocomplete: "off", spellcheck: "false" })),
+      ...field(t("apikey.role"), select("role", ["viewer", "admin"], "viewer", { viewer: t("role.viewer"), admin: t("role.admin") })),
+      h("div", { class: "actions" }, h("button", { type: "submit" }, t("create"))));
+    f.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const v = new FormData(f);
+      const body = { name: v.get("name"), role: v.get("role"), [v.get("by")]: v.get("id").trim() };
+      if (await run(() => api("POST", "/console-bindings", { body }), t("binding.created", { name: body.name }))) {
+        f.reset();
+        pager.reload();
+      }
+    });
+    parts.push(h("h2", {}, t("binding.new")), f);
+  }
+  content.replaceChildren(...parts, h("h2", {}, t("binding.list")), list);
+  const pager = paged(list, async (cursor) => (await api("GET", `/console-bindings${qs({ limit: pageSize, cursor })}`)).data, (items) =>
+    table([t("binding.name"), t("apikey.role"), t("binding.by"), t("created"), ""], items.map((b) =>
+      h("tr", {}, h("td", {}, b.name), h("td", {}, t(`role.${b.role}`)),
+        h("td", {}, b.unionid ? ["unionid ", h("code", {}, b.unionid)] : ["openid ", h("code", {}, b.openid)]), h("td", {}, fmtDate(b.created_at)),
+        h("td", {}, admin ? h("button", { type: "button", class: "danger", onclick: async () => {
+          if (!(await confirmDialog(t("binding.revoke.confirm", { name: b.name }), t("binding.revoke")))) return;
+          if (await run(() => api("DELETE", `/console-bindings/${b.id}`), t("binding.revoked.done"))) pager.reload();
+        } }, t("binding.revoke"), h("span", { class: "sr-only" }, ` ${b.name}`)) : null)))));
+}
+
 async function signingKeysPage() {
   const list = h("section");
   const load = async () => {
@@ -560,7 +597,14 @@ async function signingKeysPage() {
   load();
 }
 
-const auditActions = ["", "api_key.create", "api_key.revoke", "account.create", "account.update", "account.delete", "app_secret.put", "client_secret.create",
+/** actor says who made an audited change: an API key, or a person signed in with WeChat. */
+function actor(e) {
+  if (e.actor_binding_id) return t("audit.actor.binding", { id: e.actor_binding_id });
+  if (e.actor_key_id) return t("audit.actor.key", { id: e.actor_key_id });
+  return "—";
+}
+
+const auditActions = ["", "api_key.create", "api_key.revoke", "console_binding.create", "console_binding.delete", "account.create", "account.update", "account.delete", "app_secret.put", "client_secret.create",
   "client_secret.revoke", "identity.delete", "person.erase", "signing_key.rotate", "signing_key.retire", "tenant.update"];
 
 function auditPage() {
@@ -571,7 +615,7 @@ function auditPage() {
   content.replaceChildren(f, list);
   const show = () => paged(list, async (cursor) => (await api("GET", `/audit-events${qs({ action: new FormData(f).get("action"), limit: pageSize, cursor })}`)).data, (items) =>
     table([t("audit.at"), t("audit.action"), t("audit.target"), t("audit.actor"), t("audit.ip"), t("audit.request")], items.map((e) =>
-      h("tr", {}, h("td", {}, fmtDate(e.at)), h("td", {}, h("code", {}, e.action)), h("td", {}, h("code", {}, e.target)), h("td", {}, h("code", {}, e.actor_key_id || "—")),
+      h("tr", {}, h("td", {}, fmtDate(e.at)), h("td", {}, h("code", {}, e.action)), h("td", {}, h("code", {}, e.target)), h("td", {}, actor(e)),
         h("td", {}, e.source_ip), h("td", {}, h("code", {}, e.request_id))))));
   f.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -580,14 +624,43 @@ function auditPage() {
   show();
 }
 
+/** timeZones are the IANA zones the browser knows, the tenant's among them. */
+function timeZones(current) {
+  const all = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return [...new Set([current, "UTC", ...all])].sort();
+}
+
+async function settingsPage() {
+  const r = await run(() => api("GET", ""));
+  if (!r) return;
+  let { data: tenant, etag } = r;
+  const f = h("form", { class: "panel", id: "tenant-settings" });
+  const render = () => {
+    f.replaceChildren(
+      ...field(t("settings.id"), h("input", { name: "id", value: tenant.id, readonly: true })),
+      ...field(t("settings.name"), h("input", { name: "name", value: tenant.name, required: true, maxlength: 200, disabled: !admin })),
+      ...field(t("settings.tz"), select("time_zone", timeZones(tenant.time_zone), tenant.time_zone), t("settings.tz.help")),
+      ...field(t("created"), h("input", { name: "created", value: fmtDate(tenant.created_at), readonly: true })),
+      admin ? h("div", { class: "actions" }, h("button", { type: "submit" }, t("save"))) : h("p", { class: "help actions" }, t("settings.readonly")));
+    f.time_zone.disabled = !admin;
+  };
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const v = new FormData(f);
+    const saved = await run(() => api("PATCH", "", { body: { name: v.get("name"), time_zone: v.get("time_zone") }, headers: { "If-Match": etag } }), t("saved"));
+    if (!saved) return;
+    ({ data: tenant, etag } = saved);
+    tz = tenant.time_zone;
+    document.getElementById("tz").textContent = tz;
+    document.getElementById("tenant").textContent = tenant.name;
+    render();
+  });
+  render();
+  content.replaceChildren(f);
+}
+
 // ---- start ----
 
-const tzSelect = document.getElementById("tz");
-for (const z of zones.includes(tz) ? zones : [tz, ...zones]) tzSelect.append(h("option", { value: z, selected: z === tz }, z));
-tzSelect.addEventListener("change", () => {
-  localStorage.setItem("wxlogin-tz", tzSelect.value);
-  location.reload();
-});
-
-const pages = { accounts: accountsPage, identities: identitiesPage, persons: personsPage, reports: reportsPage, "api-keys": apiKeysPage, "signing-keys": signingKeysPage, "audit-events": auditPage, try: tryPage };
+const pages = { accounts: accountsPage, identities: identitiesPage, persons: personsPage, reports: reportsPage, "api-keys": apiKeysPage,
+  "console-bindings": bindingsPage, "signing-keys": signingKeysPage, "audit-events": auditPage, settings: settingsPage, try: tryPage };
 pages[cfg.page]();

@@ -25,21 +25,23 @@ import (
 
 // Defines values for AuditAction.
 const (
-	AuditActionAPIKeyCreate       AuditAction = "api_key.create"
-	AuditActionAPIKeyRevoke       AuditAction = "api_key.revoke"
-	AuditActionAccountCreate      AuditAction = "account.create"
-	AuditActionAccountDelete      AuditAction = "account.delete"
-	AuditActionAccountUpdate      AuditAction = "account.update"
-	AuditActionAppSecretPut       AuditAction = "app_secret.put"
-	AuditActionClientSecretCreate AuditAction = "client_secret.create"
-	AuditActionClientSecretRevoke AuditAction = "client_secret.revoke"
-	AuditActionIdentityDelete     AuditAction = "identity.delete"
-	AuditActionPersonErase        AuditAction = "person.erase"
-	AuditActionSigningKeyRetire   AuditAction = "signing_key.retire"
-	AuditActionSigningKeyRotate   AuditAction = "signing_key.rotate"
-	AuditActionTenantCreate       AuditAction = "tenant.create"
-	AuditActionTenantDisable      AuditAction = "tenant.disable"
-	AuditActionTenantUpdate       AuditAction = "tenant.update"
+	AuditActionAPIKeyCreate         AuditAction = "api_key.create"
+	AuditActionAPIKeyRevoke         AuditAction = "api_key.revoke"
+	AuditActionAccountCreate        AuditAction = "account.create"
+	AuditActionAccountDelete        AuditAction = "account.delete"
+	AuditActionAccountUpdate        AuditAction = "account.update"
+	AuditActionAppSecretPut         AuditAction = "app_secret.put"
+	AuditActionClientSecretCreate   AuditAction = "client_secret.create"
+	AuditActionClientSecretRevoke   AuditAction = "client_secret.revoke"
+	AuditActionConsoleBindingCreate AuditAction = "console_binding.create"
+	AuditActionConsoleBindingDelete AuditAction = "console_binding.delete"
+	AuditActionIdentityDelete       AuditAction = "identity.delete"
+	AuditActionPersonErase          AuditAction = "person.erase"
+	AuditActionSigningKeyRetire     AuditAction = "signing_key.retire"
+	AuditActionSigningKeyRotate     AuditAction = "signing_key.rotate"
+	AuditActionTenantCreate         AuditAction = "tenant.create"
+	AuditActionTenantDisable        AuditAction = "tenant.disable"
+	AuditActionTenantUpdate         AuditAction = "tenant.update"
 )
 
 // Valid indicates whether the value is a known member of the AuditAction enum.
@@ -60,6 +62,10 @@ func (e AuditAction) Valid() bool {
 	case AuditActionClientSecretCreate:
 		return true
 	case AuditActionClientSecretRevoke:
+		return true
+	case AuditActionConsoleBindingCreate:
+		return true
+	case AuditActionConsoleBindingDelete:
 		return true
 	case AuditActionIdentityDelete:
 		return true
@@ -574,14 +580,20 @@ type AuditAction string
 
 // AuditEvent One admin write. Never carries a secret.
 //
-// Example: {"action":"account.create","actor_key_id":"3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c","at":"2026-11-25T08:00:00Z","id":"0193a0f4-6d2f-7c3b-8e4a-5f6b7c8d9e0f","request_id":"9f86d081884c7d65","source_ip":"203.0.113.7","target":"account:wx1234567890abcdef","tenant":"acme"}
+// Example: {"action":"account.create","actor_binding_id":null,"actor_key_id":"3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c","at":"2026-11-25T08:00:00Z","id":"0193a0f4-6d2f-7c3b-8e4a-5f6b7c8d9e0f","request_id":"9f86d081884c7d65","source_ip":"203.0.113.7","target":"account:wx1234567890abcdef","tenant":"acme"}
 type AuditEvent struct {
 	// Action What an admin write did, as `resource.verb`.
 	//
 	// Example: account.create
 	Action AuditAction `json:"action"`
 
-	// ActorKeyID The API key that made the request; null for the operator commands of the `wxlogin` binary.
+	// ActorBindingID The console binding of the person, signed in with WeChat, who made the request; null otherwise.
+	ActorBindingID *string `json:"actor_binding_id"`
+
+	// ActorKeyID The API key that made the request, itself or through the console session it
+	// signed in; null for a console binding's requests and for the operator commands
+	// of the `wxlogin` binary.
+	//
 	//
 	// Example: 3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c
 	ActorKeyID *string `json:"actor_key_id"`
@@ -617,7 +629,7 @@ type AuditEvent struct {
 
 // AuditEventList A page of audit events.
 //
-// Example: {"items":[{"action":"account.create","actor_key_id":"3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c","at":"2026-11-25T08:00:00Z","id":"0193a0f4-6d2f-7c3b-8e4a-5f6b7c8d9e0f","request_id":"9f86d081884c7d65","source_ip":"203.0.113.7","target":"account:wx1234567890abcdef","tenant":"acme"}],"next_cursor":null}
+// Example: {"items":[{"action":"account.create","actor_binding_id":null,"actor_key_id":"3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c","at":"2026-11-25T08:00:00Z","id":"0193a0f4-6d2f-7c3b-8e4a-5f6b7c8d9e0f","request_id":"9f86d081884c7d65","source_ip":"203.0.113.7","target":"account:wx1234567890abcdef","tenant":"acme"}],"next_cursor":null}
 type AuditEventList struct {
 	Items []AuditEvent `json:"items"`
 
@@ -673,6 +685,76 @@ type ClientSecretCreated struct {
 // Example: {"items":[{"client_id":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","id":"8e1f0c2d3b4a59687766554433221100"}],"next_cursor":null}
 type ClientSecretList struct {
 	Items []ClientSecret `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	//
+	// Example: eyJpZCI6IjAxOTNhIn0
+	NextCursor *NextCursor `json:"next_cursor"`
+}
+
+// ConsoleBinding A person who signs in to the tenant's console with WeChat, and their role there.
+//
+// Example: {"created_at":"2026-12-02T08:00:00Z","id":"7c1e0b9a2d3f4e5a6b7c8d9e0f1a2b3c","name":"王小明 (operations)","openid":"","role":"admin","unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL"}
+type ConsoleBinding struct {
+	// CreatedAt Example: 2026-12-02T08:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID An id wxlogin made.
+	//
+	// Example: 3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c
+	ID ObjectID `json:"id"`
+
+	// Name A readable name.
+	//
+	// Example: Acme Shop
+	Name Name `json:"name"`
+
+	// Openid The person's openid in the platform's app; empty for a binding by unionid.
+	//
+	// Example:
+	Openid string `json:"openid"`
+
+	// Role `admin` changes the tenant's configuration; `viewer` reads it.
+	//
+	// Example: admin
+	Role Role `json:"role"`
+
+	// Unionid The person's unionid in the platform's Open Platform; empty for a binding by openid.
+	//
+	// Example: o6_bmasdasdsad6_2sgVt7hMZOPfL
+	Unionid string `json:"unionid"`
+}
+
+// ConsoleBindingCreate A new console binding; exactly one of `unionid` and `openid`.
+//
+// Example: {"name":"王小明 (operations)","role":"admin","unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL"}
+type ConsoleBindingCreate struct {
+	// Name A readable name.
+	//
+	// Example: Acme Shop
+	Name Name `json:"name"`
+
+	// Openid A WeChat user's id within one official account.
+	//
+	// Example: oLVPpjqs9BhvzwPj5A-vTYAX3GLc
+	Openid *OpenID `json:"openid,omitempty"`
+
+	// Role `admin` changes the tenant's configuration; `viewer` reads it.
+	//
+	// Example: admin
+	Role Role `json:"role"`
+
+	// Unionid A WeChat user's id across the accounts bound to one Open Platform.
+	//
+	// Example: o6_bmasdasdsad6_2sgVt7hMZOPfL
+	Unionid *UnionID `json:"unionid,omitempty"`
+}
+
+// ConsoleBindingList A page of console bindings.
+//
+// Example: {"items":[{"created_at":"2026-12-02T08:00:00Z","id":"7c1e0b9a2d3f4e5a6b7c8d9e0f1a2b3c","name":"王小明 (operations)","openid":"","role":"admin","unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL"}],"next_cursor":null}
+type ConsoleBindingList struct {
+	Items []ConsoleBinding `json:"items"`
 
 	// NextCursor Pass as `cursor` for the next page; null on the last page.
 	//
@@ -1162,6 +1244,11 @@ type UnionID = string
 // Example: wx1234567890abcdef
 type AppIDPath = AppID
 
+// BindingID An id wxlogin made.
+//
+// Example: 3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c
+type BindingID = ObjectID
+
 // Cursor defines model for Cursor.
 type Cursor = string
 
@@ -1333,6 +1420,9 @@ type ListAuditEventsParams struct {
 	// ActorKeyID Only events done with this API key.
 	ActorKeyID *ObjectID `form:"actor_key_id,omitempty" json:"actor_key_id,omitempty"`
 
+	// ActorBindingID Only events done by the person of this console binding.
+	ActorBindingID *ObjectID `form:"actor_binding_id,omitempty" json:"actor_binding_id,omitempty"`
+
 	// Target Only events on this target.
 	Target *string `form:"target,omitempty" json:"target,omitempty"`
 
@@ -1347,6 +1437,22 @@ type ListAuditEventsParams struct {
 
 	// Cursor The `next_cursor` of the previous page; absent for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListConsoleBindingsParams defines parameters for ListConsoleBindings.
+type ListConsoleBindingsParams struct {
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// CreateConsoleBindingParams defines parameters for CreateConsoleBinding.
+type CreateConsoleBindingParams struct {
+	// IdempotencyKey A unique value per intended write. A retry with the same key and body within
+	// 24 hours gets the first answer again and changes nothing more.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListIdentitiesParams defines parameters for ListIdentities.
@@ -1442,6 +1548,9 @@ type PutAppSecretJSONRequestBody = AppSecretWrite
 // CreateAPIKeyJSONRequestBody defines body for CreateAPIKey for application/json ContentType.
 type CreateAPIKeyJSONRequestBody = APIKeyCreate
 
+// CreateConsoleBindingJSONRequestBody defines body for CreateConsoleBinding for application/json ContentType.
+type CreateConsoleBindingJSONRequestBody = ConsoleBindingCreate
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// ListTenants List tenants
@@ -1501,6 +1610,15 @@ type ServerInterface interface {
 	// ListAuditEvents List audit events
 	// (GET /v1/tenants/{tenant}/audit-events)
 	ListAuditEvents(c *gin.Context, tenant TenantPath, params ListAuditEventsParams)
+	// ListConsoleBindings List console bindings
+	// (GET /v1/tenants/{tenant}/console-bindings)
+	ListConsoleBindings(c *gin.Context, tenant TenantPath, params ListConsoleBindingsParams)
+	// CreateConsoleBinding Bind a person to a console role
+	// (POST /v1/tenants/{tenant}/console-bindings)
+	CreateConsoleBinding(c *gin.Context, tenant TenantPath, params CreateConsoleBindingParams)
+	// DeleteConsoleBinding Revoke a console binding
+	// (DELETE /v1/tenants/{tenant}/console-bindings/{binding_id})
+	DeleteConsoleBinding(c *gin.Context, tenant TenantPath, bindingID BindingID)
 	// ListIdentities List identities
 	// (GET /v1/tenants/{tenant}/identities)
 	ListIdentities(c *gin.Context, tenant TenantPath, params ListIdentitiesParams)
@@ -2327,6 +2445,14 @@ func (siw *ServerInterfaceWrapper) ListAuditEvents(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "actor_binding_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor_binding_id", c.Request.URL.Query(), &params.ActorBindingID, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter actor_binding_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "target" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "target", c.Request.URL.Query(), &params.Target, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -2375,6 +2501,133 @@ func (siw *ServerInterfaceWrapper) ListAuditEvents(c *gin.Context) {
 	}
 
 	siw.Handler.ListAuditEvents(c, tenant, params)
+}
+
+// ListConsoleBindings operation middleware
+func (siw *ServerInterfaceWrapper) ListConsoleBindings(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tenant" -------------
+	var tenant TenantPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant", c.Param("tenant"), &tenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter tenant: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListConsoleBindingsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", c.Request.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter cursor: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListConsoleBindings(c, tenant, params)
+}
+
+// CreateConsoleBinding operation middleware
+func (siw *ServerInterfaceWrapper) CreateConsoleBinding(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tenant" -------------
+	var tenant TenantPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant", c.Param("tenant"), &tenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter tenant: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateConsoleBindingParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for Idempotency-Key, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateConsoleBinding(c, tenant, params)
+}
+
+// DeleteConsoleBinding operation middleware
+func (siw *ServerInterfaceWrapper) DeleteConsoleBinding(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tenant" -------------
+	var tenant TenantPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant", c.Param("tenant"), &tenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter tenant: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "binding_id" -------------
+	var bindingID BindingID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "binding_id", c.Param("binding_id"), &bindingID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter binding_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteConsoleBinding(c, tenant, bindingID)
 }
 
 // ListIdentities operation middleware
@@ -2954,6 +3207,9 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/api-keys", wrapper.ListAPIKeys)
 	router.POST(options.BaseURL+"/v1/tenants/:tenant/api-keys", wrapper.CreateAPIKey)
 	router.DELETE(options.BaseURL+"/v1/tenants/:tenant/api-keys/:key_id", wrapper.RevokeAPIKey)
+	router.GET(options.BaseURL+"/v1/tenants/:tenant/console-bindings", wrapper.ListConsoleBindings)
+	router.POST(options.BaseURL+"/v1/tenants/:tenant/console-bindings", wrapper.CreateConsoleBinding)
+	router.DELETE(options.BaseURL+"/v1/tenants/:tenant/console-bindings/:binding_id", wrapper.DeleteConsoleBinding)
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/accounts", wrapper.ListAccounts)
 	router.POST(options.BaseURL+"/v1/tenants/:tenant/accounts", wrapper.CreateAccount)
 	router.DELETE(options.BaseURL+"/v1/tenants/:tenant/accounts/:appid", wrapper.DeleteAccount)
@@ -6005,6 +6261,475 @@ func (response ListAuditEvents503ApplicationProblemPlusJSONResponse) VisitListAu
 	return err
 }
 
+type ListConsoleBindingsRequestObject struct {
+	Tenant TenantPath `json:"tenant"`
+	Params ListConsoleBindingsParams
+}
+
+type ListConsoleBindingsResponseObject interface {
+	VisitListConsoleBindingsResponse(w http.ResponseWriter) error
+}
+
+type ListConsoleBindings200JSONResponse ConsoleBindingList
+
+func (response ListConsoleBindings200JSONResponse) VisitListConsoleBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsoleBindings400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListConsoleBindings400ApplicationProblemPlusJSONResponse) VisitListConsoleBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsoleBindings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListConsoleBindings401ApplicationProblemPlusJSONResponse) VisitListConsoleBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsoleBindings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListConsoleBindings403ApplicationProblemPlusJSONResponse) VisitListConsoleBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsoleBindings404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListConsoleBindings404ApplicationProblemPlusJSONResponse) VisitListConsoleBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsoleBindings422ApplicationProblemPlusJSONResponse struct {
+	ValidationApplicationProblemPlusJSONResponse
+}
+
+func (response ListConsoleBindings422ApplicationProblemPlusJSONResponse) VisitListConsoleBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsoleBindings429ApplicationProblemPlusJSONResponse struct {
+	RateLimitedApplicationProblemPlusJSONResponse
+}
+
+func (response ListConsoleBindings429ApplicationProblemPlusJSONResponse) VisitListConsoleBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsoleBindings503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListConsoleBindings503ApplicationProblemPlusJSONResponse) VisitListConsoleBindingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsoleBindingRequestObject struct {
+	Tenant TenantPath `json:"tenant"`
+	Params CreateConsoleBindingParams
+	Body   *CreateConsoleBindingJSONRequestBody
+}
+
+type CreateConsoleBindingResponseObject interface {
+	VisitCreateConsoleBindingResponse(w http.ResponseWriter) error
+}
+
+type CreateConsoleBinding201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateConsoleBinding201JSONResponse struct {
+	Body    ConsoleBinding
+	Headers CreateConsoleBinding201ResponseHeaders
+}
+
+func (response CreateConsoleBinding201JSONResponse) VisitCreateConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsoleBinding400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateConsoleBinding400ApplicationProblemPlusJSONResponse) VisitCreateConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsoleBinding401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateConsoleBinding401ApplicationProblemPlusJSONResponse) VisitCreateConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsoleBinding403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateConsoleBinding403ApplicationProblemPlusJSONResponse) VisitCreateConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsoleBinding404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateConsoleBinding404ApplicationProblemPlusJSONResponse) VisitCreateConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsoleBinding409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateConsoleBinding409ApplicationProblemPlusJSONResponse) VisitCreateConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsoleBinding413ApplicationProblemPlusJSONResponse struct {
+	TooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateConsoleBinding413ApplicationProblemPlusJSONResponse) VisitCreateConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsoleBinding422ApplicationProblemPlusJSONResponse struct {
+	ValidationApplicationProblemPlusJSONResponse
+}
+
+func (response CreateConsoleBinding422ApplicationProblemPlusJSONResponse) VisitCreateConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsoleBinding429ApplicationProblemPlusJSONResponse struct {
+	RateLimitedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateConsoleBinding429ApplicationProblemPlusJSONResponse) VisitCreateConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConsoleBinding503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateConsoleBinding503ApplicationProblemPlusJSONResponse) VisitCreateConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsoleBindingRequestObject struct {
+	Tenant    TenantPath `json:"tenant"`
+	BindingID BindingID  `json:"binding_id"`
+}
+
+type DeleteConsoleBindingResponseObject interface {
+	VisitDeleteConsoleBindingResponse(w http.ResponseWriter) error
+}
+
+type DeleteConsoleBinding204Response struct {
+}
+
+func (response DeleteConsoleBinding204Response) VisitDeleteConsoleBindingResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteConsoleBinding400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteConsoleBinding400ApplicationProblemPlusJSONResponse) VisitDeleteConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsoleBinding401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteConsoleBinding401ApplicationProblemPlusJSONResponse) VisitDeleteConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsoleBinding403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteConsoleBinding403ApplicationProblemPlusJSONResponse) VisitDeleteConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsoleBinding404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteConsoleBinding404ApplicationProblemPlusJSONResponse) VisitDeleteConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsoleBinding422ApplicationProblemPlusJSONResponse struct {
+	ValidationApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteConsoleBinding422ApplicationProblemPlusJSONResponse) VisitDeleteConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsoleBinding429ApplicationProblemPlusJSONResponse struct {
+	RateLimitedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteConsoleBinding429ApplicationProblemPlusJSONResponse) VisitDeleteConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsoleBinding503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteConsoleBinding503ApplicationProblemPlusJSONResponse) VisitDeleteConsoleBindingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListIdentitiesRequestObject struct {
 	Tenant TenantPath `json:"tenant"`
 	Params ListIdentitiesParams
@@ -7997,6 +8722,15 @@ type StrictServerInterface interface {
 	// ListAuditEvents List audit events
 	// (GET /v1/tenants/{tenant}/audit-events)
 	ListAuditEvents(ctx context.Context, request ListAuditEventsRequestObject) (ListAuditEventsResponseObject, error)
+	// ListConsoleBindings List console bindings
+	// (GET /v1/tenants/{tenant}/console-bindings)
+	ListConsoleBindings(ctx context.Context, request ListConsoleBindingsRequestObject) (ListConsoleBindingsResponseObject, error)
+	// CreateConsoleBinding Bind a person to a console role
+	// (POST /v1/tenants/{tenant}/console-bindings)
+	CreateConsoleBinding(ctx context.Context, request CreateConsoleBindingRequestObject) (CreateConsoleBindingResponseObject, error)
+	// DeleteConsoleBinding Revoke a console binding
+	// (DELETE /v1/tenants/{tenant}/console-bindings/{binding_id})
+	DeleteConsoleBinding(ctx context.Context, request DeleteConsoleBindingRequestObject) (DeleteConsoleBindingResponseObject, error)
 	// ListIdentities List identities
 	// (GET /v1/tenants/{tenant}/identities)
 	ListIdentities(ctx context.Context, request ListIdentitiesRequestObject) (ListIdentitiesResponseObject, error)
@@ -8716,6 +9450,105 @@ func (sh *strictHandler) ListAuditEvents(ctx *gin.Context, tenant TenantPath, pa
 	}
 }
 
+// ListConsoleBindings operation middleware
+func (sh *strictHandler) ListConsoleBindings(ctx *gin.Context, tenant TenantPath, params ListConsoleBindingsParams) {
+	var request ListConsoleBindingsRequestObject
+
+	request.Tenant = tenant
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListConsoleBindings(ctx, request.(ListConsoleBindingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListConsoleBindings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListConsoleBindingsResponseObject); ok {
+		if err := validResponse.VisitListConsoleBindingsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateConsoleBinding operation middleware
+func (sh *strictHandler) CreateConsoleBinding(ctx *gin.Context, tenant TenantPath, params CreateConsoleBindingParams) {
+	var request CreateConsoleBindingRequestObject
+
+	request.Tenant = tenant
+	request.Params = params
+
+	var body CreateConsoleBindingJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateConsoleBinding(ctx, request.(CreateConsoleBindingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateConsoleBinding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateConsoleBindingResponseObject); ok {
+		if err := validResponse.VisitCreateConsoleBindingResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteConsoleBinding operation middleware
+func (sh *strictHandler) DeleteConsoleBinding(ctx *gin.Context, tenant TenantPath, bindingID BindingID) {
+	var request DeleteConsoleBindingRequestObject
+
+	request.Tenant = tenant
+	request.BindingID = bindingID
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteConsoleBinding(ctx, request.(DeleteConsoleBindingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteConsoleBinding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteConsoleBindingResponseObject); ok {
+		if err := validResponse.VisitDeleteConsoleBindingResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListIdentities operation middleware
 func (sh *strictHandler) ListIdentities(ctx *gin.Context, tenant TenantPath, params ListIdentitiesParams) {
 	var request ListIdentitiesRequestObject
@@ -9069,240 +9902,258 @@ func (sh *strictHandler) RetireSigningKey(ctx *gin.Context, tenant TenantPath, k
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1dbxu5lij6VwjtAWL3LsmS/JFExmDgzk53O3ES79jp7N1RxkVVURLjElkpUpbVaQPzcl9ncIEB7tw/",
-	"MLjAPQ/zdoCDc/7M4OyZv3HARbKKVaqSSv6Iu/f4IYglVZGLi+ubay1+aQR8EnNGmBSN3pfGmOCQJPDn",
-	"81M8Uv+HRAQJjSXlrNFrnI4JSojg0yQgjwS6IImgnHloyBPkHw6br7AMxn6r4TXIJZ7EEWn0Gv3G9rCL",
-	"nwadQb/R8BoiGJMJVkPLeax+FzKhbNS4uvIaRzzAeqayid+9PUJ8iKQDQ36mrYvOliQMMym2cDAhudmG",
-	"PJlg2eg1pgltJmRIEsIC9cgiGK/5ieQJWYTigIkZSQQKcJLMKRshQYKESIFwQhAjFyRBAQ7GJMzDxXhT",
-	"wIAuPIRNJ43eh+zHj2WgvCUymR8MJUkWoTkhAWehQJKjGaYSDciQJwo3EoDLwbDrTj2hjE7U7O10Ssok",
-	"GZGkcaUmjXGCJ0QaSjiI48M/HGM5Lt8VPhzSgOII4SDgUyYfCaTeABRQ9VCsXvUaDE/URDiOadjwGgn5",
-	"PKUJCRs9mUyJC93fJGTY6DV+t5XR5pb+VWwBLICYZ9NE8KQcJJ+RS3kWwBO+JZk4IReUTwWK8YjsIzwQ",
-	"hEkgXPXrkCZCwk/5rSPzF/FPzw73Dj8dXL45fT0+ZG27rs9Tksyzhenpcls8wZdHhI0U5nY7XU/h3X7u",
-	"lG32YUgmMZeEBfOXZF5CfmjK6OcpQRc4mhIUkwSpfWMhCdEsoZK00IHefjSjcgwLE3hC0DmZI8xCNOCh",
-	"/omyPuvuoDGfJgKNFAVnSMBA5AiPMGXwVjDGbEQEYly9OEITnpBWn+Xw9DjYwU/C9tNmgLcfN3cGXdJ8",
-	"ijvD5jbZHewF3bAzbKeI01Imw5yz7KZadwUKu7u7RRTGWEqSqDH//kO/f9ntNPv9y8fk4+//plGBXyap",
-	"nB/+oZxuqPn9kUA0RBsKJS/enz4SyBfTgb9ZQdH2rbMb0PWbwScSSEPah0MQoxW0rQSzD9ul9wVRgQZY",
-	"kBBxto92Ol00GxOWk5LmyRAJyooysyCdyzfICPbKnWm3y9D9sgrPgo6YIqRzUkA10jMrjJ/TsBLj57eF",
-	"6ZekkhYOjg8d+BiXiEqhGa8SLHJ7NHBEJ1QuQnYoyUQA4y+Iqt12uVyKYCQXiJAM8TSS+pUJvtS6ADYx",
-	"1QydEs3gKY2TEFmFsiCiSqRqnbgO4vQbt4a7UzABqjWWNhEAwAqA9BPXhkYDANBcqTFEzJkgoEy/xeFb",
-	"8nlKBGxuwJX4hj9xHEdUWz9bccIHEZn8/pPQplC6x2o1EtOo0QPIiJBapFMQzgrJNEQvTt687qEpI5cx",
-	"CSQJEWGhUoLqe0RZPJWwaCGxsn8WraYto8iFWT8RsDW9xtPhk72w/aTz5MlO8Djc21VEJbGcikZvByQA",
-	"lSBSXuFIGVskROb1TBiPpYxFb2trdhnxEWWtkFzY1YqtAQ6b9o2rurg+1m9rVJcZqxpNAWYKQwP1DVYC",
-	"Zx4T5DszKmGjzArOhhENbro7BoVodtnpbu/s7j1+8rSNB0FIhghHCoI5IpdUAI5vfSueZltxUJyszj4E",
-	"Fge3twlGD2kwLAo8ZIyvggGAZligqdJoyjrDyuwgSbqTZusskGbfvuPJgIYhYTfcODmmwsp+NMFz4KuQ",
-	"IznGd8I229leZUuot03D9Pnb2iet7xIeEdgZWBwKuTb9EI4iPkOAILMHKQRmE15z+R2fsvCGe8A4quaf",
-	"mpuwVfpm/X3ZyfblNVduglpWvX1hXDb187exL685EtNgnPGQwX06i8H9cQLeIFWvfYdpRMIbc0KVAQk8",
-	"q8xQNKIXhCHKkGMhfoXdUb6U3R133WioF15vn2LnzaZ58zZ2zOIi45wJfASTfZokykYC7JmdLIHD7Olb",
-	"LAkYgjfeTO0U4qEkCeooC40DOS/bK+PWULKWQOs6yueUczTBbG5Fd139k2BJmpFZ963ItiIg1j2mAuS8",
-	"2Qh3Xu17OPEwCMQ000hMGSTm6S0nZgPAnHJ+hJMRuT2LjxIdcjLAIsnR3u7u9h4azCW5C5ui4+ipt67l",
-	"KTlHESyu3t5Kzpv6+du28KwhzC9IgvZ20Ev6rd3YdFLDV+8YnsoxT+jPN2YsbIxuazJQgVKf4Q7MhU62",
-	"DblF1EP+1H3llpSTWTjYcpwRMJQUFqbsnPEZ81BCLvg5CdXv5DJWiLHb4oKzwG/v379vHkzlWAmhAEtS",
-	"EUlQMBJF/9h5Ftg7H+b4luAEjEgcTf623zDoWRGQvtK0coFphAcRuTGphCQmLFRmrvLHDAwaWekk+yaA",
-	"J8Y8kdH89olo17U5T5XhneCERnMXiPr0lL5xG+R04GKIChTyGXOIxc51m7L5R8W96ZnDDXaXMi0IEhLS",
-	"hATybJpQ0UMKf72tLTHmccu8thUMemgyFeCNAn7RhvoPcRbNEWco4gGOxlxIxTOd7uNWu9VudTYVPScJ",
-	"V0v+8KUxpCQKQSs487XaQAgY4GxcZ46rj7cvtbqOuZaT2AnB5wJhlExrk9xFtl+3rkBccCzZZfP5m/vI",
-	"1xvgI4YnRCCCgzGCjWhB4MlMCIcmx4flIXyWSUwlpfjUiY/lRNaXRpAQLEl4BqdW3XZ3r9npNLu7p+0n",
-	"vXa7127/BI8rkSrSZx6XPAMbZKO8j8MdsjNs46eDJ2qjyO5wB28PukHDa0RYyDPldxdm3DttP+1t29Hs",
-	"cQcFEgDZDs+zaRR5DeU8KlkXTijsUJzwmCRgRRZW5LBR1eLSI7tQWWaSTkqO6/IoKKL7vQ2FK90sJI8F",
-	"mvHknLLRPlIAQ4QBDu7y6qICk6UAqXG0etAxwgUAaVg/fFnchaULmmGB1OMQLPGUFlS/TCibSmLWR4cV",
-	"yyvb2ustTxPE8gW+Vs9c5Qlm5dLMw2YlszGNCKLSBDtb14ZXk+hyeN+qZ3Tw1gaAPzQgPg2rNYN4LkHn",
-	"CLGwjbmFZ+e8HLZdwaTFxTMYDbRPqP1BHB07DDTEkSCLSpORmRUqBQlSRzrk+Hkp916X0ZyjVk2L6JXR",
-	"TFS/M5zKaUKuz4E3I8nrkoNLCav2FCQAjqI3Q1DeS4+4tea48r4U0H9epk9M2E7pEBINTSLGgTGrQW/1",
-	"kLZ9/RY6GSuDCtxevnAQOLs8P/vz5TZ/Ktqzz+9I98fwyaeX558PHrM/Dn4SpztHk07w3e74+/htd/p+",
-	"rzxxwkWPAncRLR+Xkq/2y1N96CkruBLi9RWkVlF11SHg+xpoyQtwPec6SjMlnSMqZFkSQIxHRDkQBmmi",
-	"gBUqyUTbiHeLn9s3Fz56DSdzQz+zIIXM8pw/anGTJUScJBg+52ZaISrIpTT5Jgs6AYDIj1YqDLTdXGoQ",
-	"FjNo0MZf/q//9r//5//zl3/675vKPJ+RgaCSIBzHatuxicwXtl0n1iiCLQmt1qEEcyx8JgKu+ZoJHFO1",
-	"wwllQ644gjI1g4VX0YCy0M+mSWTs9t7WVupZ9J60n7S3pPYbZiQYY1kS992CIRpeY8JDfVx9QTKyOQgm",
-	"RImtuOE1eEzYWRxhqXSA9jrU0E31PRCX4wiprbF+hOt7tQI+sbAEOIoGODhX+6VPoBUahfpPWw7TOKxE",
-	"2q5BmsmAa/Q6isT4OWFnUkZnOsIqGr3tvXa7zkgLZG62s1Y6lHc3hnWBIJaDcgIPXVkiWf7wS6pPRxzy",
-	"KVNsiopIiHSY5N3bI2XhCsJCFBMeRwRJrp0o5Lub70PSkq/cT+IjHIbFdLwbEqqbSFiGNk3IyxHwSj2z",
-	"pqGySP8rnIqYsGPzuKaSAoussHnMw+/eHgrwtVMWWUoG8NSJdv3LWWJF7oR64fT0SL3sss0Sqt5dg6oL",
-	"4ttmIxpbDmjX7GCR/ovoK1tbySaliHOpveA4OOtcojsOAkkvqKwwAgfT4JxIoRQEZ8SqEh2W1QmQ5jwX",
-	"ssN8WLivfCkyieV8HV1iZgILAyuYyFlMEsEZRKjNMkWj93RXqcVZ9mOnC0GhxBWC7c4pSKVeu/17kFCN",
-	"q4/VsnCB11JY6poDBoffwnuLZkEFedhpluzODXy3ov73ikp/w1eE2bPf+R7yc7TZQ0ZXA+p9r88wQ36R",
-	"FP30ZGKzhQ4lpOlqdlVkIIhEgsQ4wZJEcytX46lMn/ILOZ8ryGS1OXGvGr9CV99QD9+9yvwr1S6leiJN",
-	"VNRWVJ53juiQKBlvxVuWfv7i/alAlJljbuGhjomJKfvBZj3vow78oeWhDlHkpKCeM02PfLK3k0uQ3GuX",
-	"ZkguUS61tMoSCbPKHSyKkWq/8MFV+E27CnfhJhv39NfiJ78DLKypTU+hhIFEuiRGpyztg2yADEKBhMTz",
-	"FoLs7jg+DG1SqH6ywC3XpxEvfXTSuqYmetwt0UTX0y3/lfRFPb/iqprsxHt9JPeOUc7K0tztc2g25iIt",
-	"GKFEpNVfSTJHGE3VADQsM6uBmIrCbdhuVJi9eR5eMIBXm69VOiVnCC8s9A0jKMTKDiTkXNmjE84KORV3",
-	"Y/0vIKEwh1PIR5nc22ksquEMiFoP56Cs9YZZRrUb9ghkTSI9e8KRkJgn6muwWH7mjLSu57DqqfNAe0Uk",
-	"pQgo3XmwVevEIW0ln4cezS4fQVSls4ciPiNJM8CCoIhIqeQqT1BIR7RgcZSbF07J1uzyQ7v5FDd//vil",
-	"s3f1N2WxlNT5eJ/Q656MpV6OrfUzy1tkzjOr2xvtFHINePFzabzuLDMNSuqJMjASPgE43pNnYyzRG4v2",
-	"VLhYOdlCr0GqJEROE1YMY62E0SGwGAsx4wkEN7K6rU73yfKiRK8BZYVvWDTXlk6JhLGrLqW1aUghblFW",
-	"0vteLR4zBMF/Xb+IQhp6CAvkpwW+FyQZ6IJiUy9rgt/aTFU0oz9ruyn7HFJhMpmUZXpO5tkb9gt9HAHs",
-	"owkie8J8kQ5qvwhJRMwYduEtXVCji5/sd+lI+a/TGW3NYDag5t0WSbCAOmFdIqfh5FIPlvuSSKqLhjOK",
-	"WFjHIj+pDXl+QViFyHf2whKfUmmQb2oKu0p0ALxegkTJkzNTFFfrRGmZywFjtDtPt3F7uNPcC7vD5uNg",
-	"e9B8QnZwc3e4N3gcPAmfknatRHIgrTMaw3TbrXar09luPVYIw8kIBIBZTa9UhpnyMO1UlKssTfBLTW6H",
-	"N66K2FpSkagzLCc4JEazwFqddBYweGOSYMkTFPDJBLNQWC/ZN1lVPhpQhpN84K/OHq1Mr7jVI4j1Umfc",
-	"ff9Snen1SKA/NU0Wc/OwIFVLyGUBKod+yqbBYZgQIdztQQGeEJD8xSyHHPUtWHeGHEtFpxpeS01TnaEl",
-	"J4QKaeijDdIatZBfTcm+h3wjC3tq5//9H/5VfaUlUY/vnQ0m6qvNPMjLOWNhBYZVahdMlqTcQIw8xx+e",
-	"5bEURbnNd3coBaFSP4E4XBVcwepJRNSjS+IqD7LwLmITmc669/DEM1DnJxV23kG+BLpGhqe2Dm4WjIO3",
-	"n5DOsB10w+3BDt59uvfk8eO9vd3dnZ3t7W630ylzrJy57/OQeR0JXyYcsmXkAFy1eU5aVpnTkNvHdbOS",
-	"Vm6qaxPCQ+Ls85MXs05y+nN78OPO5HXw+E/z7lG8+1I8/SHc/n64d0A6b/nOO/rkJ9n+1ZFFfjmlZRqG",
-	"H6x5AtEbRFgYc8rkysS0ddGzQGS/fsrN4XAtSl6luXKkvCRX7CuKojtQEjnBfO9q4jtKovB5kpQ1KFJu",
-	"FkSptSE/SPg5MUUHhc2xJR5ZyyRT2AHhmCGPIj4jIRrMV4VlFrncDP2lKoL+SECJwz5iBFJwTFgdsxAB",
-	"ShFgAn3ilJFQy8dHrUce0iZnoSal0A/MLmcxMdusr9La1WgzZS35QddGyapAm8ZQClTZLtt2QuV7bKI7",
-	"U0ESZZcLQpiCi7PFllnrZF/gCyxx4pyjid7WlhzTJJxdtj5HfMRbAduaTHhM2NZo+xVn736Sr384Dyc/",
-	"0+AwooPLPYq/+3wQ7O5dXB6dvBvGgz22+/7lyZ9//HP72fiPL88pfnEy+mMn/Gl6+mZ0cXSUjF8Mnr/9",
-	"4x93yCtx8WSH4IsfKKYB+XxJBy8unw1/IFs7e0pq0kRInYJQJiQ65dbrbtAhzceDLm4+DbeHzR2yi639",
-	"anNMy4bcO+10M7mjnzAZltteg9Hg3BwL/uXf/uk//uUfzZkgTM2PfjyOP30WT78dX/w8O/60e9C8OP3z",
-	"wZ+2vz9ShrcJ3asHlQeERYhFKHC4d9YVox/l4/Grn94cD49umrHn7mORfL6zEUIo7igcrup0uH2dt2N7",
-	"vpmAcj7H7VdDGQucXiSVap3cuct4QYG6vpRXyLiEVg+KHDk6o257i6cLyzouuYR8BzSSssbCAiyvrD7S",
-	"04hMeaYI5XMAAFIsjDwcY90Twca0QSBuOGF528xowKcMKtsxQ2qmNCpuSo2juV31ACQ8nHggwdEQJ4WQ",
-	"xXJGXgyJL9cMOv5glJjBVIYCZ89yTL5A9EXyy5PNMn2zyuLLTiWvlwGSUzG/WsF+LZG+aHs2Xv3h+e6r",
-	"7vPZT5/+KF+/f3X500l7+8+fXowbN7RIU+vg3q3Rlya9LE2nctNy8kTk21/8nuK7ZZUJnjkDN4yXTBmi",
-	"TNDQWj4t5Nt8RTVWn+WYOJ/f+J//6//+z/////3L//jn//zn/89Df3yrB/UQpDogP5fduLlv079nY44U",
-	"CfSZLCaL82Ep+HwqHQjVs/qANuHT0dhJkn0k+swFMN9NczGz0lNyR47JHI2IzB60WQDIpBX0me6QQObQ",
-	"vcOGEYiT4Y4FwgoBAQ8hXU0EmOnpLVZPiERYInDHKGcmKdMcjjkba+DPnxA5vy8I/VcmU6RAEQKzcMAv",
-	"/TStrIg2c6LwSKDBlEaySVNZTybTCEue7CM/ohfE77N0DPuyeVKXr+XXYiZWUoBeFNZhUr8W1vC6VFce",
-	"QNM3PIgIeDV55eDmjRV7Wi5t2Oo1HN5cmPMYCwHxeNuG1sY+FLeaHrRwZMNZpsbr9p9deQiTWjll5/w0",
-	"THtPTHBI1j4CcrC0t7OsJWu7+fSg+RNu/nzWLG3J6jWMCVGyY477pFtJ6ra1q/2nVcpg+fn3+uA7SU2l",
-	"/rQ95c9JPyuQdMirKKaoyKyfjWkM7X12+sw4sZ5xYT306OyRsoUeNR9tWlsPTC2aN6I88NtlZoT1mba+",
-	"1DOpkCo09HXzJQsbXoWjb0pxdAzHSeU+sj5qQhtpwtQmwkHCzdlZ2qezIqE17UWx0qKpZygo20DbOksH",
-	"q2sOrWPiCLBuru96pphwjJObeKfrOQAVec9mkDKTpGgQ5dBeE8ZFJ7Kmd4av99o6OWWOQ7RsLTbPsIjB",
-	"zJlw+q24OKrrTZSngGmWfJ5gMS3rcg/xNpJgQdkIYcukCZnwC1JMacx8jTNIXQkbva412/Vpafp95/Gi",
-	"Rb34tuMud5e5y+3KvL/ivM6IncdrDrng+hXhLZ+zGumrfDeTwrfkiPm/qsy7g0MDo5ru3UGzDYoW6OLt",
-	"d8/Q053dx8j0P0K63VSRPBaaUMFe9tA1guIlHaZu4fjhN9VUqph1r3FbKiRnhEk0SzgbOR0lDSR5o/Tm",
-	"O7PY98hs1UJkkCe5vlWe06eq/MypFrM4Z1olDJNt7/LEqxgXO/Mto4a6d7ask/plMkwpgxN9NxHM3D4A",
-	"1nLm1EZ8JK6RImbotAyWH05Pj5F+IDcw0HRacLb79Kmjm3bapQrPcMCiPoH2gUhMJxOczNMK4Hlc8PZq",
-	"cE6x1qDMjjfjCwk+NnROe/f2UKCIQkyGmrP9kAfTCQGT3hmj/OBiFaOuqsMviGL41eIr3Z4yYexUmiwu",
-	"dnkrPciQT3vpeQgPBI+mknjKzxomeKQWDx9soL587TVKjPKRivYSN3bDjvrh73/38fe/mNK7jRTqXzrd",
-	"x/1+q23+dTY3PvS2/u6jevqbzb/bLPXpctU45TmQSrSp7UcYWU5yj4X1Ka5ujEwucSCjuQfdayFOov7I",
-	"oWa9Er1a8szd5ytA6KF+bVdj03zqLMq6t1DMUV2Ob3/RrWih4iNWYsV494pKFEdwiaNre7R3X4QPOluS",
-	"5AJH4BrNgX0m5OxnziBuJijeOhljNhpj4D+1Hvf4+qtAWc8VrlH6mG5nqXKzeMiu7dIImREC3MiZHJdc",
-	"4JXDWFn1lsXZWgAWrUwLnTubHdvxIMuFnSLlZynG8oSsv1/SUmI25tF6jSUKRPBEia6lhO60Ie91IChr",
-	"iWYXdGJGMh3FuMoMO0t9ik6nbb7jU+l8XVbnv1BnlsfFH6iQlAXSemhw+hDx0UjrN1PnNaMs5LPcomGJ",
-	"NUIGafCjRJhqzNsYX5pFp/G+KEga9XKzXdS6TnK3JsRZRKRQma9PhKpRoneuxgyrd8PsqUBxNBVuPaZN",
-	"vS2eemsyqTF3npJc/HTa9UfI0Z07SK0xKgJrudb8OTgXJ82QmG7YQr1gtWR4c0GSCJfUORwbLhBjnGgP",
-	"BpyMGFMQDlUR28oCWKDQsqpYrzHgyqj58GHX6370PnS97Y8fvYYyvs5ArH7Y9jq3UTtrJyoLItTY7OJg",
-	"xc8ZwDcZt7zA14DuTFK9oyfaJVhxM5Y5Yb2W2VIQpN01BHw3FxpyhyjI9TKhfuUtTt6pnnzYLmqXbPKO",
-	"q1fqTN6GOFrCJ0vtFaWU0we6FQ9YK6oajQW4tzO4d5YhrVuKtJsbUDkboiy2D2gpS64qQ0C9YLzC4+KI",
-	"3RuNWMMUyy+1mDGq1gmg1TW+eJnv7kMNpp/eupk7CQs4G9LRNAEfeB/5F5TMSOLD+bZAVLqFsrqpptfQ",
-	"zxQqRc1vC2g4sc0lKs5jZ2TQxG57WWQ6UPlOMpavTES/kJPmF5Iy0mQAr5DgoXtc5vJDoKRRu9vQAnqM",
-	"xWYhWSCbXbn3C/1o3BnyqMi/uYgQt6FdWdtjuJwMs4VuWvumJYRM6x9slkNeeF63i0x3gXNFeamghtDN",
-	"sBtjkYM4B1Euo2DAeUQwW2zGV9H9OUMC5DOYwsS0gzdhCFJgNIYqepLXaOq3Mv8hxVJ1NQqCW5ezS6yt",
-	"T2OvaEqXso/ay0HvrnWGJKDAwwK4svnfia75Lr1MwAm9pRLixftT935VsQ9hzjihF1gSNMaRaQiPIoIv",
-	"jHhxEVJU7dGo0Ws8P+nu7tWsATkHHVVsmQyhfalw4HT/hRadkGugdF3JsXY0cl1uDUWOeS1gX6fi53zd",
-	"cuRswTWa3cPDt93s3qB4UckAyn0gFQElb1CTJfaRH2Mh3N/Mrc+DqYQGSqlj9+L9y5N95BvAweUfKQ6B",
-	"/hYFVaQ32GuYsTNqKDYwkKWJXcXW4vpoPBo17AILDTUdzC/nqfLj2MIdxcJDOIqQST5ayNHKHc/WYJe9",
-	"W2OX67Pny8/5/uVL57ObdhdHsI54u/dj2NO0Vn2hrJdPYszmaAopEfZoYv1m9KYpSZg2rElb0+X72K0I",
-	"tS6zE9rl7aTvpkF0upxFlNnfMs2US9BV3qTtXw/3RdjrInJYNVhaNEZWC+KspcB6fc1yAdulE9AJ+Uk9",
-	"V79Rcfv6jYrdRpIp2vMB33VaCmvs3KBnbWkL+ipqLsn7+RVtXyWmqxFXluu5DWma2yXH+DZh0+RqepCZ",
-	"CacbSprwBBEWUptC8Kj5qLWQiJnvm/UBN39uN59+NP83P37peHudK/t16YmdhntV9pE5h7/RhRJfT8bd",
-	"gToyKuBXoorusAtmfofdFqqHLGgt3ZvFFJlKNaCMUqsJ3EiGhwB0RJj+hUrdltO2LXokEI6KkftKZXD3",
-	"8mFxf+yvubKaIg0vCbCmfQA95YkfHrw+gNKEHiApxMrmnBFyrkuu4XgRzuGUFNG9BEWfmaxupIgk/TXg",
-	"TPCImOQiwKyfg8tHUxYRod3YQtJ3cQFLM/0XZYxtsbl4InSzXs037cvsNaobei4WGjgZ6Gm5SpqOrzyA",
-	"XCr/zSoNr198oG9kmCZUzk/gElQbvCVCwEaojwO4+ek7a268eH+6QJUHDOmXTFMOHaTTmd3oGWeMBNKW",
-	"Y6WdCwv9O+wlqsCXMGU+8Q4OV+D7g6k+YikAxmP8eUrQxuzy/Ozf/+FfN8ugzC7lDwkazJGvlZG+4Aci",
-	"jupLW9iCY6oe1s/4tSDUHTC+xYIGi3SStsfQwUjoi7mp+yEUmsUU4HMbU+i4qAVRv9Y0r5VCCrAUAL2C",
-	"hIQhX4TxB21gV7SVNIa3uZ9XTIlhPmhZC4YIJAzDmsz5gJfJGN0YUO0BDGDj0Fp291mf/e536AfHwFdf",
-	"PcfBOJN4C1UuIyIFwguXvGhNkL42TDiTitT6TBAWar40KelKn5H9tJgpmTJhVv9IoDeK1hC51BrQllkJ",
-	"klyQBAkaEr04WwmDFWuDLZ7W3uXiajZ5Cb17e+ih2ZgGxYLBAQ7OCYwYEjIRyDStyPMKHN7jNEpnm2fk",
-	"pjon81afnUKI5RRdkIQOKQj4YUQZKXnhxfuXJ3YT8pxb2AZElWIV3GHx44Rf0JAkpsmRIowE+V/i6SCi",
-	"wdk0ia625NYX/foVXK3TZyEVAb8gyVyt0f+iX7raas1IFDXh2uctTUzN3HmFr6+d0HSvLzCXY9JnlSQi",
-	"eshPGQ8CTCnveaa7XrYpzoCZeknT0NIaqEI/HPtSppI0/eXOOPoMSGKoFOoG4On45bPn6KS7uwfZMAUR",
-	"sJkRVV64al3/B/2hzzZ8PA199LcoXaOHfMZZADd8KAjOFD2qDxqd6i/Dmr4VPgkZJkSM7ZjAnbphqFA0",
-	"T2CbpoLsozghgjCpizqmgoT5dxEeYcVE0KJU6Bf7LFUKVBd+UmYJ7cBKBKAx9bSOE06ZoiZ/66LjI4nV",
-	"UOX3EaL+tN3eDnBMFcHDB+KjDd/oAH+zhQ7gF0aFKZVVqHEr3JSo9XTYOkRjLMbE1LqNsQBNnfCI9BR8",
-	"v8Cf6Bc0wXP0S5/90mw24Z/6ybdmp49+QQMScTYC23k25rr9rpIrRsj0jKD2kKYqI13UpMbOtU7Ufu5J",
-	"pGXNBSRes3nGuzYIsg9nePnf3KaDSINqDgd/0fujMW4qI8HDnDHL6vp5e0D4ix6+zlt9BnjXJGIrpmem",
-	"SlfjEdhKaAm+097eRxhNqBCUjbyyi9/7zN78fq5LpNVbHbW/NveY4QnQJeP6sMpkNo2xBvCczB9l02nB",
-	"HRGcOOFpPOBTqZWTiU0gEHx6byln+aRjc4MziAu1JCMqSAjk/c03kOguvvkG5ENVGQba8KuuCVfkezom",
-	"NOkzX6lvkF48Pa8RabK0klyGRCFv+heTGa5olWAIQbv0mtLs0jzpAQ6bBrVq63fabfRLoR0p3HwwIEAW",
-	"PTTBkTJmSYhenLx57SFsqhrMhegAmvo2xgmeEAnniViikBNdZxrjRBBUA7Lcnf8AWgf9ghjPbsWG5h7E",
-	"2ill5IQsNdWYb8iTAQ1DwvRk2wYPmqCAlnlKbulqgBR0ynqNKRiXzaHyD/QUO3o9YhqMke1inWbA53hz",
-	"6ahKc0Y0MPv3NN0/MyC5pEJpr0jt3xxt6OPcQyVjRlRIotAjZzQgm1pDMeQfhmQSc0lYMG+CyQy1KsDl",
-	"YJQY3rMkUgPGOAGvDSITzSGmkdnTThf9gvzDYfMVlsHYzxCr873dhTwS6YGr//wUj/w680rOmxFORkTP",
-	"tl0g7gEP58BuSnjv7aCX9Ns6ozolM2rYbrcwrM6xGEwLlRK9lFkMkzBLszoM42XCMftigEOzXzzJWTFL",
-	"7pivs4YES9KM6IRKsxXdpxnFm6bRnKOJUjNmXaB5pLLlhoqv/bfqQ/NAffCtW16Tsy8whdNINfMu8BpG",
-	"IYkJCxXRoY0QSzzAQuls58R5E0FpyIzVBETpJ7snICWGIIttvoxRCC1kCnu0iReMSaCkBxg5QubrUfrM",
-	"tEhSaBljFkZG6++7NAVN0IOAxBLKOXSIbUCUelSKBHqhQL2LUSFHikONBomxAk35pVbu8yQkSQ/5sFk+",
-	"2uhAwKPd9pCJJ6Hd9qZus+dpq9t3goY+3PY+UAMLxcBLG02ABCj2mjBAwr0KovXNNwhMOOQfvzk5tYYb",
-	"ZojHOuy4KD56YHyq/cp1R+kzRWlKQQMbGivDRnK0Dte9/BKwisSMJMb0VC8VdrHPJjwhLXQAzznOquOu",
-	"GVoCEWiVyIJFrjYB8h76TNuLtmULTcwqjHXxFCn6ULYSpCFpurOt77VFaqWmWpuyRbTchOXaQVrohLJR",
-	"lMk5TYV6udbpU0IZZN4+8o8PTp/94PeZsZgz2QlWvlm9EqwzmziQqgKTZKOoa0DkjBBm9hYaJ2db696z",
-	"AKI/UDQItKP8lMzW7BmHSJrzb896VYoUtOOle0Obv+mEeDlJaaIIQBIaRtMS3eZEYeXMA0YhABnRgDCR",
-	"i0THOBiTZrfVbniNfK/D2WzWwvBziyejLfOu2Do6fPb89clzeCerjGsYWeVmTjXaLfOQcqtwTBu9xnar",
-	"3drWxyxjiKRthTxQf1x5jS3zWGuOJ5H5KvOJc27vp9m5aH3S/S6WPFbmHS++wZWptJXaS1UPmEslKn6V",
-	"JhZY+mOaILfwu6mq+gI5p1dZddWqBzWy9VNZYadCaGkje02Z9lAgPTPmDKRlEE1DxakgK3WWOdXS9a0y",
-	"2XvpeYEmo9TUPwwh5izkqZle7asxXEXlBfzZI1tHSihDgsWKB+0xz0evkRARc0WJapXddhtO3bX5bBLS",
-	"U0fBEIgO9OF6Z1JwdAfBv5WHd1deY0fPXzZsCufWtzg0OlK/0ln9yjvHfNcvba9+6Ttrg8Mb3e7qN37M",
-	"FWTvdJ+ufuUtluRIGz7qnd06gL3LTBYdULe58UA8FqHQCn8ksrtnhL6ri5edpeojdZFe0q7T5qUw+s7J",
-	"KnLjnKYrYpYRMSey12c6gOC8rkU4pIzB9ay5EHhdxtAgmpPOdTnDsQIgZ+djWnr9LQ/nt0zzJj/hKn+K",
-	"CvcQLfBb55bnLuO1bMNaDa+hq8VheqXFq4Y1j23BM1de44gHeNn9MPb59DkA5FfM0O0a3PnMeLPwQqfG",
-	"FKecHykb47cjMjSxpoxfKjXyWjFVolqMwEVQZZVuxdPzHkiEQjqVsRDbO6nESYXJTnsbIu99phwwZfud",
-	"k1juI1/nWGh6941IsTq4p4/ofeeMXpvprT7TMGkzvJDnVTTgc/Zrt72j3M+6gsosPZVUBY7fWVbDBD6l",
-	"Ae3XrhH1Spa/8ZrL7/hUXwH92+AHs3vLGcIrNwtPnUyR9PIN7SuVEY+nFaOHdLS7jJa+J7KKjtq/Dc1x",
-	"9UDEX5+IvydyFQGvZz9pEjnGcgy2U6yc/BIr0qn9MoGmEb0gOkTiFG7ojK7WEqmN4bQ2J6G1FAfrk4b2",
-	"3lo9YRlz7VvmGvIE+co/10EJP02l8tEGTn1/nT8Cr5jTSEEU81oo/PQYpyzes1nGu+8cNbW+wTqEQMod",
-	"W6omU6+Wpfp15Q30OjJ1JLMH4WOET6eG8Dl2Tje+g8ONv2br1ZxjX8N63XIrhleo87Ikj1x8Bw5FXDG0",
-	"UrMrV/0gaxn2Gw70mFWsjvRk3RUebIJ7ig0tULHDMVnR943Ng9IY01tzxCvKetzrHKtcMbI5oJc69yDr",
-	"UNjrMwFVycb1i6cyfc/fR1MmaaTbRpse/26jfJvFN8Q0avXZ21wmlrmiCZW1S/PTzmPGjkg7pvmbXp/Z",
-	"vi22XRriSdotbT/rnQ8nySSs6h3WZwf2QNzplGNPy50z8vTApihyqiNnhk1/raEzA979xM4sbipMEqdf",
-	"+0P07Joy8iHcBlLYCsEyGVgui1eZL/YMa2k0Dr7PFQdkAYpiZqmNw2WNBPJytM8opEDE1hlLm1dRiQIe",
-	"RSSQJIR6nUwYa/Gn+0zXEloa5Exo1YuiOVcRjKAQ58HSuIcQGmxdfQpfEk1Le60Uw2kl5gJEBCDjtod8",
-	"YSoXBJ6LPgMlPjMtRbJ2GJ6+Hdc00oD+uSZL1yQnrGXRf09kJbm2fyuq6iFcd1/huvrccn3bfLXDCNdU",
-	"3G6cb79ws6qPEhJHOLB5zLobZ1ryoLWKNoLzUT5kOjRyhmzOJ3AR3FKqxzJ57SZ9y1V3AQ7G5JFAka3p",
-	"2/Df/+nozfeHr88Onj178+716dmzg2c/PD87PT3yN2upKB09u7ZdfccRPgPX/YT46kmphyDfQ5BvjSDf",
-	"bVvMW7lSxuVxwKw2a8psSn/ecPYQj0IipM55cdqo0URfwC/Wjg+6RZi/8SDhwtXvSyOFxcvfH4ySe4oX",
-	"5jfCYbcC63xls6Q0vvhKJ38X6pptWnnajBqciIryTLA9+gzYFW3Yp4wvAQn/tiLGZIArx6KXVvKeExIL",
-	"9GkqoOasz05+OGh2d/egxq+FTrmpcPRMiR3C0JMGuimEJI74HFGdnGzrGbUVFUFm6X6fmarIVACZJc54",
-	"ci6g7Ar6r60RE3S58nYCg3cUoHMB1aCHVbZFbvsdx1Fvqr28FMraAlIwOp5B+vYzzmTCo1XWx2t+InlC",
-	"HsJ71wrv/baS43JEtUwMXtP22Pqi/zhbEch7a8qcs/aXvbJq/YQMp0IH5GzzC4Y4ayF4H/Lb+kUpsiTb",
-	"rVKKaHAKUqRepE6kgRsDx4OWv594tK7trk/hX03Rr35Yk9zhHxpXH2vznVlgla1fp+/wyrDhfp8Vmyiv",
-	"HUm0k5kWzndomufmqVCqehGPRHr/1wOvfn1edWmz2Lb7VxArnJawE1hIogAxXBavLF/LQpQt9nNGh1lU",
-	"3178TELP3l3DEygJlITZlje2SlfHD+OEXFA+zdgUegCrgcyN6oN5arbrQypz4Rdwu7Ko3R43xkyvpROP",
-	"nXSExh2F9uz4UAb7tWN7a8kLhbnszsAbm9p/dbG+v8qA3QmReZZfM04X0+Y5mddMzLP1IlmrDaWRba+N",
-	"YkmmE6JroddauFTF6NbI04dsPqhn+60n88EiVkfoLNYfLIF7i83ZLXCZy3LOHaXwvbL9FWxXw/ydbvpU",
-	"3kbPzsm8OmbWZ+VBM5SLmVUz45I8N6DgX22aG0B3T1luztyV4TNonPAQNHvIifv6UbZUrJRLtFXmwtaX",
-	"czJfJ4AGHV8kkHRPee+2w1tlzCy1MKC/X52SUdN5ZYLnNqJvLlNaT7JpqFPJVi/CpiZ+CK/9OsJrK0j7",
-	"bv30l2S+PEY2Dals6n6N9WzuXIdHyGlXDKCPp4Y0kiTRCUGe8v8yg/sGtrWa8LmGcAFZxdulorkFzVYO",
-	"6B5ASm9R9cjnKUnmWVt//avtYLxajSpYDgKjkrxl84c8a3xLU1dlCRw8OdNCrDY02c1Ny0HhtpUftEAq",
-	"3tUAPlmv/KLLEkj1IDkYnRbh286l/1nf72XA6dZpGj7IzSKXQTQV9IJslt+25lyY+FMVNtWYORDr3V+y",
-	"DE7Tb602oN06gOpBrwXpb8qzTFm4RqWYI18eFNe9eZjuNriKy9UXN/Q0q3RS/pLv1RrJqUJYqo9yPbnQ",
-	"BjRE7zN964TQeRmUs821U7UO3butV+snB1yroxYq4qrkmrlNu3aoeIlukFn9xtzRU7rPWxUA+tf6Cgoa",
-	"tleCUMRE2iU/A8e29UfUNgZfgaLsEvF6INprNmrAOIOGmYwG52outGFdBZroq0MLV7jqM4VNfW2S0GWC",
-	"tqXupfT0DW2KHoMxTnCgCHUwdz5gYY85esj/y7/9k4+GlIUC/v6Pf/lH3+szH0c0IE63WvUE8g/g2+JN",
-	"Kfq1CrTZVVXp9Y65saT6MpW6+ANU6fAPvRvtr2bQ1+ae3aohsGIpd2IgOGv5L2IrGGlaIw6d7ceDnXBv",
-	"dgJ1lZ+1Epwv79xG2Ppitdiq+M/zBAsT/kkVn6141FxsrE50gCKs5JL+1ugmoYS+vqulz5SQRxOTdcrI",
-	"LB1xjQJHS+m1ozop1FTYcsoHwr8HwgdCQpilG1JN+qXW6xuW7eXSbmF1soWqqej2ZXLVwUFK/A91PL+9",
-	"0sPVRHyXAUpLWkujlNotEFtfjHW/VMwfw8M4akLrSCUnpwnpaYFpLgkqc3zM0Kmjkd7JlL+v3kszg2iS",
-	"0xqevW1bJpgJE3VESlRAU3ic+jbm7DO12c8ZnzmHB209wc8k4cj0zKmjUkAm6aXfpSTQMzzXSC0TB+/H",
-	"WMLt8A8K6t4VlCG5O2LsRTWgp3uU8lLqo8fqnRIXPX/+vb7LXikwzIWjaQpw0/Toadq5qwJLti2X0cq5",
-	"AIW+QY8pHoe0YLvMHppw5QjSc2LiKjaek8kQ09MovZQzdxmevf7QvaQzjXNcrw2BeK8XbHF19/W+xRkr",
-	"TAWotcoaqD3Ih/uQDxmVQxzDIXNTdY+TZJ4RuCNADGPdlVuX8a2kF8omqeLT73ii7xkK8VzfO2zica84",
-	"C/F8E/FE30FstfeMspDPPJtvnLvVuM9+Vky9YRKa1N9uq1C41WizZ8QbdBxgafaT7nKvLxQJqZCUBTJ9",
-	"cjbmNmmZMnMnjm6os6+eyWrhGdgdkkscecZEGUyDcyLN/TxgY+hSAzKJ5dwUK+rJzZM6zmjv8KRMkuQC",
-	"R1rkYH3xJU9slMpXyPJb6D1cCOMfwCVBPYhMbgXiws88XjadDOAeGz4hCAv07ORHlPCZgMsg45iGHkzs",
-	"MTI7M+v2YPtI+lEv2d9X1iaAj+BFW34Jy95cV9C9BVI5sISyIvJ+ItNucpYW0AbkhtaLNf4eLnGvCNIp",
-	"XC7VZtcLOj5nYRHiNSKKSyGW/A7gVeLd0iL9mVRF6C1l5iKZ2Y3kIVbPEjadKHmjPyn+bngNYGjn8vlq",
-	"UOB28vTCckChhkyYW8b381LAZXfgMjwQhBWOyotXjZciNr2svSKQvrezCP5dhlMLbAJXwxsmV686iQDr",
-	"8HKfeZVM4nW63k7be7rbZ4tJBctea3vbu96Tdj+fjlFEVkVTEb2+B3PiPsyJ12RmVZ6nt4KkKhDaApne",
-	"PVAWZ4TJ17Un1NQRjpeaEzmBkF6jv1Hs9LvpIX/A5fgD/fjh00cfUQFVBEZPKoFtl74xmFsLahOuOuNy",
-	"nHWp0zmD5tMnLY9CikecKb+BmmsUs94jZtQW8jmL5meckQ/0Y9rCwM4Jt3rCrX3ZPFFZ+VIt7frGoO3O",
-	"5ZOdqIK9zfahCZYJvXxg8vtg8h/4TF/CaUlNznjGJmKMk3vgawNLJV+/gRu1QTpl3rpT36vlk85qyN3T",
-	"P8bCyxUCyzHk/SqL2PYUBuvbS6+FDJ3zYHN3uzJskTX4HUFi4yN99h7aGC+a39oHMMCkWS3a4YCcFiUg",
-	"LhUS9HWIz05+9PpMyITgCQnRRsCj6YSJ9PJ1D6A800pe/21OyKXnnpdLo+A9iyDfS4MYAu7shCF65nZ3",
-	"9IlTptfk7/ubetn2glD4217xiROC6IjxhKzfK/3Y7HKd7JrU9TLXVWZnZuwr5dr8lg7bNWbNUXuVZXhT",
-	"Euozvnc2mGARYhEKHO6ddcXoR/l4/OqnN8fDI2+JldjdPW0/6XUgQyL7cu+00zVpE952yes9fvTjcfzp",
-	"s3j67fji59nxp92D5sXpnw/+tP39UbCueZnlG6QmDk8QjiLjm00M+z1opfvQSrlEwGyDGHFF/r3ppfyB",
-	"VWUmY1XWW69UTaUax/bHTRVQn7kayNU+LbhmDTxbxjOZmDvZgqC2O/26NuPXOn2qshI1Gh/48D748A1L",
-	"yRgHCRei3J26dU78jZxDpYiqkALHhWCwjS7r/rjpHYppnN7LJSNqU0f3rOBT2Wc4y5tdiElvFITjfs5K",
-	"sndZ4Ow8HG7kMnvLh5CpwmfM2HpwN7t277U/m3P+c9HLPvM/DBM+UZJp02+hZ3wST6U2HnNNPK7lqp4Y",
-	"DD/Egb92HPjuo5d2b6sajuifHwT//TQmKhxmx4THEVH+nld5xvX1DDJze/UaPUXg/lm4BVC5rIxLlBAJ",
-	"/UQ2zOEgdDVQYvDF+5cnmwt1jgeuPYXRGLNwOI0QlpAm4CGhERZB9qzQtioekR7yGbmUZ9ZhpqLPcDTD",
-	"c4HYNIrWdppP9MpNW5K76wiUTlOVsA0sml0i/pCsfX/J2u42ODyYY5K7bR8CudLGSjgncx32Tht2ZT+g",
-	"AQn4hAgUY6H0HBTpKzhFn9mi+wlPCBpMpe7vZU/2FVNqJuPnhAn7HgnRBUno0N5LA73nobkYTWpeS/MW",
-	"OvhmBP+r7prrgFnBk/mdKKTuPjTo+OvsaqtpWGd3ZMKgWhbU0atbX85Xdt6Y8Atgf8POuoGQqZ8DlgX7",
-	"IDR3VSnlGif0QoE6xtFwP2PmPjPcLCSPDUtTNtKd/xz5EWAGCXckU9873e5mz/ThXuxKsKQBh3o/x/Zr",
-	"NuHQIuZB7d1LEw6FfITrUfsd9+LQOe4KPhJME0hv+/ClMSA4IcnBVI4bvQ8flVIQJLkod18VWdkEcvWU",
-	"PhSiAoU8mMLdkxv+WMq4t7WV3lnZe9J+0vYR1zYrmQxIGBLFa5BxI8CDnCZRo9fYApVkcLMQosAjzcE2",
-	"uDJI+EyQBF1QQSW0eDROpZqUhE2AslHqzkKnapFe3asGw8E5YSEKcBS5YwHfl4Z53EXbKq6EDElCWKAt",
-	"ag9QpAMMBmnOyPZlS50LFx3xSYwZJQJNhUKzHQEEjW1hYkvAlOzSt4VD4Guy766Nz5j2KhKCQ2jzb+EF",
-	"mQM9XOEjlBVDVMVmLrmYMJcaL0L6LRAQChICURwciezmAzUBOjg+9JAIeEwg9xgyotKb/dPjLtORZnH8",
-	"g4VM5ZILkXVBROLcqZpd6yRsqIjqzq2kCZeypS0i3Q1PI4UlO+IssIR04oQI3VFElvVFVygxkSpIciJp",
-	"vAwdv3z23AGh0Pa6PMZoMDEVJCnL8zRsUqhCcSZxMvHLJ0jX9+L9ac5w91A8HURUjGG21BF1xs5JtfLR",
-	"ExLwBMJKpqoeCAU2x90Mt9vDCjCt36+jv0DdKXFkp8RORNbMYQMAVx+v/k8AAAD//w==",
+	"7L1dbxtJlij4VwLsASRVJymS+rBFYTBQuV1VsmVbZcnl7jI9ymBmkAwrGUFnBEWxXALmZZ8WmMECs9iZ",
+	"x30ZLLCLxbxd4N479/6XwfT037iIExGZkclMMqkPy+7WQ6EsKTPjxInzHefjUy3gozFnhElR63yqDQkO",
+	"SQz/fHqKB+r/IRFBTMeSclbr1E6HBMVE8EkckDWBLkgsKGce6vMY+Yf9+gssg6HfqHk1colH44jUOrVu",
+	"bavfxntBq9et1byaCIZkhNWn5Wys/i5kTNmgdnXl1Y54gPVKRQu/eX2EeB9JB4bsSpsXrU1JGGZSbOJg",
+	"RDKr9Xk8wrLWqU1iWo9Jn8SEBeqReTBe8hPJYzIPxQETUxILFOA4nlE2QIIEMZEC4ZggRi5IjAIcDEmY",
+	"hYvxuoAPuvAQNhnVOu/SP74vAuU1kfHsoC9JPA/NCQk4CwWSHE0xlahH+jxWuJEAXAaGHXfpEWV0pFZv",
+	"JktSJsmAxLUrtegYx3hEpKGEg/H48HfHWA6LT4X3+zSgOEI4CPiEyTWB1BuAAqoeGqtXvRrDI7UQHo9p",
+	"WPNqMfk4oTEJax0ZT4gL3V/FpF/r1H6zmdLmpv6r2ARYADHfUhZSNjj8XTFUAWeCRwT19GNrAtEyiMwj",
+	"ZzcA61XvAwmkgezJJBY8LgbLZ+RSngXwhG+JeRyTC8onAo3xgOwj3BOESWAp9dc+jYWEP2WJisyejX9+",
+	"crh7+OHg8tXpy+Eha9r9fZyQeJZuUC+XIb4RvjwibKDOdKfV9hRF2J9bRWR4GJLRmEvCgtlzMitgDDRh",
+	"9OOEoAscTQgakxgpimIhCdE0ppI00IEmTDSlcggbE3hE0DmZIcxC1OOh/hNlXdbeRkM+iQUaKN5KkYCB",
+	"/RAeYMrgrWCI2YAIxLh6cYBGPCaNLsvg6VGwjR+Hzb16gLce1bd7bVLfw61+fYvs9HaDdtjqNxPEafmX",
+	"Ys7Zdl3tuwSF7Z2dPArHWEoSq2/+7btu97Ldqne7l4/I+9/+Va0Ev0xSOSsjZ2r+DnSM1hVKnr09XRPI",
+	"F5Oev1FC2fatWyPtwz4I+BLaVirDh+PS54KoQD0sSIg420fbrTaaDgnLyG/zZIgEZXlpntMbxQdkVE7p",
+	"yTSbReh+XoZnQQdMEdI5yaEa6ZUVxs9pWIrx89vC9HNSSgsHx4cOfIxLRKXQjFcKFrk9GjiiIyrnITuU",
+	"ZCSA8edE1U6zWC5F8CUXiJD08SSS+pURvtRaCg4x0VmtAp3lKV0YE1mqDSKqRKrW1qsgTr9xa7g7BeOk",
+	"XJdq42WRstJPXBsaDQBAc6W+IcacCQJq/lscviYfJ0TA4QZciW/4Jx6PI6rtss1xzHsRGf32g9BGWnLG",
+	"ajcS06jWAciIkFqkUxDOCsk0RM9OXr3soAkjl2MSSBIiwkKlBNXvEWXjiYRNC4mVZTZvz20aE0OY/RMB",
+	"R9Op7fUf74bNx63Hj7eDR+HujiIqieVE1DrbIAGoBJHyAkfKDCQhMq+nwngo5Vh0NjenlxEfUNYIyYXd",
+	"rdjs4bBu37iqiutj/bZGdZEZrdEUYKYw1FO/wUrgzMYE+c6KStgos4KzfkSDm56OQSGaXrbaW9s7u48e",
+	"7zVxLwhJH+FIQTBD5JIKwPGtH8VeehQH+cWqnENgcXB7h2D0kAbDosBDxvjKGQBoigWaKI2mrDOszA4S",
+	"Jydpjs4Cac7tOx73aBgSdsODk0MqrOxHIzwDvgo5kkN8J2yzlZ5VuoVqx9RPnr+tc9L6LlYWvToZ2BwK",
+	"uTb9EI4iPkWAIHMGCQTmEF5y+R2fsPCGZ8A4KuefioewWfhm9XPZTs/lJVdugtpWtXNhXNb187dxLi85",
+	"EpNgmPKQwX2yisH9cQx+KlWvfYdpRMIbc0KZAQk8q8xQNKAXhCHKkGMhfobTUb6UPR1336ivN17tnMbO",
+	"m3Xz5m2cmMVFyjkj+BFM9kkcKxsJsGdOsgAOc6avsSRgCN74MLVTiPuSxKilLDQO5LzorIxbQ8lKAq3t",
+	"KJ9TztEIs5kV3VX1T4wlqUdm37ci2/KAWPeYCpDz5iDcdbXv4UTqIERUT2JERZCYpzedaBIAc8r5EY4H",
+	"5PYsPkp0MMwAiyRHuzs7W7uoN5PkLmyKlqOnXruWp+QcRbC5amcrOa/r52/bwrOGML8gMdrdRs/pt/Zg",
+	"k0UNX71heCKHPKa/3JixsDG6rclABUp8hjswF1rpMWQ2UQ35E/eVW1JOZuNgy3FGwFBSWJiwc8anzEMx",
+	"ueDnJFR/J5djhRh7LC44c/z29u3b+sFEDpUQCrAkJZEEBSNR9I+dZ4G9s2GObwmOwYjE0eivuzWDniWh",
+	"8itNKxeYRrgXkRuTSkjGhIXKzFX+mIFBIytZZN8E8MSQxzKa3T4R7bg256kyvGMc02jmAlGdnpI3boOc",
+	"DlwMUYFCPmUOsdi1blM2/6S4N7kNucHpUqYFQUxCGpNAnk1iKjpI4a+zuSmGfNwwr20GvQ4aTQR4o4Bf",
+	"tK7+hziLZogzFPEAR0MupOKZVvtRo9loNlobip7jmKstv/tU61MShaAVnPUaTSAEDHDWrrPG1fvbl1pt",
+	"x1zLSOyY4HOBMIonlUnuIj2vW1cgLjiW7NL1/I195OsD8BHDIyIQwcEQwUE0IPBkFoTrnOPD4hA+SyWm",
+	"klJ84sTHMiLrUy2ICZYkPIP7tHazvVtvtertndPm406z2Wk2f4bHlUgVyTOPCp6BA7JR3kfhNtnuN/Fe",
+	"77E6KLLT38ZbvXZQ82oRFvJM+d25FXdPm3udLfs1e91BgQRAtsPzbBJFXk05j0rWhSMKJzSO+ZjEYEXm",
+	"duSwUdnmksvEUFlmko4KLhKzKMij+60NhSvdLCQfCzTl8Tllg32kAIYIA1wpZtVFCSYLAVLf0epBxwjn",
+	"AKRh9fBl/hQWbmiKBVKPQ7DEU1pQ/WVE2UQSsz/aL9le0dFeb3uaIBZv8KV65ipLMEu3Zh42O5kOaUQQ",
+	"lSbY2bg2vJpEF8P7Wj2jg7c2APyuBvFp2K35iOcSdIYQc8eY2Xh6A83h2BVMWlw8ga+B9gm1P4ijY4eB",
+	"+jgSZF5pMjK1QiUnQapIhww/L+Te6zKac9WqaRG9MJqJ6nf6EzmJyfU58GYkeV1ycClh2ZmCBMBR9KoP",
+	"ynvh5bvWHFfepxz6z4v0iQnbKR1Cor5JETkwZjXorQ7Stq/fQCdDZVCB28vnLgKnl+dnf7jc4nuiOf34",
+	"hrR/Ch9/eH7+8eAR+7H3szjdPhq1gu92ht+PX7cnb3eLUzpc9Chw59HyfiH5ar880YeesoJLIV5dQWoV",
+	"VVUdAr6vgZasANdrrqI0E9I5okIWJQGM8YAoB8IgTeSwQiUZaRvxbvFz++bCe6/mZG7oZ+akkNme849K",
+	"3GQJEccxhp8zKy0RFeRSmnyTOZ0AQGS/VigMtN1caBDmc3vQ+h//t//vP/77//XHf/gvG8o8n5KeoJIg",
+	"PB6rY8cmMp87dp3yowi2ILRahRLMtfCZCLjmaybwmKoTjinrc8URlKkVLLyKBpSFfjaJI2O3dzY3E8+i",
+	"87j5uLkptd8wJcEQy4K47yZ8oubVRjzU19UXJCWbg2BElNga17waHxN2No6wVDpAex3q03X1eyAuxxFS",
+	"R2P9CNf3agR8ZGEJcBT1cHCuzkvfQCs0CvU/bTlMxmEp0nYM0kxuXq3TUiTGzwk7kzI60xFWUets7Tab",
+	"Vb40R+bmOCslanl3Y1jnCGIxKCfw0JUlksUPP6f6dsQhnyLFpqiIhEiHSd68PlIWriAsRGPCxxFBkmsn",
+	"Cvnu4fuQtOQr95P4CIdhPlHwhoTqpjgWoU0T8mIEvFDPrGiozNP/EqdiTNixeVxTSY5Fltg85uE3rw8F",
+	"+NoJiywkA3jqRLv+xSyxJHdCvXB6eqRedtlmAVXvrEDVOfFt8ySNLQe0a04wT/959BXtreCQEsS51J5z",
+	"HJx9LtAdB4GkF1SWGIG9SXBOpFAKgjNiVYkOy+oESHOfC9lhPmzcV74UGY3lbBVdYlYCCwMrmMjZmMSC",
+	"M4hQm22KWmdvR6nFafrHVhuCQrErBJutU5BKnWbztyChalfvy2XhHK8lsFQ1BwwOv4X35s2CEvKwyyw4",
+	"nRv4bnn97+WV/rqvCLNjf+d7yM/QZgcZXQ2o970uwwz5eVL0k5uJjQY6lJBArNlVkYEgEgkyxjGWJJpZ",
+	"uTqeyOQpP5fzuYRMlpsT96rxS3T1DfXw3avMP1PtUqgnkkRFbUVleeeI9omS8Va8pYnxz96eCkSZueYW",
+	"HmqZmJiyH2zW8z5qwT+0PNQhiowU1Gsm6ZGPd7czCZK7zcIMyQXKpZJWWSBhlrmDeTFS7hc+uApftatw",
+	"F26ycU+/FD/5DWBhRW16CiUMJNLFOjplaR9kA2QQCiQknjUQZHePx4ehTQrVT+a45fo04iWPjhrX1ESP",
+	"2gWa6Hq65S9JX1TzK67KyU681VdybxjlrCjN3T6HpkMukoIRSkRSlxbHM4TRRH2AhkVmNRBTXrj1m7US",
+	"szfLw3MG8HLztUynZAzhuY2+YgSFWNmBhJwre3TEWS6n4m6s/zkk5NZwSgwpk7vbtXk1nAJR6eEMlJXe",
+	"MNsod8PWQNbE0rM3HDEZ81j9GiyWXzgjjes5rHrpLNBeHkkJAgpPHmzVKnFIW2PoobXp5RpEVVq7KOJT",
+	"EtcDLAiKiJRKrvIYhXRAcxZHsXnhlGxNL98163u4/sv7T63dq78qiqUkzsfbmF73Zizxcmytn9nePHOe",
+	"Wd1eayaQa8DzPxfG685S06CgnigFI+YjgOMteTLEEr2yaE+Ei5WTDfQSpEpM5CRm+TDWUhgdAhtjIaY8",
+	"huBGWrfVaj9eXJTo1aCs8BWLZtrSKZAwdteFtDYJKcQtioqN36rNY4Yg+K/rF1FIQw9hgfyk9PiCxD1d",
+	"6mwqeU3wW5upimb0z9puSn8OqTCZTMoyPSez9A37C30doUxeXcZ6ZmpU0yfzfwhJRPQnDAml3zS/SMCw",
+	"v0hfSVDV0CU4ulzK/i5dM/PrBEZbZZh+UHN7g8RYQM2zLqrTO+NSfyzzSyKpLoBOaWhuH/McqI7w6QVh",
+	"JUrCOT1LrkoJQoaqKQUr0BrwegESJY/PnEphc0ukf2/K6yrdTS1yXuAbzdbeFm72t+u7YbtffxRs9eqP",
+	"yTau7/R3e4+Cx+EeaVZKSQciPaNjWG6r0Wy0WluNRwqROB6AKDG77BRKQ1Nopt2TYuWnWWeh8e5w2VUR",
+	"FiuUbidV0kBUHpRoklCpLwgEaVHlKbMHjXBIjFID5Jj8DLCxp1SAZluahJE90gUFmDqhNL+mZy68dQVR",
+	"zCcDk19vdiWIUL4WorLLkq04KT+4oHQ9SQ5Xis7qCnUaWPIYBXw0wiwUXWYw5Zv8NF99AsezfEV0BSpd",
+	"jqXbvM5ZLQ3JpfxP5VlzawL9vm4ywuuHOQ1VwDBzUDkcVLQMDsOYCOGePQrwiIAWzWeMZPhvzlI2DFmo",
+	"htTntQYylS5aC0HYlYY+WieNQQP55bzse8g3eqWjTv7f/+5f1K80O3X47llvpH61kQV5sWyY24ERFpWL",
+	"TwvSl+C+IcN8BQLDs4InwVqGHtxDS6AqVf+gO5bFrrB6EhH16IKw1YPiKFMcdxESShX/vUeFnoBNdFJi",
+	"Xh9kK88rJNZqE+tmMVB4+zFp9ZtBO9zqbeOdvd3Hjx7t7u7sbG9vbbXbrVaRP+usfZ93+6sogyI5km4j",
+	"A+Cyw3Oy4Yp8tcw5rpoMtvRQXcMaHhJnHx8/m7bi01+avZ+2Ry+DR7+ftY/GO8/F3g/h1vf93QPSes23",
+	"39DHP8vmF0cW2e0UVscYfrDGDATNEGHhmFMml+YDroqeOSL78ik3g8OVKHmZRsuQ8oIUvc8oiu5ASWQE",
+	"8/2rCW3Tm6ZVhacD9hi4McotgGtCkzafdAWxnkHG8VE+gRwSGuvyeOXrVMhGbdeb7fmTehS0SLO3h9vh",
+	"Vn+b7ODUcGjhdm8rSO+0/vT3//sf//Uf/vOf/h6ta0eEciY2zAUXfCuftO3VTOhZIUZZnViEWIQCh7tn",
+	"bTH4ST4avvj51XH/aNXijLmt3IXTseoFRJlzoo95TSD9kI3C2uuKNYHweLyvU1+MP2j94N6sMHhfK4ic",
+	"3aCywDmmhfCbpwo28GpMWBIoLN2K3n92J4vJYuk2lxdF2K0lZ7RcsGYY9wapNDmvfh+RSxxIKHkDqewb",
+	"2EyOoIbPzzHyMua7LYa7HrUvu2Qz7vv1SHHR4/ZSbNU6iOzhLtWb2RNcKbn9ixa3d6F9s/ru3vXvd5RE",
+	"4dM4LurL+IqZy3kd0OvF/JyYWsvcEdvK1rSHpalnhVuoPo8iPiWhkm5LbqPmOc58+lNZ4sCagMrOfcQI",
+	"ZB6bbAIlKwClCDCBPnDKSKgNhLXGmod0dChXiptr0Gq3M681zP5KA1MabaaaN/vRlVGyTJxrDCVAFZ2y",
+	"7aJYfMbmUmsiSIywQIIQBoqIzfcwXSXpFF9giWMnfUh0NjflkMbh9LLxMeID3gjY5mikOHVzsPWCszc/",
+	"y5c/nIejX2hwGNHe5S7F3308CHZ2Ly6PTt70x71dtvP2+ckffvpD88nwx+fnFD87GfzYCn+enL4aXBwd",
+	"xcNnvaevf/xxm7wQF4+3Cb74gWIakI+XtPfs8kn/B7K5vavsIBoLqTMvi4z0VnH0aCdokfqjXhvX98Kt",
+	"ft2VS7a0puiTu6etdire9BOmsGTLqzEanBtRpuWYK7r40U/H4w8fxd63w4tfpscfdg7qF6d/OPj91vdH",
+	"wU202GoJku455snnO3sxCjWtuZwyXQVgDR3ThNfco2dT+78Yypjj9DyplPvErbu0snPU9am4MNgltGpQ",
+	"ZMjR+eqWN59UsajRpEvId0AjCWvMbWBVI6vUhn8KAEBmqZGHQ6xbQdmrfBCI6042gu3h2OMTBg19MMva",
+	"+KbDSjSzu+6BhIdEDyQ46uN4484NfavEEsM+tfWTM8sw+RzR58kvSzaL9M0yyzFNxrpe4mtGxXyxgv1a",
+	"In3e+qy9+N3TnRftp9OfP/woX759cfnzSXPrDx+eDWs3tEkT6+DerdHnJqs+ySJ3s5GzROTbv/gdxXeL",
+	"CjI9k/pnGC+eMESZoKG1fBrIt2Ua6ltdlmHibFnHn/7t//jT//vPf/yv//inf/x/PPTja/1RD0GGJ/Iz",
+	"RR0b+7bqbTrk4Nd3mczXyPF+Ifh8Ih0I1bM6oJDem9vgV5e5AGabiM8XlHhK7sghmaEBkemDNn6CTDZl",
+	"l+nGUGQGTctsGJ84hX1YIKwQEPAQsvRFgDOZBw10QiTCEoHXRzkzt+0mJ8g5WAN/Ns3F+fuc0H9hEmRz",
+	"FCEwC3v80k+y6fNoM9f/awL1JjSSdZrIejKaRFjyeB/5Eb0gfpcl37Avmyd1EkN2L2ZhJQXoRW4fJuN9",
+	"bg8vC3XlAfS6xb2IgFeTVQ5uuny+lffCPvVezeHNuTWPsRBwdW6779u7B8WtpvW+ThdhqRqv2nZ/ab5E",
+	"YuUUpTfSMGm5NcJhbsEKV8MOlna3F3Wib9b3Duo/4/ovZ/XCTvRezZgQBSfmuE+6g7bu1r/cf1qmDBan",
+	"/a0OvpPLXehP2+TGjPSzAklfOeXFFBWp9bM+GUNXw+0uM06sZ1xYD62drSlbaK2+tmFtPTC1aNaISoL2",
+	"ljG7TFtf6plESOWydtwykdyBl+Hom0IcHUMIt9hHNrcQ60me+AbCQcxNmktyEVFSx5O04Fpq0VQzFJRt",
+	"oG2dhR+rag6tYuIIsG6u73ommHCMk5t4p6s5ACXlXuYjRSZJ3iDKoL0ijPNOZEXvDF/vtVVS6W8YSU6d",
+	"CafNnIujqt5Ecea7ZsmnMRaTorFDEG8jMRaUDRC2TBqTEb8g+UqO1Nc4g/zbsNZpW7NdZzElv289mreo",
+	"59923OX2Ine5WVrukF/X+WLr0YqfnHP98vAWr1mO9GW+m6lcWJD69Zcq8+7g2sCopnt30Gxfxjm6eP3d",
+	"E7S3vfMImbaPSHfZzJPHXO9NOMsOukZQvKCx5i1cP3xVvTTzxYYat4VCckqYRNOYs4HTSNtAkjVKb34y",
+	"8+0ezVHNRQZ5nGnX6TntOYvvnCoxi3OnVcAw6fEuzpEe43xD4kXUUHWI3ipZ2qawhjLIqHNzts3QJbCW",
+	"U6c24rm712rZ3IZOi2D54fT0GOkHMh8Gmk7q7Hf29hzdtN0sVHiGA+b1CXRNRmIyGuF4ljQ+mY1z3l4F",
+	"zsmXWBbZ8eb7QoKPDQ1j37w+FCiiEJOhJrcu5MFkRMCkd75RfHGxjFGXtR/KiWL4q8VXcjxFwtgpsJ3f",
+	"7OIOwlAYmLQQ9hDuCR5NJPGUn9WP8UBtHn6wgfrivVeorM5GKpoL3Nh1+9V3f/ub97/91XQcWE+g/rXV",
+	"ftTtNprmv9bG+rvO5t+8V09/s/E3G4U+XaYIubhcQYk2dfwII8tJ7rWwvsXV8yBMaooHTfshTqL+kUHN",
+	"ap0JKskz95yvAKGH+rUdjU3zU2te1r2GGtbyLkT2L7oDPxS6jpVYMd69ohLItpM4urZHe/e9h0BnSxJf",
+	"4Ahcoxmwz4ic/cIZxM0ExZsnQ8wGQwz8p/bjXl9/FiirucIVOj4kx1mo3Cwe0jmqGiFTQoAbOZPDgomq",
+	"GYwVFa1bnK0EYN7KtNC5q9lvOx5ksbBTpPwkwViWkPXvF3TSmg4hB3SFflo5InisRNdCQnemr3RaEJS1",
+	"RLMDOjElmZZiXGWGnSU+RavVNL/jE+n8uqi90Vx5fRYXv6NCUhZI66HB7UPEBwOt30xe4pSykE8zm4Yt",
+	"VggZJMGPAmGqMe8mNzp9zOYFSa1aGZWLWtdJbleEOI2I5BoS6RuhcpTok6uwwvLTMGcq0DiaCLcNhS19",
+	"yd96azKpsHaWklz8tJrVv5ChO/cjlb5REljLTCTKwDm/aIrE5MDm2iSUS4ZXFySOcEFJ4rHhAjHEsfZg",
+	"wMkYYwrCoSxiW9r3Ayi0qBmIV+txZdS8e7fjtd9779re1vv3Xk0ZX2cgVt9tea3baBliFyoKIlQ47PzH",
+	"8j+nAN/ku8V9TQzoziLlJ3qiXYIlA0HNDeu1zJacIG2vIODbmdCQ+4mcXC8S6lfe/OKt8sX7zbx2SRdv",
+	"uXqlyuJNiKPFfLTQXlFK2c3RLXzAWlHlaMzBvZXCvb0Iae1CpN3cgMrYEEWxfUBLUXJVEQKqBeMVHgtL",
+	"M27wxQqmWHar+YxRtU8ArarxxYt8dx8Sqv1k2Hi+JKdPBxOdkb2P/AtKpiT24X5bICrd/iA2MVs/k2t3",
+	"Yf42h4YT21Or5D52Snp17HbVR6bxpu8kY/nKRPRzOWl+LikjSQbwcgkeurV3Jj8EGhAwU71AIYlsI5cs",
+	"kK6u3Pu5NnzuCllUZN+cR4jbx7do2gPMZMVsronovumEJZP6Q5vlkBWe122e157jXFFc1a8hdDPshlhk",
+	"IM5AlMko6HEeEczmexCXDL1IkQD5DKaHQDK4hDAEKTAaQyWjWCr0Ml6a/5BgqbwaFAnJY7ImkHnW+jR2",
+	"MmWylX3UXAx6e6U7JAEFlhbApT2PT3TjmsIZSk7oLZEQz96eumPlxT6EOccxvcCSoCGOzBwcFBF8YcSL",
+	"i5C8ao8GtU7t6Ul7Z7diDeY56Kj8pAgI7UuFA2foAXQmh1wDpesKrrWjgetyaygyzGsB+zwVt+erdg5J",
+	"N1xhxg88fNszfgyK55UMoNw3xZ+MTHVNtNhH/hgL4f6NyyEU0U0k9I1MHLtnb5+f7CPfAA4u/0BxCLT1",
+	"yqkifcBezXw7pYZ8FyZZmNiVn6iir8ajQc1uMNdH3MH8Yp4qvo4FIeHwkIdwFCGTfDSXo5W5nq3ALru3",
+	"xi7XZ8/nH7NjWxauZw/tLq5gHfF279ewp0lbmbm2Gnw0xmyGJpASYa8mVp/BY3qxhUnpZtKRN9u+d0mo",
+	"dZGd0CyeonE3czGS7cyjzP4t1UyZBF3lTdqxPTAmy07JymDVYGneGFkuiNPuP6tVU2cCtgsXoCPys3qu",
+	"+nyG5vXnM7jVxQnaswHfVSYpaOzcoL64cPJOGTUX5P18QcdXiulyxBXlem5BmuZWwTW+Tdg0uZoeZGbC",
+	"7Qb0m4sR0WXquoyyvtaYS8TMtgt9h+u/NOt7783/6+8/tbzd1pX9deGNnYZ7WfaRuYe/0Rytzyfj7kAd",
+	"GRXwhaiiO2z+XVjoD6nwhyxoLDyb+RSZUjWgjFKrCdxIhocAdESY/guVuhu5bTK4JhCO8pH7UmVw9/Jh",
+	"/nzsXzNlNXkaXhBgTdofe8oTPzx4eQClCR1AUoiVzTkl5FyXXMP1ItzDKSmiWyiLLjNZ3UgRSfJX2zZA",
+	"JxcBZv0MXD6asIgI7cbmkr7zG1iY6T8vY2xn8fkboZuNqLjpOAqvVt7HfL7QwMlAT8pVknR85QFkUvlv",
+	"Vml4/eIDPYhqElM5O4HZ7zZ4S4SAg1A/9mDg5XfW3Hj29nSOKg8Y0i+Zplg6SKczu9ETzhgJpC3HSho2",
+	"5/pn2dnxwJewZDbxDi5X4PcHE33FkgOMj/HHCUHr08vzs3//u3/ZKILStkGFDqi9GfK1MtJzDSHiqH5p",
+	"C1vwmKqH9TN+JQh1B6pvsaDBPJ0k7al0MBLagW/ofgi5Zm05+NzGUDouakHUr9XNa4WQAiw5QK8gIaHP",
+	"52H8QRvYJd20jeENCYBUiAkxzAed+sEQ0S2C1J7M/YCXyhjd3VidAXzAxqG17O6yLvvNb9APjoGvfvUU",
+	"B8NU4s1VuQyIFAjPzbbTmiB5rR9zJhWpdZkgLBROc17dfGo/KWaKJ0yY3a8J9ErRGiKXWgPaMitB4gsS",
+	"I0FDojdnK2GwYm2wxZPau0xczSYvoTevDz00HdIgXzDYw8E5gS+GhIwEMk0rsrxiOhPZKJ1tnpFZ6pzM",
+	"Gl12CiGWU3RBYtqnIOD7EWWk4IVnb5+f2EPIcm7uGBBVilVwh8WPY35BQxKbJoOKMGLkfxpPehENziZx",
+	"dLUpNz/p16+gW1CXhVQE/ILEM7VH/5N+6WqzMSVRVD9nfMo2NTHVM/cVvp62peleQAmkHJIuKyUR0UF+",
+	"wngQYEp4zzONcNNDcT6YqpckDS2pgcr1o7MvpSpJ01/mjqPLgCT6SqGuA56Onz95ik7aO7uQDZMTARsp",
+	"UWWFq9b1v9M/dNm6jyehj/4aJXv0kM84C2CwmYLgTNGj+sH0Z/LSvk1W+MSkHxMxtN8E7tRdz4WieQLH",
+	"NBFkH41jIgiTuqhjIkiYfRfhAVZMBH3WhX6xyxKlQHXhJ2WW0A6sRAAaU0/rOOGEKWryNy9aPpJYfap4",
+	"DDPqTprNrQCPqSJ4+IH4aN03OsDfaKAD+AujwpTKKtS4FW5K1Ho6bB2iIRZDYmrdhliApo55RDoKvl91",
+	"t7pf0QjP0K9d9mu9Xof/1J98a3b66FfUIxFnA7Cdp0Oupw4ouWKETMcIag9pqjLSRS1q7FzrRO1nnkRa",
+	"1lxA4jWbpbxrgyD7cIeX/ZvbDBhpUM3l4K/6fDTGTWUkeJhTZlldP28vCH/Vn6/yVpelyc9a7FubMsBR",
+	"JNLy5rQ1VNqh1PYbDzg/pwRRJiTBIfQKx2qfkHstna7mVEL4O9dmncf2uYL27LjLcu0L5xq0o3WrfjOd",
+	"ofyNfact3FAv0WVAGxa1kD1vsGbwY52WiELavJbPXQbkqTnJFpZPTTGzJjeQPkIruu3mllp7RIWgbOCh",
+	"CQNB6dnh/ojHXaZnUIfwXfNWS7GBTdFmeATsy7i+0zMJYEOs4Twns7V0Oa3fIoJjJ4qPe3witQ43IRwE",
+	"+iE5y2xuNjglDpaMRCUhIOCbb6AeQHzzDYjRsmoVtO7j8TiiASxgs7l/+0Fwprj8dEho3GW+snJAyPPk",
+	"WkskOeVKwBtOhvTyX00CvWJpgiFS77J1wtoL08l7OKwb1CoO2W420a+5BuswF6tHgHs6aIQjZfOTED07",
+	"efXSQ9gUfwRcKTEJoKnfjnGMR0TCtSuWKOREl+OOcSwIqgDZhFkFREINWgv9ihi3bGN6oBBrzhWRE7LU",
+	"VGG9Po97NAwJ04ttGTxoggJa5gm5JbsBUtCZ/RWWYFzW+8qN0kts6/2ISTBEdsZJUiiQEWELv6oMjIgG",
+	"5vz2kvMzHySXFAYZROr8Zmhd33ofKlE8oEIShR45pQHZ0IqcIf8wJKMxl4QFszp4FlDSA1wOtpvhPUsi",
+	"FWAcx+DcQgCn3sc0MmfaaqNfkX/Yr7/AMhj6KWJ1Wry7kTWR3Ev7T0/xwK+yruS8HuF4QPRqWzni7vFw",
+	"BuymdNzuNnpOv63yVaeySH223c59Vqei9Ca5gpJOwiyGSZilWR2t8lLhmP6ih0NzXjzOGHv7yNflT76R",
+	"UE6JU4U9xFiSekRHVJqjaO+lFG9mbHCORkob22kYSkFLZfL2FV/7r9UP9QP1g2+jFxU5+wJTuLRVK+8A",
+	"r2EUkjFhoSI6tB5iiXtYKNPGuZjfQFBBM2UVAVH6yZ4JSIk+yGKbVmQUQgO9TqZ9xAQFQxIo6QG2oJDZ",
+	"sp0uM52kFFqGmIWRMY72XZqCgTdBQMYSql50JLJHlHpUigRaxkBZkFEhR4pDjQYZYwWact+t3OdxSOIO",
+	"8uGwfLTegrhQs+khE3ZDO80N3Y3Q086J78RWfU893lMfFoqBF/bjAAmQb8lhgISpW6LxzTcILF3kH786",
+	"ObX2LWaIj3V0dl58dMBGV+eVaSLTZYrSlIIGNjTGmA14aR2uWx7GYDyKKYmNha5eyp1il414TBroAJ5z",
+	"fHrHqzW0BCLQKpE5x0UdAqSHdJk2q21nGxqbXRjrYs+adjpbS9OdHXOkDXcrNdXelC2i5SZs136kgU4o",
+	"G0SpnNNUqLdrfWMllEHm7SP/+OD0yQ9+lxnHIpWd4AyZ3SvBOrX5FYkqMLlIirp6RE4JYeZsYb5DerTu",
+	"FC4Q/YGiQaAd5c6lJnnH+I3SpAmgdWXC5ezVDS95ijP9bz3XwvybjoiXEZ8mAgN0ogE3k19sPhnuMoNm",
+	"CN5GNCBMZKL4YxwMSb3daNa8WrZP5HQ6bWD4c4PHg03zrtg8Onzy9OXJU3gnrSqsGQHmZp3Vmg3zkHJJ",
+	"8ZjWOrWtRrOxpa+ohhCF3Ax5oP5x5dU2zWONGR5F5ldpPCETMvgwPReND7pXyILHiiIL829wZT9tJkZU",
+	"2QNmqljJX6WJoxb+MUkunPu7qUj7BPm6V2ll2rIHNbL1U2lRrEJo4bweTa7WN0nu2zkDERpEk1CxLwhQ",
+	"naFPtch9rez4TnLXoskosf8PQ4jXC3lqllfnaqxZfQlYdGuSPrJ5pCQ1JKcsedBekb33ajERY64oUe2y",
+	"3WxCxoK2qU0yf+I9GALRQVJc7T4Prj0hcLr04vPKq23r9Ys+m8C5+S0OjeLUr7SWv/LGsen1S1vLX/rO",
+	"GubwRru9/I2fMsXs2+295a+8xpIcaWtIvbNTBbA3qR2jLyNsXQEQj0UojPEZiHRcodDjXXnRPbROR1AG",
+	"o7H/oeRACqMEnYwsN0ZsOkqm2SQzIjtdpt1/53Ut1yHdDib6Z64PqjKGBtHcEq/KGY5pAPlO75Oy9W95",
+	"OLtlmje5HVfZG2gYXTnHb61bXruI19IDa9S8mq60h+WVai/7rHlsE5658mpHPMCLBgHa55PnAJAvmKGb",
+	"FbjziXFx4YVWhSVOOT9SNsbXIzI0sSaMXyg1sloxUaJajMAk0KIqwXzmQQckQi4VzZiNze1E4iTCZLu5",
+	"BbcWXaa8MmUQnpOx3Ee+zk/R9O4bkWJ1cEenN/hOfoO23RtdpmHStnkuRy5v1WeM2nZzW/mkVQWV2Xoi",
+	"qXIcv72o/gscTQPal64R9U4Wv/GSy+/4hIVfDz+Y01vMEF6xWXjqZNkkYXntQBURj6cVo4d0zLuIlr4n",
+	"soyOml+H5rh6IOLPT8TfE7mMgFeznzSJHGM5BNtprDz/AivSqZsz0acBvSA6buIUvehsuMYCqY3hpjsj",
+	"obUUB+uThsYhN1K7iLn2LXP1eYx85Z+beTtJGpqP1nHi++vcG3jF3OQKopjXQuEndztFQaCNIt5946ip",
+	"1Q3WPkRX7thSNVmOlSzVzytvoE+UqcGZPggfI3xaFYTPsXPl8R3cePw5W68mB+Aa1uumW229RJ0XJchk",
+	"4jtwU+KKoaWaXbnqB2m7ta840GN2sTzSk3ameLAJ7ik2NEfFDsekBfM3Ng8KY0yvzb2vKJoPoPPTMoXc",
+	"5tZe6oSEtLtjp8sEVHQb1288kcl7/j6aMEkj3XLbzEdwhwzYDMg+plGjy15nstjMeCtU1GrOT7q2GTsi",
+	"6Tbnb3hdZnve2FZziMdJp7n9dO4AXC+TsKzvWpcd2Ftyp8uQvUJ3Ls6TW5y8yCmPnBk2/VJDZwa8+4md",
+	"WdyUmCROr/uH6Nk1ZeRDuA2ksBWCRTKwWBYvM1/sHdbCaBz8PlNYkQYo8lm5Ng6XNmHIytEuo5AXMbbO",
+	"WNL4i0oU8CgigSQh1DqlwliLP92ju5LQ0iCnQqtaFM0Z4zCAIqYHS+MeQmhwdNUpfEE0LelTkw+nFZgL",
+	"EBGAbOUO8oWp+hB4JroMlPjUtGNJW4l4erK/aUICvYdNhrPJWFjJov+eyFJybX4tquohXHdf4brq3HJ9",
+	"23y5wwgjPm43zrefm0rro5iMIxzY5GbdyTQpF9FaRRvB2SgfMt0tOUM2ERS4CCa86m+ZmgCT0+WquwAH",
+	"Q7ImUGTrIdf9t78/evX94cuzgydPXr15eXr25ODJD0/PTk+P/I1KKkpHz65tV99xhM/AdT8hvmpS6iHI",
+	"9xDkWyHId9sW82amDHRxHDCta5swm+efNZw9xKOQCKlzXpwWdDRGFziaZK8pKsUH3QLWrzxI6G5leaQw",
+	"i9kHK/7e4oXZg3DYLcc6n9ksKYwvvtAZ4bmacJtrnjTyBieipLQVbI8uA3ZF6/Yp40tAFYAtkzFp4cqx",
+	"6CRV0OeEjAX6MBFQiNZlJz8c1Ns7u1Af2UCn3FSHeqY8EWHo5wOdKEIyjvgMUZ2cbGtBtRUVQWbpfpeZ",
+	"itJEAJktTnl8LqAWC3rXrRATdLnydgKDdxSgcwHVoIdltkXm+B3HUR+qHfwKtW4ByRkdTyB9+wlnMubR",
+	"MuvjJT+RPCYP4b1rhfe+ruS4DFEtEoPXtD02P+l/nC0J5L02JeJp69BOUaeDmPQnQgfkbOMQhjhrIHgf",
+	"8tu6eSmyINutVIpocHJSpFqkTiSBGwPHg5a/n3i0rouvTuGfTdEvf1iT3OHvalfvK/Od2WCZrV+lZ/PS",
+	"sOF+l+UbUK8cSbSLmfbXd2iaZ9YpUap6E2simZ32wKufn1dd2sy3PP8CYoWTAnYCC0nkIIZB+8rytSxE",
+	"2XwvbHSYRvXt0GwSenbuD4+hTlASZtsF2dJdHT8cx+SC8knKptA/WX3ITKPvzRKzXV9SmWFpwO3Konb7",
+	"AxkzvZJOPHbSEWp3FNqz34fa2M8d21tJXijMpfMWb2xq/9nF+v4sA3YnRGZZfsU43ZjWz8msYmKerRdJ",
+	"+28ojWwbcORLMp0QXQO91MKlLEa3Qp4+ZPNBPdvXnswHm1geobNYf7AE7i02Z4/AZS7LOXeUwvfCNl2w",
+	"LaSy8/D0rbyNnp2TWXnMLOl0lQuaoUzMrJwZF+S5AQV/sWluAN09Zbk5a5eGz6A5xUPQ7CEn7vNH2RKx",
+	"UizRlpkLm5/OyWyVABq0gZFA0h3lvdu2b6Uxs8TCgN6IVUpGTTuWEZ7ZiL4ZRLWaZNNQJ5KtWoQNWvw9",
+	"hNe+iPDaEtK+Wz/9OZktjpFNQirrutdlNZs70x0TctoVA+jrqT6NJIl1QpCn/L/U4L6Bba0WfKohnENW",
+	"fjJXNLOg2coB3QNI6S2qHvk4IfEsHYmg/2q7Py9XowqWg8CoJG/R+iFPmwbTxFVZAAePz7QQqwxNOvWq",
+	"Aii9mdvD2WIn1zdpMXjmobsAkdsWhNClKT+KA9zGTvEc0wJo9UcyMDod4LeazYK27ouA0y3fNHyQPkYu",
+	"g2gi6AXZKB6m58zD/LkMo+qbGRCrjadZBKfpE1cZ0HYVQPVHrwXpV+X8JlKmQjGbIwIfdOu9OcHuMbi6",
+	"1VVpN3SGy9SmEZt1IxEXq04z1TkZZpEfLQsCGNr85oJU19eZ2f7LX3v+WGYzFTLIsjrtgUXvMYcsdxTu",
+	"5XKehe4obnVke3oay0fQgb51yjFitud6pqk5JHR1a3/8H///f/zP//tP//zf/vhv/yfaRCfmQ86j3Rrq",
+	"TaTkbCO9P4I2zmARN7IjMyBpXUFTp0zfi2X6I5mZPWMz8GbBRI91QaRUKOyyJK/9yauXJ6+Onp69ffrk",
+	"h4PTs9OnLw9enprq1ZJnDo6PD3/nb+hW/hHn5wZEg7fJ2JqQyTCEpGWmHZSgO95q+NWWRQN9Ty+ILXlF",
+	"nJFOl2HnC+r0M8dD7fAEPB7ncbAmskOA9hFmXZYsDpU+NvV/PHZmroTKxdfjrPPIoww6yOvz8+BCIDME",
+	"W9t+GP34Wu8L5iNYlDAt023X01lCXMoA41HYZT0uh9ANd4i18LedRtRnTI2vxgFOTHMWELS+3dzbuFYM",
+	"NCstv9RYaBbK+4mJ5jBVEhR1PCMn8PkQwHwIYIKaU9ST8q5i8IxJt1jhVTUvNz+lrnflYl/zSseVrgFm",
+	"iHEUcTaAcUzFqtAsrzsbWNFohT2Nkw2aqSPCdmPWJT1EIUSHVlcUYBr6OQFWLeRpx4s8lP9+ESmFWcPv",
+	"7uy+5S6KIaSFYdC0kL1aENQpfF8YAs20gUbrML+sy/SQSKFLAShnGytXBx2m8FYJiTrg2sDfXBOWsjjV",
+	"eLxCuA/SwkrDVDJtGTBzQqPafisDQP+1esAR5quVgpDHRCIZU3DsFD7HFF2MIvNCZRDtVMwKME5hcAOj",
+	"wblaC63b2ykaw5gEJJjAY3pmu80YE1VPORZGfpvRLpfS0wPVFT0GQxzjQBFqb+b8gIXNrOsg/4//+g8+",
+	"6oNtqv79n//0977XZT6OaECcqSnqCeQfwG/zg031ayVos7sqi9O2zIDR8tmnVfEHqNJeCb2baK5a4QxW",
+	"OLvVwO6SrdxJwNfZy19I7NdI0wqpT+l5PNgX9xZUoq7ys2aF88s7ivmmK2x+slpsmT3+NMbCmOOJ4rNN",
+	"djQXm1sEdIAirORSJvgD8/5MaIkpIY9GptCRkWnyxRV66lhKr2xVJ1BTYTv4PBD+PRA+EBLCLDmQctIv",
+	"tF5fsfQsFzaorlKgUk5Fty+Ty8IyCfE/tI74+rrdLCfiu3QILWkt9Ai1WyA2PxnrfqGYP4aHcVSHaQVK",
+	"Tk5i0tEC08z0LXJ8zKcTRyMZoWzlf6ahvDH7Ha0BLgqMo4wxEybRBSlRAcPJkqiUvXZIbPZzxqdOvlpT",
+	"L/ALiTkybVqrqBSQSXrrdykJ9ApPNVKLxMHbIdbTbB8U1L0rKENyd8TYRXfrarm1hJcSH32s3ilw0bPX",
+	"C6u77KUCIyZjHkuRVJ3WTVvYul27LLBkO0EbrZwJUOiB90zxOFSi2m120IgrR5CeExNXsfGcVIaYNrrF",
+	"aQfmajNznZbEOa7X+U681Ru2uLr7FlP5FUtMBWjvkfbsfpAP9yEfUiqHOIZD5qbRG47jWUrgjgAxjHVX",
+	"bl3Kt5JeKJukjE+/47GedxtiZUITcm7icS84C/FsA/EYjTiTQ6u9p5SFfOrZK+mE9yQdkS77RTH1uqmh",
+	"Uf92p1PAdN2NjhFv0OSOJQU3erCanmEZUiEpC2Ty5HTIbZ2sYlyYzap7uO6rZ9L2ayzUVz8SR54xUXqT",
+	"4JxIMycWbAx9tU1GYzkz/XH04uZJHWdEWJf8USZJfIEjLXJwrDPsYxul8hWy/AZ6C4NJ/QMYVtuByORm",
+	"IC781ONlk1EP5qnyEUFYoCcnP6GYT0WXwUhzGnqwsMfI9Mzs24PjI8mPesv+vrI2AXwEL9qOP7DtjVUF",
+	"3WsglQNLKEsi7ycyaWBuaQGtQzlitVjjb5uPO81mSZBO4XKhNrte0PEpC/MQrxBRXAix5HcAL1z8GVqk",
+	"v5CyCL2lzEwk00wyhiXVs4RNRkre6J8Uf9e8GjB07X0FUA4PXh7oIOwvekK8hUwgfd+zn5UCLrsDl+Ge",
+	"ICyX+nwgKN48GWI2GGJahlj7nbJA+u72PPh3GU7NsYnSA5bJ1atOYvcqvNxlXimTeK22t9309na6bD5J",
+	"fNFrTW9rx3vc7GYrAPLIKuljqff3YE7chznxkkytyvP0UZBEBer8Nd0uFjqxGGHyee0JtXSExwvNiWwC",
+	"orWQ1vPDZTY85Pe4HL6j7999eO8jKnSemtaTSmDbra/3ZtaC2oCR21wO01Q3XaZmfvqg5VFI8YAz5TdQ",
+	"M84/bXdpvtpAPmfR7Iwz8o6+T7rm2TX74GBQ5q4TFXXMqKRdXxm03bl8sguVsLc5PjTCMqaXD0x+H0z+",
+	"A5+iEWazhNTklKdsIoY4vge+NrCU8vUrRpSxCsZ24q07LaW0fNJZDZnM1yEWXqb3lBxCqamyiO0YG7C+",
+	"PTtaWcm55D7YJGgpwxZZg98RJDY+0mVvYXLOvPmtfQADTJLVoh0OyGlRAuJSIUGP5X9y8pPXZULGBI9I",
+	"iNYDHk1GTCTJvR5AeaaVvP63uSGXnntfLo2C9yyCfC8JYgi1kLb5OzbN9wOnTO/J37fpyn6kiM7kNwdw",
+	"ZezD1Ak6YDwmq4/nOjanXCW7JnG9FGKd6HbS/ODOc22+pst2jVlz1V5mGd6UhLqM7571RliEWIQCh7tn",
+	"bTH4ST4avvj51XH/yFtgJbZ3TpuPOy3IkEh/uXvaapu0CW+r4PUOP/rpePzho9j7dnjxy/T4w85B/eL0",
+	"Dwe/3/r+KFjVvEzzDRITh8cIR5HxzUaG/R600n1opUwiYHpAjLgi/970UvbCakFNWnHWW6dQTSUax45k",
+	"SRRQl7kayNU+DZjsDZ4t46lMzNxsQVDbXX5Vm/Fz3T6VWYkajQ98eB98+IolZIyDmAtR7E7dOid+JfdQ",
+	"CaJKpMBxLhhso8t6JEsytj+J03uZZERt6ug2iXwiuwynebNzMen1nHDcz1hJdnwiTu/DYQh02qmASoH4",
+	"lG0kNQjWvdf+bMb5z0Qvu8x/14/5SEmmDb+BnvDReCK18ZjpG3ktV/XEYPghDvy548B3H720Z1vW41L/",
+	"+UHw308v3NxltimwxzHxSu+4Pp9BJuiAUTZYoY2lelJXqyqXlXGJYiKhheW6uRyERnpKDD57+/xkY661",
+	"zoFrT2GoNe1PIoQlpAl4SGiERZA9K7Stigekg3xGLuWZdZip6DIcTfFMIDaJopWd5hO9c9MJ8+6a0CbL",
+	"lCVsA4vqpx46Vd5vsrZ7DA4PZpjkbjtWQq60sRLOyUyHvZMe0ekfUI8EfEQEGmOh9Bz0hVNwii6zfd5G",
+	"PCaoN5G6pbS92VdMqZmMnxMm7HskRBckpn07ChXGnUE/axpXnIT6GobGpAT/RQ9qccAs4cnsSTyUVP9F",
+	"DFLRNKyzO1JhUC4LqujVzU/nS5s9jvgFsL9hZ92z1tTPAcuCfRCaimmlXMcxvVCgDnHU30+ZWXfpgLHG",
+	"fGxYmrKBbjbvyI8AM0i4I6n63m63Nzpm9NN8U58FPR/V+xm2X7HvoxYxD2rvXmqgFfIRrkbtd9z+Uee4",
+	"K/hIMIkhve3dp1qP4JjEBxM5rHXevVdKQZD4oth9VWRlE8jVU/pSiAoU8mAyIkyidX8o5bizuRnxAEdD",
+	"LmTncfNx00dc26xk1CNhSBSvQcaNAA9yEke1Tm0TVJLBzVyIAg9I2hhlTaBezKeCxOiCCiphqoBxKnXn",
+	"nDpAWSt0Z2E4kvpYYnX3cHBOWIgCHEXut4DvC8M87qZtFVdM+iQmLNAWtQco0gEGgzTny/ZlS51zs3X5",
+	"aIwZJQJNhEKz/QIIGts/wZaAKdlFhaI/CHyN9t298SnTXkVMcAiT5Sy8IHNgbAj8CGXFEFWxmUsuJrQI",
+	"LoD0WyAgFMQEojg4EumwPeijdHB86CER8DGB3GPIiNJ9wt3rLtMEdf77x9qjmw756v2aPNiUe+mJeGwi",
+	"2W4XC+i45oAz15hgHqyDuQTq/NWevsJVXzdjj9Gb14fpgGPhrD+NqSR1aFqUDEtw4UkCmAWE4uC9gKLH",
+	"MRG6caUsmhCmTsoE0CD3iiRhPHT8/MlTFyXZAVDFoU+DiYkgcVH6qeHeXHGMs4hTIFC8QLK/Z29PM/6E",
+	"h8aTXkTFEFZL/GPn2xlhW/z1mAQ8hmiXKfYHuoLDcQ/DbSq4BEwbjtBBaWC6hDjSy2snUGzWsHGJq/dX",
+	"/ysAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

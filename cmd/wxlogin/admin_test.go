@@ -155,6 +155,9 @@ func TestAdminAPIAuthorization(t *testing.T) {
 		"listAPIKeys":               {allowed: []string{op, adm, view}},
 		"createAPIKey":              {allowed: []string{op, adm}, body: map[string]string{"name": "k", "role": "viewer"}},
 		"revokeAPIKey":              {allowed: []string{op, adm}},
+		"listConsoleBindings":       {allowed: []string{op, adm, view}},
+		"createConsoleBinding":      {allowed: []string{op, adm}, body: map[string]string{"name": "Ming", "role": "viewer", "unionid": "o" + opaque.Hex(13)}},
+		"deleteConsoleBinding":      {allowed: []string{op, adm}},
 		"listAccounts":              {allowed: []string{adm, view}},
 		"createAccount":             {allowed: []string{adm}, body: map[string]any{"appid": "wx00000000000000aa", "name": "New", "mode": "sandbox", "default_scope": "snsapi_base", "redirect_uris": []string{redirectURI}}},
 		"getAccount":                {allowed: []string{adm, view}},
@@ -181,7 +184,7 @@ func TestAdminAPIAuthorization(t *testing.T) {
 		"getReportActivity":         {allowed: []string{adm, view}, query: "?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z"},
 	}
 	params := strings.NewReplacer("{tenant}", tenantID, "{appid}", appA, "{key_id}", opaque.Hex(16), "{secret_id}", opaque.Hex(16),
-		"{identity_id}", opaque.Hex(16), "{unionid}", "o"+opaque.Hex(13), "{kid}", opaque.Hex(8))
+		"{identity_id}", opaque.Hex(16), "{unionid}", "o"+opaque.Hex(13), "{kid}", opaque.Hex(8), "{binding_id}", opaque.Hex(16))
 	keys := []struct{ name, role, key string }{
 		{"operator", op, operator}, {"admin of A", adm, adminA}, {"viewer of A", view, viewerA},
 		{"admin of B", "", adminB}, {"revoked", "", revoked}, {"expired", "", expired}, {"no key", "", ""},

@@ -32,6 +32,9 @@ type app struct {
 	login        *login.Service
 	logger       *slog.Logger
 	metrics      *metrics.Metrics
+	// sandboxSeed derives the sandbox's openids and unionids; random when
+	// nil.
+	sandboxSeed []byte
 }
 
 func openApp(ctx context.Context, env *environment) (*app, error) {

@@ -16,7 +16,7 @@ var cellPattern = regexp.MustCompile(`id="(openid|unionid|nickname)">([^<]*)<`)
 // TestDemo runs `wxlogin demo` (the README's first command) and logs in as a
 // person would: the demo page shows the verified openid and unionid, one
 // unionid across both demo accounts. Every page has the headers of
-// checkPageHeaders.
+// checkPageHeaders. alice and bob sign in to the console with WeChat.
 func TestDemo(t *testing.T) {
 	s := startDemo(t)
 	ctx := context.Background()
@@ -60,6 +60,19 @@ func TestDemo(t *testing.T) {
 	t.Logf("account A %v, account B %v", a, b)
 	if a["openid"] == "" || a["openid"] == b["openid"] || !strings.HasPrefix(a["unionid"], "o") || a["unionid"] != b["unionid"] || a["nickname"] == "" {
 		t.Errorf("demo claims: account A %v, account B %v; want two openids and one unionid", a, b)
+	}
+
+	// The demo's console takes alice with WeChat as its admin and bob as a
+	// viewer, out of the box.
+	for user, role := range map[string]string{"alice": "admin", "bob": "viewer"} {
+		br := browser.New(http.DefaultTransport, nil)
+		if p := s.wechatSignIn(ctx, br, user, "allow"); p.Status != http.StatusOK {
+			t.Fatalf("%s's WeChat sign-in to the demo console: %d\n%s", user, p.Status, p.Body)
+		}
+		status, page := s.signedIn(br).do(http.MethodGet, "/console/accounts", "", nil)
+		if status != http.StatusOK || !strings.Contains(page, `data-tenant="demo"`) || !strings.Contains(page, `data-role="`+role+`"`) {
+			t.Errorf("%s's demo console: %d\n%s", user, status, page)
+		}
 	}
 }
 

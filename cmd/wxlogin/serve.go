@@ -121,9 +121,10 @@ func newServer(h http.Handler) *http.Server {
 func (a *app) handler(extra map[string]http.Handler, readyz http.Handler) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Reports: a.db, Extra: extra,
-		APIRate: a.cfg.APIRate, APIBurst: a.cfg.APIBurst, TrustedProxies: a.cfg.TrustedProxies, Logger: a.logger, Metrics: a.metrics, Ready: readyz}
+		APIRate: a.cfg.APIRate, APIBurst: a.cfg.APIBurst, TrustedProxies: a.cfg.TrustedProxies, Logger: a.logger, Metrics: a.metrics, Ready: readyz,
+		ConsoleWeChat: api.ConsoleWeChat{TenantID: a.cfg.ConsoleWeChatTenant, AppID: a.cfg.ConsoleWeChatAppID}}
 	if a.cfg.Sandbox {
-		deps.Sandbox = wechatsim.New(wechatsim.Config{})
+		deps.Sandbox = wechatsim.New(wechatsim.Config{Seed: a.sandboxSeed})
 	}
 	return api.New(deps)
 }

@@ -58,6 +58,17 @@ func New(transport http.RoundTripper, stop func(*url.URL) bool) *Browser {
 	}}
 }
 
+// Cookie returns the cookie named name the browser would send to u, or
+// nil.
+func (b *Browser) Cookie(u *url.URL, name string) *http.Cookie {
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
 // Get opens raw and follows redirects.
 func (b *Browser) Get(ctx context.Context, raw string) (Page, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)

@@ -74,6 +74,12 @@ type Config struct {
 	// whose X-Forwarded-For is believed; empty: none, the client address is
 	// the connection's.
 	TrustedProxies []string
+
+	// ConsoleWeChatTenant and ConsoleWeChatAppID name the platform tenant
+	// and its official account whose hosted login signs people in to the
+	// admin console with WeChat; both empty turns that sign-in off.
+	ConsoleWeChatTenant string
+	ConsoleWeChatAppID  string
 }
 
 // Setting is one environment variable: its name, default and meaning (in
@@ -173,6 +179,8 @@ func Settings() []Setting {
 			}
 			return nil
 		}},
+		{"WXLOGIN_CONSOLE_WECHAT_TENANT", "", "the platform tenant whose hosted login signs people in to the admin console with WeChat (\"微信登录\"), with `WXLOGIN_CONSOLE_WECHAT_APPID`; unset: the console has no WeChat sign-in, except under `wxlogin demo`, which uses its `demo` tenant", false, str(func(c *Config) *string { return &c.ConsoleWeChatTenant })},
+		{"WXLOGIN_CONSOLE_WECHAT_APPID", "", "the platform tenant's official account (or website app) of that sign-in; its redirect URIs must allow `{public_url}/console/wechat/callback`; unset under `wxlogin demo`: its account A", false, str(func(c *Config) *string { return &c.ConsoleWeChatAppID })},
 	}
 }
 
@@ -273,6 +281,7 @@ func (c Config) Validate() error {
 		{c.APIBurst < 1, "WXLOGIN_API_BURST must be at least 1"},
 		{c.MetricsAddr != "" && !hostPort(c.MetricsAddr), "WXLOGIN_METRICS_ADDR must be host:port, :port or empty"},
 		{c.MetricsAddr != "" && c.MetricsAddr == c.HTTPAddr, "WXLOGIN_METRICS_ADDR must differ from WXLOGIN_HTTP_ADDR"},
+		{(c.ConsoleWeChatTenant == "") != (c.ConsoleWeChatAppID == ""), "WXLOGIN_CONSOLE_WECHAT_TENANT and WXLOGIN_CONSOLE_WECHAT_APPID are set together or not at all"},
 	}
 	for _, ch := range checks {
 		if ch.bad {

@@ -84,6 +84,8 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"log level in capitals", map[string]string{"WXLOGIN_LOG_LEVEL": "INFO"}, "WXLOGIN_LOG_LEVEL"},
 		{"metrics address without port", map[string]string{"WXLOGIN_METRICS_ADDR": "9090"}, "WXLOGIN_METRICS_ADDR"},
 		{"metrics on the HTTP address", map[string]string{"WXLOGIN_METRICS_ADDR": ":8080"}, "WXLOGIN_METRICS_ADDR"},
+		{"console WeChat tenant without its account", map[string]string{"WXLOGIN_CONSOLE_WECHAT_TENANT": "demo"}, "WXLOGIN_CONSOLE_WECHAT_APPID"},
+		{"console WeChat account without its tenant", map[string]string{"WXLOGIN_CONSOLE_WECHAT_APPID": "wxdemo000000000001"}, "WXLOGIN_CONSOLE_WECHAT_TENANT"},
 		{"config file missing", map[string]string{"WXLOGIN_CONFIG_FILE": "/nonexistent/wxlogin.conf"}, "WXLOGIN_CONFIG_FILE"},
 	}
 	for _, c := range cases {

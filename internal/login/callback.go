@@ -54,7 +54,7 @@ func (s *Service) Callback(ctx context.Context, r CallbackRequest) (to string, e
 	}
 	if r.Code == "" { // the person refused in WeChat
 		outcome = outcomeRefused
-		return withQuery(tx.RedirectURI, "error", "access_denied",
+		return withQuery(tx.RedirectURI, "error", OAuthAccessDenied,
 			"error_description", "the user refused the WeChat authorization", "state", tx.State), nil
 	}
 	acct, err := s.account(ctx, r.TenantID, r.AppID)

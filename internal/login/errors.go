@@ -68,7 +68,8 @@ func (e *Error) Is(target error) bool { return target == e.Kind }
 func (e *Error) Unwrap() error { return e.Err }
 
 // OAuth 2.0 error codes of the token and revocation endpoints (RFC 6749
-// §5.2), and of the userinfo endpoint (RFC 6750 §3.1).
+// §5.2), of the userinfo endpoint (RFC 6750 §3.1), and access_denied of a
+// login's way back (RFC 6749 §4.1.2.1).
 const (
 	OAuthInvalidRequest       = "invalid_request"
 	OAuthInvalidClient        = "invalid_client"
@@ -76,6 +77,7 @@ const (
 	OAuthUnsupportedGrantType = "unsupported_grant_type"
 	OAuthInvalidToken         = "invalid_token"
 	OAuthInsufficientScope    = "insufficient_scope"
+	OAuthAccessDenied         = "access_denied"
 )
 
 // OAuthError is a failure of the token, revocation or userinfo endpoint,

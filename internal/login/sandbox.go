@@ -35,10 +35,17 @@ func (r SandboxRegistry) App(ctx context.Context, appID string) (wechatsim.App, 
 	}
 	app := wechatsim.App{AppID: appID, Secret: secret, Domains: []string{r.Host}, Website: acct.Kind == tenants.KindWebsite}
 	if acct.OpenPlatformID != "" {
-		// Open Platform IDs are the tenant's own names: keep tenants apart.
-		app.OpenPlatformID = r.TenantID + "/" + acct.OpenPlatformID
+		app.OpenPlatformID = SandboxOpenPlatform(r.TenantID, acct.OpenPlatformID)
 	}
 	return app, nil
+}
+
+// SandboxOpenPlatform is the sandbox's Open Platform of a tenant's accounts
+// bound to openPlatformID. Open Platform IDs are the tenant's own names, so
+// the tenant's ID keeps tenants apart: the same name in two tenants gives
+// a person two unionids.
+func SandboxOpenPlatform(tenantID, openPlatformID string) string {
+	return tenantID + "/" + openPlatformID
 }
 
 // Clients returns the WeChat client to use for an account: live accounts

@@ -13,15 +13,24 @@ type consoleSessionRow struct {
 	bun.BaseModel `bun:"table:console_sessions,alias:cs"`
 
 	Hash      string    `bun:"hash,pk"`
-	APIKeyID  string    `bun:"api_key_id"`
+	APIKeyID  string    `bun:"api_key_id,nullzero"`
+	BindingID string    `bun:"binding_id,nullzero"`
+	OpenID    string    `bun:"openid"`
+	UnionID   string    `bun:"unionid"`
 	CreatedAt time.Time `bun:"created_at"`
 	ExpiresAt time.Time `bun:"expires_at"`
 }
 
-// CreateConsoleSession implements tenants.Store; an unknown key is
-// tenants.ErrNotFound.
+func (r *consoleSessionRow) session() tenants.ConsoleSession {
+	return tenants.ConsoleSession{Hash: r.Hash, APIKeyID: r.APIKeyID, BindingID: r.BindingID, OpenID: r.OpenID, UnionID: r.UnionID,
+		CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}
+}
+
+// CreateConsoleSession implements tenants.Store; an unknown key or binding
+// is tenants.ErrNotFound.
 func (db *DB) CreateConsoleSession(ctx context.Context, s tenants.ConsoleSession) error {
-	row := &consoleSessionRow{Hash: s.Hash, APIKeyID: s.APIKeyID, CreatedAt: s.CreatedAt, ExpiresAt: s.ExpiresAt}
+	row := &consoleSessionRow{Hash: s.Hash, APIKeyID: s.APIKeyID, BindingID: s.BindingID, OpenID: s.OpenID, UnionID: s.UnionID,
+		CreatedAt: s.CreatedAt, ExpiresAt: s.ExpiresAt}
 	if _, err := db.bun.NewInsert().Model(row).Exec(ctx); err != nil {
 		return wrap("create console session", err)
 	}
@@ -29,17 +38,39 @@ func (db *DB) CreateConsoleSession(ctx context.Context, s tenants.ConsoleSession
 }
 
 // ConsoleSession implements tenants.Store.
-func (db *DB) ConsoleSession(ctx context.Context, hash string) (tenants.ConsoleSession, tenants.APIKey, error) {
+func (db *DB) ConsoleSession(ctx context.Context, hash string) (tenants.ConsoleSession, tenants.ConsoleActor, error) {
 	var row consoleSessionRow
 	if err := db.bun.NewSelect().Model(&row).Where("hash = ?", hash).Scan(ctx); err != nil {
-		return tenants.ConsoleSession{}, tenants.APIKey{}, wrap("get console session", err)
+		return tenants.ConsoleSession{}, tenants.ConsoleActor{}, wrap("get console session", err)
 	}
-	var key apiKeyRow
-	if err := db.bun.NewSelect().Model(&key).Where("id = ?", row.APIKeyID).Scan(ctx); err != nil {
-		return tenants.ConsoleSession{}, tenants.APIKey{}, wrap("get console session key", err)
+	var actor tenants.ConsoleActor
+	switch {
+	case row.APIKeyID != "":
+		var key apiKeyRow
+		if err := db.bun.NewSelect().Model(&key).Where("id = ?", row.APIKeyID).Scan(ctx); err != nil {
+			return tenants.ConsoleSession{}, tenants.ConsoleActor{}, wrap("get console session key", err)
+		}
+		k := key.apiKey()
+		actor.Key = &k
+	case row.BindingID != "":
+		var b consoleBindingRow
+		if err := db.bun.NewSelect().Model(&b).Where("id = ?", row.BindingID).Scan(ctx); err != nil {
+			return tenants.ConsoleSession{}, tenants.ConsoleActor{}, wrap("get console session binding", err)
+		}
+		binding := b.binding()
+		actor.Binding = &binding
 	}
-	s := tenants.ConsoleSession{Hash: row.Hash, APIKeyID: row.APIKeyID, CreatedAt: row.CreatedAt.UTC(), ExpiresAt: row.ExpiresAt.UTC()}
-	return s, key.apiKey(), nil
+	return row.session(), actor, nil
+}
+
+// ChooseConsoleBinding implements tenants.Store.
+func (db *DB) ChooseConsoleBinding(ctx context.Context, hash, bindingID string) error {
+	res, err := db.bun.NewUpdate().Model((*consoleSessionRow)(nil)).
+		Set("binding_id = ?", bindingID).
+		Where("hash = ?", hash).
+		Where("openid <> ''").
+		Exec(ctx)
+	return wrapAffected("choose console binding", res, err)
 }
 
 // DeleteConsoleSession implements tenants.Store.

@@ -15,7 +15,7 @@ import (
 type idempotencyRow struct {
 	bun.BaseModel `bun:"table:idempotency_records,alias:ir"`
 
-	APIKeyID    string            `bun:"api_key_id,pk"`
+	PrincipalID string            `bun:"principal_id,pk"`
 	Key         string            `bun:"idempotency_key,pk"`
 	RequestHash string            `bun:"request_hash"`
 	Status      int               `bun:"status"`
@@ -27,7 +27,7 @@ type idempotencyRow struct {
 
 func newIdempotencyRow(r tenants.IdempotencyRecord) *idempotencyRow {
 	return &idempotencyRow{
-		APIKeyID:    r.APIKeyID,
+		PrincipalID: r.PrincipalID,
 		Key:         r.Key,
 		RequestHash: r.RequestHash,
 		Status:      r.Status,
@@ -40,7 +40,7 @@ func newIdempotencyRow(r tenants.IdempotencyRecord) *idempotencyRow {
 
 func (r *idempotencyRow) record() tenants.IdempotencyRecord {
 	return tenants.IdempotencyRecord{
-		APIKeyID:    r.APIKeyID,
+		PrincipalID: r.PrincipalID,
 		Key:         r.Key,
 		RequestHash: r.RequestHash,
 		Status:      r.Status,
@@ -66,7 +66,7 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, r tenants.IdempotencyReco
 	r.Status, r.Header, r.Body, r.Withheld = 0, nil, nil, false
 	for range claimAttempts {
 		_, err := db.bun.NewDelete().Model((*idempotencyRow)(nil)).
-			Where("api_key_id = ?", r.APIKeyID).
+			Where("principal_id = ?", r.PrincipalID).
 			Where("idempotency_key = ?", r.Key).
 			WhereGroup(" AND ", func(q *bun.DeleteQuery) *bun.DeleteQuery {
 				return q.Where("created_at <= ?", r.CreatedAt.Add(-tenants.IdempotencyTTL)).
@@ -89,7 +89,7 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, r tenants.IdempotencyReco
 		}
 		var held idempotencyRow
 		err = db.bun.NewSelect().Model(&held).
-			Where("api_key_id = ?", r.APIKeyID).
+			Where("principal_id = ?", r.PrincipalID).
 			Where("idempotency_key = ?", r.Key).
 			Scan(ctx)
 		switch {
@@ -119,7 +119,7 @@ func (db *DB) ReleaseIdempotencyKey(ctx context.Context, r tenants.IdempotencyRe
 
 // inFlight narrows q to the in-flight record r claimed.
 func inFlight[Q whereQuery[Q]](q Q, r tenants.IdempotencyRecord) Q {
-	return q.Where("api_key_id = ?", r.APIKeyID).
+	return q.Where("principal_id = ?", r.PrincipalID).
 		Where("idempotency_key = ?", r.Key).
 		Where("request_hash = ?", r.RequestHash).
 		Where("status = 0")

@@ -2,8 +2,6 @@ package tenantstest
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +17,7 @@ func createAPIKeys(t *testing.T, s tenants.Store, tenantID string, role tenants.
 		keys[i] = apiKey(tenantID, role)
 		IsErr(t, "CreateAPIKey", s.CreateAPIKey(context.Background(), keys[i]), nil)
 	}
-	return slices.SortedFunc(slices.Values(keys), func(a, b tenants.APIKey) int { return strings.Compare(a.ID, b.ID) })
+	return sortBy(keys, func(k tenants.APIKey) string { return k.ID })
 }
 
 func testListAPIKeys(t *testing.T, s tenants.Store) {

@@ -2,8 +2,6 @@ package tenantstest
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +18,7 @@ func logIn(t *testing.T, b Backend, a tenants.Account, openid, unionid string, a
 }
 
 func sortedByID(ids ...tenants.Identity) []tenants.Identity {
-	return slices.SortedFunc(slices.Values(ids), func(a, b tenants.Identity) int { return strings.Compare(a.ID, b.ID) })
+	return sortBy(ids, func(i tenants.Identity) string { return i.ID })
 }
 
 // sharedAccount creates an account of tenant A and, with the same AppID,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,6 +51,8 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 		{"IdempotencyKeyExpiry", onStore(testIdempotencyKeyExpiry)},
 		{"IdempotencyKeyRace", onStore(testIdempotencyKeyRace)},
 		{"ConsoleSessions", onStore(testConsoleSessions)},
+		{"ConsoleBindings", onStore(testConsoleBindings)},
+		{"WeChatConsoleSessions", onStore(testWeChatConsoleSessions)},
 	} {
 		t.Run(test.name, func(t *testing.T) { test.run(t, newBackend(t)) })
 	}
@@ -57,6 +61,11 @@ func Run(t *testing.T, newBackend func(t *testing.T) Backend) {
 // onStore adapts a test that needs only the store.
 func onStore(test func(t *testing.T, s tenants.Store)) func(t *testing.T, b Backend) {
 	return func(t *testing.T, b Backend) { test(t, b.Store) }
+}
+
+// sortBy returns xs sorted by key, bytewise, the order of the stores' IDs.
+func sortBy[T any](xs []T, key func(T) string) []T {
+	return slices.SortedFunc(slices.Values(xs), func(a, b T) int { return strings.Compare(key(a), key(b)) })
 }
 
 // Now returns the current time as stores keep it: UTC, whole microseconds.

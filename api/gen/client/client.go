@@ -19,21 +19,23 @@ import (
 
 // Defines values for AuditAction.
 const (
-	AuditActionAPIKeyCreate       AuditAction = "api_key.create"
-	AuditActionAPIKeyRevoke       AuditAction = "api_key.revoke"
-	AuditActionAccountCreate      AuditAction = "account.create"
-	AuditActionAccountDelete      AuditAction = "account.delete"
-	AuditActionAccountUpdate      AuditAction = "account.update"
-	AuditActionAppSecretPut       AuditAction = "app_secret.put"
-	AuditActionClientSecretCreate AuditAction = "client_secret.create"
-	AuditActionClientSecretRevoke AuditAction = "client_secret.revoke"
-	AuditActionIdentityDelete     AuditAction = "identity.delete"
-	AuditActionPersonErase        AuditAction = "person.erase"
-	AuditActionSigningKeyRetire   AuditAction = "signing_key.retire"
-	AuditActionSigningKeyRotate   AuditAction = "signing_key.rotate"
-	AuditActionTenantCreate       AuditAction = "tenant.create"
-	AuditActionTenantDisable      AuditAction = "tenant.disable"
-	AuditActionTenantUpdate       AuditAction = "tenant.update"
+	AuditActionAPIKeyCreate         AuditAction = "api_key.create"
+	AuditActionAPIKeyRevoke         AuditAction = "api_key.revoke"
+	AuditActionAccountCreate        AuditAction = "account.create"
+	AuditActionAccountDelete        AuditAction = "account.delete"
+	AuditActionAccountUpdate        AuditAction = "account.update"
+	AuditActionAppSecretPut         AuditAction = "app_secret.put"
+	AuditActionClientSecretCreate   AuditAction = "client_secret.create"
+	AuditActionClientSecretRevoke   AuditAction = "client_secret.revoke"
+	AuditActionConsoleBindingCreate AuditAction = "console_binding.create"
+	AuditActionConsoleBindingDelete AuditAction = "console_binding.delete"
+	AuditActionIdentityDelete       AuditAction = "identity.delete"
+	AuditActionPersonErase          AuditAction = "person.erase"
+	AuditActionSigningKeyRetire     AuditAction = "signing_key.retire"
+	AuditActionSigningKeyRotate     AuditAction = "signing_key.rotate"
+	AuditActionTenantCreate         AuditAction = "tenant.create"
+	AuditActionTenantDisable        AuditAction = "tenant.disable"
+	AuditActionTenantUpdate         AuditAction = "tenant.update"
 )
 
 // Valid indicates whether the value is a known member of the AuditAction enum.
@@ -54,6 +56,10 @@ func (e AuditAction) Valid() bool {
 	case AuditActionClientSecretCreate:
 		return true
 	case AuditActionClientSecretRevoke:
+		return true
+	case AuditActionConsoleBindingCreate:
+		return true
+	case AuditActionConsoleBindingDelete:
 		return true
 	case AuditActionIdentityDelete:
 		return true
@@ -568,14 +574,20 @@ type AuditAction string
 
 // AuditEvent One admin write. Never carries a secret.
 //
-// Example: {"action":"account.create","actor_key_id":"3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c","at":"2026-11-25T08:00:00Z","id":"0193a0f4-6d2f-7c3b-8e4a-5f6b7c8d9e0f","request_id":"9f86d081884c7d65","source_ip":"203.0.113.7","target":"account:wx1234567890abcdef","tenant":"acme"}
+// Example: {"action":"account.create","actor_binding_id":null,"actor_key_id":"3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c","at":"2026-11-25T08:00:00Z","id":"0193a0f4-6d2f-7c3b-8e4a-5f6b7c8d9e0f","request_id":"9f86d081884c7d65","source_ip":"203.0.113.7","target":"account:wx1234567890abcdef","tenant":"acme"}
 type AuditEvent struct {
 	// Action What an admin write did, as `resource.verb`.
 	//
 	// Example: account.create
 	Action AuditAction `json:"action"`
 
-	// ActorKeyID The API key that made the request; null for the operator commands of the `wxlogin` binary.
+	// ActorBindingID The console binding of the person, signed in with WeChat, who made the request; null otherwise.
+	ActorBindingID *string `json:"actor_binding_id"`
+
+	// ActorKeyID The API key that made the request, itself or through the console session it
+	// signed in; null for a console binding's requests and for the operator commands
+	// of the `wxlogin` binary.
+	//
 	//
 	// Example: 3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c
 	ActorKeyID *string `json:"actor_key_id"`
@@ -611,7 +623,7 @@ type AuditEvent struct {
 
 // AuditEventList A page of audit events.
 //
-// Example: {"items":[{"action":"account.create","actor_key_id":"3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c","at":"2026-11-25T08:00:00Z","id":"0193a0f4-6d2f-7c3b-8e4a-5f6b7c8d9e0f","request_id":"9f86d081884c7d65","source_ip":"203.0.113.7","target":"account:wx1234567890abcdef","tenant":"acme"}],"next_cursor":null}
+// Example: {"items":[{"action":"account.create","actor_binding_id":null,"actor_key_id":"3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c","at":"2026-11-25T08:00:00Z","id":"0193a0f4-6d2f-7c3b-8e4a-5f6b7c8d9e0f","request_id":"9f86d081884c7d65","source_ip":"203.0.113.7","target":"account:wx1234567890abcdef","tenant":"acme"}],"next_cursor":null}
 type AuditEventList struct {
 	Items []AuditEvent `json:"items"`
 
@@ -667,6 +679,76 @@ type ClientSecretCreated struct {
 // Example: {"items":[{"client_id":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","id":"8e1f0c2d3b4a59687766554433221100"}],"next_cursor":null}
 type ClientSecretList struct {
 	Items []ClientSecret `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; null on the last page.
+	//
+	// Example: eyJpZCI6IjAxOTNhIn0
+	NextCursor *NextCursor `json:"next_cursor"`
+}
+
+// ConsoleBinding A person who signs in to the tenant's console with WeChat, and their role there.
+//
+// Example: {"created_at":"2026-12-02T08:00:00Z","id":"7c1e0b9a2d3f4e5a6b7c8d9e0f1a2b3c","name":"王小明 (operations)","openid":"","role":"admin","unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL"}
+type ConsoleBinding struct {
+	// CreatedAt Example: 2026-12-02T08:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// ID An id wxlogin made.
+	//
+	// Example: 3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c
+	ID ObjectID `json:"id"`
+
+	// Name A readable name.
+	//
+	// Example: Acme Shop
+	Name Name `json:"name"`
+
+	// Openid The person's openid in the platform's app; empty for a binding by unionid.
+	//
+	// Example:
+	Openid string `json:"openid"`
+
+	// Role `admin` changes the tenant's configuration; `viewer` reads it.
+	//
+	// Example: admin
+	Role Role `json:"role"`
+
+	// Unionid The person's unionid in the platform's Open Platform; empty for a binding by openid.
+	//
+	// Example: o6_bmasdasdsad6_2sgVt7hMZOPfL
+	Unionid string `json:"unionid"`
+}
+
+// ConsoleBindingCreate A new console binding; exactly one of `unionid` and `openid`.
+//
+// Example: {"name":"王小明 (operations)","role":"admin","unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL"}
+type ConsoleBindingCreate struct {
+	// Name A readable name.
+	//
+	// Example: Acme Shop
+	Name Name `json:"name"`
+
+	// Openid A WeChat user's id within one official account.
+	//
+	// Example: oLVPpjqs9BhvzwPj5A-vTYAX3GLc
+	Openid *OpenID `json:"openid,omitempty"`
+
+	// Role `admin` changes the tenant's configuration; `viewer` reads it.
+	//
+	// Example: admin
+	Role Role `json:"role"`
+
+	// Unionid A WeChat user's id across the accounts bound to one Open Platform.
+	//
+	// Example: o6_bmasdasdsad6_2sgVt7hMZOPfL
+	Unionid *UnionID `json:"unionid,omitempty"`
+}
+
+// ConsoleBindingList A page of console bindings.
+//
+// Example: {"items":[{"created_at":"2026-12-02T08:00:00Z","id":"7c1e0b9a2d3f4e5a6b7c8d9e0f1a2b3c","name":"王小明 (operations)","openid":"","role":"admin","unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL"}],"next_cursor":null}
+type ConsoleBindingList struct {
+	Items []ConsoleBinding `json:"items"`
 
 	// NextCursor Pass as `cursor` for the next page; null on the last page.
 	//
@@ -1156,6 +1238,11 @@ type UnionID = string
 // Example: wx1234567890abcdef
 type AppIDPath = AppID
 
+// BindingID An id wxlogin made.
+//
+// Example: 3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c
+type BindingID = ObjectID
+
 // Cursor defines model for Cursor.
 type Cursor = string
 
@@ -1327,6 +1414,9 @@ type ListAuditEventsParams struct {
 	// ActorKeyID Only events done with this API key.
 	ActorKeyID *ObjectID `form:"actor_key_id,omitempty" json:"actor_key_id,omitempty"`
 
+	// ActorBindingID Only events done by the person of this console binding.
+	ActorBindingID *ObjectID `form:"actor_binding_id,omitempty" json:"actor_binding_id,omitempty"`
+
 	// Target Only events on this target.
 	Target *string `form:"target,omitempty" json:"target,omitempty"`
 
@@ -1341,6 +1431,22 @@ type ListAuditEventsParams struct {
 
 	// Cursor The `next_cursor` of the previous page; absent for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListConsoleBindingsParams defines parameters for ListConsoleBindings.
+type ListConsoleBindingsParams struct {
+	// Limit Items per page.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; absent for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// CreateConsoleBindingParams defines parameters for CreateConsoleBinding.
+type CreateConsoleBindingParams struct {
+	// IdempotencyKey A unique value per intended write. A retry with the same key and body within
+	// 24 hours gets the first answer again and changes nothing more.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListIdentitiesParams defines parameters for ListIdentities.
@@ -1435,6 +1541,9 @@ type PutAppSecretJSONRequestBody = AppSecretWrite
 
 // CreateAPIKeyJSONRequestBody defines body for CreateAPIKey for application/json ContentType.
 type CreateAPIKeyJSONRequestBody = APIKeyCreate
+
+// CreateConsoleBindingJSONRequestBody defines body for CreateConsoleBinding for application/json ContentType.
+type CreateConsoleBindingJSONRequestBody = ConsoleBindingCreate
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -1793,6 +1902,63 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/tenants/{tenant}/audit-events (the `ListAuditEvents` operationId).
 	ListAuditEvents(ctx context.Context, tenant TenantPath, params *ListAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListConsoleBindings List console bindings
+	//
+	// The people bound to the tenant's console roles, oldest first.
+	//
+	// Roles: operator, admin, viewer.
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/console-bindings (the `ListConsoleBindings` operationId).
+	ListConsoleBindings(ctx context.Context, tenant TenantPath, params *ListConsoleBindingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateConsoleBindingWithBody Bind a person to a console role
+	//
+	// Lets the person sign in to the tenant's admin console with WeChat (its
+	// "微信登录 / Sign in with WeChat" button) with the role given. wxlogin runs the
+	// sign-in as a hosted login of the platform tenant's official account (settings
+	// `WXLOGIN_CONSOLE_WECHAT_TENANT` and `WXLOGIN_CONSOLE_WECHAT_APPID`), and looks the
+	// person up by the `unionid` and the `openid` that login gives. Give exactly one:
+	// a `unionid` binds the person in every app of the platform's Open Platform; an
+	// `openid` only in the app that issued it (the official account inside WeChat,
+	// the website app after a QR login). A person unbound when they sign in is told
+	// both, to hand to an admin. A tenant binds a person once (409).
+	//
+	// Roles: operator, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/tenants/{tenant}/console-bindings (the `CreateConsoleBinding` operationId).
+	CreateConsoleBindingWithBody(ctx context.Context, tenant TenantPath, params *CreateConsoleBindingParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateConsoleBinding Bind a person to a console role
+	//
+	// Lets the person sign in to the tenant's admin console with WeChat (its
+	// "微信登录 / Sign in with WeChat" button) with the role given. wxlogin runs the
+	// sign-in as a hosted login of the platform tenant's official account (settings
+	// `WXLOGIN_CONSOLE_WECHAT_TENANT` and `WXLOGIN_CONSOLE_WECHAT_APPID`), and looks the
+	// person up by the `unionid` and the `openid` that login gives. Give exactly one:
+	// a `unionid` binds the person in every app of the platform's Open Platform; an
+	// `openid` only in the app that issued it (the official account inside WeChat,
+	// the website app after a QR login). A person unbound when they sign in is told
+	// both, to hand to an admin. A tenant binds a person once (409).
+	//
+	// Roles: operator, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/tenants/{tenant}/console-bindings (the `CreateConsoleBinding` operationId).
+	CreateConsoleBinding(ctx context.Context, tenant TenantPath, params *CreateConsoleBindingParams, body CreateConsoleBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteConsoleBinding Revoke a console binding
+	//
+	// Deletes the binding: the person can no longer sign in to the tenant's console
+	// with WeChat, and their console sessions acting as it end at once.
+	//
+	// Roles: operator, admin.
+	//
+	// Corresponds with DELETE /v1/tenants/{tenant}/console-bindings/{binding_id} (the `DeleteConsoleBinding` operationId).
+	DeleteConsoleBinding(ctx context.Context, tenant TenantPath, bindingID BindingID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListIdentities List identities
 	//
@@ -2461,6 +2627,103 @@ func (c *Client) RevokeAPIKey(ctx context.Context, tenant TenantPath, keyID KeyI
 // Corresponds with GET /v1/tenants/{tenant}/audit-events (the `ListAuditEvents` operationId).
 func (c *Client) ListAuditEvents(ctx context.Context, tenant TenantPath, params *ListAuditEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListAuditEventsRequest(c.Server, tenant, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListConsoleBindings List console bindings
+//
+// The people bound to the tenant's console roles, oldest first.
+//
+// Roles: operator, admin, viewer.
+//
+// Corresponds with GET /v1/tenants/{tenant}/console-bindings (the `ListConsoleBindings` operationId).
+func (c *Client) ListConsoleBindings(ctx context.Context, tenant TenantPath, params *ListConsoleBindingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListConsoleBindingsRequest(c.Server, tenant, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateConsoleBindingWithBody Bind a person to a console role
+//
+// Lets the person sign in to the tenant's admin console with WeChat (its
+// "微信登录 / Sign in with WeChat" button) with the role given. wxlogin runs the
+// sign-in as a hosted login of the platform tenant's official account (settings
+// `WXLOGIN_CONSOLE_WECHAT_TENANT` and `WXLOGIN_CONSOLE_WECHAT_APPID`), and looks the
+// person up by the `unionid` and the `openid` that login gives. Give exactly one:
+// a `unionid` binds the person in every app of the platform's Open Platform; an
+// `openid` only in the app that issued it (the official account inside WeChat,
+// the website app after a QR login). A person unbound when they sign in is told
+// both, to hand to an admin. A tenant binds a person once (409).
+//
+// Roles: operator, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/tenants/{tenant}/console-bindings (the `CreateConsoleBinding` operationId).
+func (c *Client) CreateConsoleBindingWithBody(ctx context.Context, tenant TenantPath, params *CreateConsoleBindingParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateConsoleBindingRequestWithBody(c.Server, tenant, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateConsoleBinding Bind a person to a console role
+//
+// Lets the person sign in to the tenant's admin console with WeChat (its
+// "微信登录 / Sign in with WeChat" button) with the role given. wxlogin runs the
+// sign-in as a hosted login of the platform tenant's official account (settings
+// `WXLOGIN_CONSOLE_WECHAT_TENANT` and `WXLOGIN_CONSOLE_WECHAT_APPID`), and looks the
+// person up by the `unionid` and the `openid` that login gives. Give exactly one:
+// a `unionid` binds the person in every app of the platform's Open Platform; an
+// `openid` only in the app that issued it (the official account inside WeChat,
+// the website app after a QR login). A person unbound when they sign in is told
+// both, to hand to an admin. A tenant binds a person once (409).
+//
+// Roles: operator, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/tenants/{tenant}/console-bindings (the `CreateConsoleBinding` operationId).
+func (c *Client) CreateConsoleBinding(ctx context.Context, tenant TenantPath, params *CreateConsoleBindingParams, body CreateConsoleBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateConsoleBindingRequest(c.Server, tenant, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteConsoleBinding Revoke a console binding
+//
+// Deletes the binding: the person can no longer sign in to the tenant's console
+// with WeChat, and their console sessions acting as it end at once.
+//
+// Roles: operator, admin.
+//
+// Corresponds with DELETE /v1/tenants/{tenant}/console-bindings/{binding_id} (the `DeleteConsoleBinding` operationId).
+func (c *Client) DeleteConsoleBinding(ctx context.Context, tenant TenantPath, bindingID BindingID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteConsoleBindingRequest(c.Server, tenant, bindingID)
 	if err != nil {
 		return nil, err
 	}
@@ -3794,6 +4057,18 @@ func NewListAuditEventsRequest(server string, tenant TenantPath, params *ListAud
 
 		}
 
+		if params.ActorBindingID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "actor_binding_id", *params.ActorBindingID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Target != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "target", *params.Target, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -3861,6 +4136,182 @@ func NewListAuditEventsRequest(server string, tenant TenantPath, params *ListAud
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListConsoleBindingsRequest constructs an http.Request for the ListConsoleBindings method
+func NewListConsoleBindingsRequest(server string, tenant TenantPath, params *ListConsoleBindingsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tenants/%s/console-bindings", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateConsoleBindingRequest calls the generic CreateConsoleBinding builder with application/json body
+func NewCreateConsoleBindingRequest(server string, tenant TenantPath, params *CreateConsoleBindingParams, body CreateConsoleBindingJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateConsoleBindingRequestWithBody(server, tenant, params, "application/json", bodyReader)
+}
+
+// NewCreateConsoleBindingRequestWithBody constructs an http.Request for the CreateConsoleBinding method, with any body, and a specified content type
+func NewCreateConsoleBindingRequestWithBody(server string, tenant TenantPath, params *CreateConsoleBindingParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tenants/%s/console-bindings", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteConsoleBindingRequest constructs an http.Request for the DeleteConsoleBinding method
+func NewDeleteConsoleBindingRequest(server string, tenant TenantPath, bindingID BindingID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "binding_id", bindingID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tenants/%s/console-bindings/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4961,6 +5412,67 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/tenants/{tenant}/audit-events (the `ListAuditEvents` operationId).
 	ListAuditEventsWithResponse(ctx context.Context, tenant TenantPath, params *ListAuditEventsParams, reqEditors ...RequestEditorFn) (*ListAuditEventsResponse, error)
+
+	// ListConsoleBindingsWithResponse List console bindings
+	//
+	// The people bound to the tenant's console roles, oldest first.
+	//
+	// Roles: operator, admin, viewer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/console-bindings (the `ListConsoleBindings` operationId).
+	ListConsoleBindingsWithResponse(ctx context.Context, tenant TenantPath, params *ListConsoleBindingsParams, reqEditors ...RequestEditorFn) (*ListConsoleBindingsResponse, error)
+
+	// CreateConsoleBindingWithBodyWithResponse Bind a person to a console role
+	//
+	// Lets the person sign in to the tenant's admin console with WeChat (its
+	// "微信登录 / Sign in with WeChat" button) with the role given. wxlogin runs the
+	// sign-in as a hosted login of the platform tenant's official account (settings
+	// `WXLOGIN_CONSOLE_WECHAT_TENANT` and `WXLOGIN_CONSOLE_WECHAT_APPID`), and looks the
+	// person up by the `unionid` and the `openid` that login gives. Give exactly one:
+	// a `unionid` binds the person in every app of the platform's Open Platform; an
+	// `openid` only in the app that issued it (the official account inside WeChat,
+	// the website app after a QR login). A person unbound when they sign in is told
+	// both, to hand to an admin. A tenant binds a person once (409).
+	//
+	// Roles: operator, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/tenants/{tenant}/console-bindings (the `CreateConsoleBinding` operationId).
+	CreateConsoleBindingWithBodyWithResponse(ctx context.Context, tenant TenantPath, params *CreateConsoleBindingParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConsoleBindingResponse, error)
+
+	// CreateConsoleBindingWithResponse Bind a person to a console role
+	//
+	// Lets the person sign in to the tenant's admin console with WeChat (its
+	// "微信登录 / Sign in with WeChat" button) with the role given. wxlogin runs the
+	// sign-in as a hosted login of the platform tenant's official account (settings
+	// `WXLOGIN_CONSOLE_WECHAT_TENANT` and `WXLOGIN_CONSOLE_WECHAT_APPID`), and looks the
+	// person up by the `unionid` and the `openid` that login gives. Give exactly one:
+	// a `unionid` binds the person in every app of the platform's Open Platform; an
+	// `openid` only in the app that issued it (the official account inside WeChat,
+	// the website app after a QR login). A person unbound when they sign in is told
+	// both, to hand to an admin. A tenant binds a person once (409).
+	//
+	// Roles: operator, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/tenants/{tenant}/console-bindings (the `CreateConsoleBinding` operationId).
+	CreateConsoleBindingWithResponse(ctx context.Context, tenant TenantPath, params *CreateConsoleBindingParams, body CreateConsoleBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConsoleBindingResponse, error)
+
+	// DeleteConsoleBindingWithResponse Revoke a console binding
+	//
+	// Deletes the binding: the person can no longer sign in to the tenant's console
+	// with WeChat, and their console sessions acting as it end at once.
+	//
+	// Roles: operator, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/tenants/{tenant}/console-bindings/{binding_id} (the `DeleteConsoleBinding` operationId).
+	DeleteConsoleBindingWithResponse(ctx context.Context, tenant TenantPath, bindingID BindingID, reqEditors ...RequestEditorFn) (*DeleteConsoleBindingResponse, error)
 
 	// ListIdentitiesWithResponse List identities
 	//
@@ -7349,6 +7861,353 @@ func (r ListAuditEventsResponse) ContentType() string {
 	return ""
 }
 
+// ListConsoleBindingsResponse401Headers the declared response headers of an HTTP 401 response for ListConsoleBindings
+type ListConsoleBindingsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListConsoleBindingsResponse429Headers the declared response headers of an HTTP 429 response for ListConsoleBindings
+type ListConsoleBindingsResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ListConsoleBindingsResponse503Headers the declared response headers of an HTTP 503 response for ListConsoleBindings
+type ListConsoleBindingsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListConsoleBindingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConsoleBindingList
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *Validation
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *RateLimited
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListConsoleBindingsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListConsoleBindingsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListConsoleBindingsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListConsoleBindingsResponse) GetJSON200() *ConsoleBindingList {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListConsoleBindingsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListConsoleBindingsResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListConsoleBindingsResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListConsoleBindingsResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListConsoleBindingsResponse) GetApplicationProblemJSON422() *Validation {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListConsoleBindingsResponse) GetApplicationProblemJSON429() *RateLimited {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListConsoleBindingsResponse) GetApplicationProblemJSON503() *Unavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListConsoleBindingsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListConsoleBindingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListConsoleBindingsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListConsoleBindingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateConsoleBindingResponse201Headers the declared response headers of an HTTP 201 response for CreateConsoleBinding
+type CreateConsoleBindingResponse201Headers struct {
+	Location *string
+}
+
+// CreateConsoleBindingResponse401Headers the declared response headers of an HTTP 401 response for CreateConsoleBinding
+type CreateConsoleBindingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateConsoleBindingResponse429Headers the declared response headers of an HTTP 429 response for CreateConsoleBinding
+type CreateConsoleBindingResponse429Headers struct {
+	RetryAfter *int
+}
+
+// CreateConsoleBindingResponse503Headers the declared response headers of an HTTP 503 response for CreateConsoleBinding
+type CreateConsoleBindingResponse503Headers struct {
+	RetryAfter *int
+}
+
+type CreateConsoleBindingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ConsoleBinding
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *TooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *Validation
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *RateLimited
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *Unavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateConsoleBindingResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateConsoleBindingResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateConsoleBindingResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateConsoleBindingResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateConsoleBindingResponse) GetJSON201() *ConsoleBinding {
+	return r.JSON201
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateConsoleBindingResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateConsoleBindingResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateConsoleBindingResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CreateConsoleBindingResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateConsoleBindingResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateConsoleBindingResponse) GetApplicationProblemJSON413() *TooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateConsoleBindingResponse) GetApplicationProblemJSON422() *Validation {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateConsoleBindingResponse) GetApplicationProblemJSON429() *RateLimited {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateConsoleBindingResponse) GetApplicationProblemJSON503() *Unavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateConsoleBindingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateConsoleBindingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateConsoleBindingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateConsoleBindingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteConsoleBindingResponse401Headers the declared response headers of an HTTP 401 response for DeleteConsoleBinding
+type DeleteConsoleBindingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteConsoleBindingResponse429Headers the declared response headers of an HTTP 429 response for DeleteConsoleBinding
+type DeleteConsoleBindingResponse429Headers struct {
+	RetryAfter *int
+}
+
+// DeleteConsoleBindingResponse503Headers the declared response headers of an HTTP 503 response for DeleteConsoleBinding
+type DeleteConsoleBindingResponse503Headers struct {
+	RetryAfter *int
+}
+
+type DeleteConsoleBindingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *Validation
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *RateLimited
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteConsoleBindingResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteConsoleBindingResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteConsoleBindingResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteConsoleBindingResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteConsoleBindingResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteConsoleBindingResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteConsoleBindingResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r DeleteConsoleBindingResponse) GetApplicationProblemJSON422() *Validation {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DeleteConsoleBindingResponse) GetApplicationProblemJSON429() *RateLimited {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteConsoleBindingResponse) GetApplicationProblemJSON503() *Unavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteConsoleBindingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteConsoleBindingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteConsoleBindingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteConsoleBindingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListIdentitiesResponse401Headers the declared response headers of an HTTP 401 response for ListIdentities
 type ListIdentitiesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -9257,6 +10116,91 @@ func (c *ClientWithResponses) ListAuditEventsWithResponse(ctx context.Context, t
 		return nil, err
 	}
 	return ParseListAuditEventsResponse(rsp)
+}
+
+// ListConsoleBindingsWithResponse List console bindings
+//
+// The people bound to the tenant's console roles, oldest first.
+//
+// Roles: operator, admin, viewer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tenants/{tenant}/console-bindings (the `ListConsoleBindings` operationId).
+func (c *ClientWithResponses) ListConsoleBindingsWithResponse(ctx context.Context, tenant TenantPath, params *ListConsoleBindingsParams, reqEditors ...RequestEditorFn) (*ListConsoleBindingsResponse, error) {
+	rsp, err := c.ListConsoleBindings(ctx, tenant, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListConsoleBindingsResponse(rsp)
+}
+
+// CreateConsoleBindingWithBodyWithResponse Bind a person to a console role
+//
+// Lets the person sign in to the tenant's admin console with WeChat (its
+// "微信登录 / Sign in with WeChat" button) with the role given. wxlogin runs the
+// sign-in as a hosted login of the platform tenant's official account (settings
+// `WXLOGIN_CONSOLE_WECHAT_TENANT` and `WXLOGIN_CONSOLE_WECHAT_APPID`), and looks the
+// person up by the `unionid` and the `openid` that login gives. Give exactly one:
+// a `unionid` binds the person in every app of the platform's Open Platform; an
+// `openid` only in the app that issued it (the official account inside WeChat,
+// the website app after a QR login). A person unbound when they sign in is told
+// both, to hand to an admin. A tenant binds a person once (409).
+//
+// Roles: operator, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/tenants/{tenant}/console-bindings (the `CreateConsoleBinding` operationId).
+func (c *ClientWithResponses) CreateConsoleBindingWithBodyWithResponse(ctx context.Context, tenant TenantPath, params *CreateConsoleBindingParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConsoleBindingResponse, error) {
+	rsp, err := c.CreateConsoleBindingWithBody(ctx, tenant, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateConsoleBindingResponse(rsp)
+}
+
+// CreateConsoleBindingWithResponse Bind a person to a console role
+//
+// Lets the person sign in to the tenant's admin console with WeChat (its
+// "微信登录 / Sign in with WeChat" button) with the role given. wxlogin runs the
+// sign-in as a hosted login of the platform tenant's official account (settings
+// `WXLOGIN_CONSOLE_WECHAT_TENANT` and `WXLOGIN_CONSOLE_WECHAT_APPID`), and looks the
+// person up by the `unionid` and the `openid` that login gives. Give exactly one:
+// a `unionid` binds the person in every app of the platform's Open Platform; an
+// `openid` only in the app that issued it (the official account inside WeChat,
+// the website app after a QR login). A person unbound when they sign in is told
+// both, to hand to an admin. A tenant binds a person once (409).
+//
+// Roles: operator, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/tenants/{tenant}/console-bindings (the `CreateConsoleBinding` operationId).
+func (c *ClientWithResponses) CreateConsoleBindingWithResponse(ctx context.Context, tenant TenantPath, params *CreateConsoleBindingParams, body CreateConsoleBindingJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConsoleBindingResponse, error) {
+	rsp, err := c.CreateConsoleBinding(ctx, tenant, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateConsoleBindingResponse(rsp)
+}
+
+// DeleteConsoleBindingWithResponse Revoke a console binding
+//
+// Deletes the binding: the person can no longer sign in to the tenant's console
+// with WeChat, and their console sessions acting as it end at once.
+//
+// Roles: operator, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/tenants/{tenant}/console-bindings/{binding_id} (the `DeleteConsoleBinding` operationId).
+func (c *ClientWithResponses) DeleteConsoleBindingWithResponse(ctx context.Context, tenant TenantPath, bindingID BindingID, reqEditors ...RequestEditorFn) (*DeleteConsoleBindingResponse, error) {
+	rsp, err := c.DeleteConsoleBinding(ctx, tenant, bindingID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteConsoleBindingResponse(rsp)
 }
 
 // ListIdentitiesWithResponse List identities
@@ -11716,6 +12660,350 @@ func ParseListAuditEventsResponse(rsp *http.Response) (*ListAuditEventsResponse,
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListAuditEventsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListConsoleBindingsResponse parses an HTTP response from a ListConsoleBindingsWithResponse call
+func ParseListConsoleBindingsResponse(rsp *http.Response) (*ListConsoleBindingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListConsoleBindingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConsoleBindingList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Validation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListConsoleBindingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListConsoleBindingsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListConsoleBindingsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateConsoleBindingResponse parses an HTTP response from a CreateConsoleBindingWithResponse call
+func ParseCreateConsoleBindingResponse(rsp *http.Response) (*CreateConsoleBindingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateConsoleBindingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ConsoleBinding
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Validation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateConsoleBindingResponse201Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateConsoleBindingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateConsoleBindingResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateConsoleBindingResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteConsoleBindingResponse parses an HTTP response from a DeleteConsoleBindingWithResponse call
+func ParseDeleteConsoleBindingResponse(rsp *http.Response) (*DeleteConsoleBindingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteConsoleBindingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Validation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteConsoleBindingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteConsoleBindingResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteConsoleBindingResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
