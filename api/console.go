@@ -122,10 +122,11 @@ type consoleView struct {
 	Pages []string
 	Error string
 	// Who the session acts as, in Tenant; WeChatSession says the person
-	// signed in with WeChat (and may switch tenants).
+	// signed in with WeChat, and Switch that they may enter other tenants.
 	Who           tenants.Principal
 	Tenant        tenants.Tenant
 	WeChatSession bool
+	Switch        bool
 	// WeChatSignIn shows the sign-in page's WeChat button.
 	WeChatSignIn bool
 	// Person is whom a WeChat sign-in named when nobody bound them.
@@ -221,10 +222,20 @@ func (h *consoleHandler) page(c *gin.Context) {
 		h.render(c, status, "signin.html", consoleView{Error: msg})
 		return
 	}
-	h.render(c, http.StatusOK, "console.html", consoleView{
+	v := consoleView{
 		Page: name, Who: cs.who, Tenant: t, WeChatSession: cs.sess.WeChat(), CSRF: csrfToken(cs.token),
 		Issuer: h.login.Issuer(cs.who.TenantID), TryURL: h.login.PublicURL + consoleTryPath,
-	})
+	}
+	if v.WeChatSession {
+		choices, err := h.tenants.ConsoleChoices(c.Request.Context(), cs.sess.UnionID, cs.sess.OpenID)
+		if err != nil {
+			status, msg := h.signInError(c, err)
+			h.render(c, status, "signin.html", consoleView{Error: msg})
+			return
+		}
+		v.Switch = len(choices) > 1
+	}
+	h.render(c, http.StatusOK, "console.html", v)
 }
 
 // signIn exchanges an API key for a session cookie; the key goes no

@@ -67,3 +67,40 @@ func TestCheckCSRF(t *testing.T) {
 		})
 	}
 }
+
+// TestSignInCookie: a WeChat sign-in's cookie is HttpOnly, goes back to
+// the sign-in's own paths only, survives the navigation back from WeChat
+// (SameSite=Lax) and is read once.
+func TestSignInCookie(t *testing.T) {
+	for _, tc := range []struct {
+		publicURL, name string
+		secure          bool
+	}{
+		{"https://login.example.com", "__Secure-wxlogin-console-wechat", true},
+		{"http://127.0.0.1:8080", "wxlogin-console-wechat", false},
+	} {
+		cookie := newSessionCookie(tc.publicURL)
+		w := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(w)
+		cookie.setSignIn(c, "state.verifier", 10*time.Minute)
+		got := w.Result().Cookies()
+		if len(got) != 1 {
+			t.Fatalf("%s: %d cookies", tc.publicURL, len(got))
+		}
+		ck := got[0]
+		if ck.Name != tc.name || ck.Secure != tc.secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/console/wechat" || ck.MaxAge != 600 {
+			t.Errorf("%s: cookie %+v, want %s, Secure=%v, HttpOnly, SameSite=Lax, Path=/console/wechat, 10 minutes", tc.publicURL, ck, tc.name, tc.secure)
+		}
+
+		w = httptest.NewRecorder()
+		c, _ = gin.CreateTestContext(w)
+		c.Request = httptest.NewRequest(http.MethodGet, "/console/wechat/callback", nil)
+		c.Request.AddCookie(&http.Cookie{Name: tc.name, Value: "state.verifier"})
+		if v := cookie.takeSignIn(c); v != "state.verifier" {
+			t.Errorf("%s: takeSignIn = %q", tc.publicURL, v)
+		}
+		if cleared := w.Result().Cookies(); len(cleared) != 1 || cleared[0].Name != tc.name || cleared[0].MaxAge >= 0 {
+			t.Errorf("%s: takeSignIn left the cookie: %+v", tc.publicURL, cleared)
+		}
+	}
+}

@@ -196,8 +196,9 @@ func TestConsoleHeaders(t *testing.T) {
 
 // TestConsole runs e2e/browser/console.spec.js in headless Chromium
 // against `wxlogin demo` with two more tenants: acme, with an admin and a
-// viewer key, and beta, with an admin key. Screenshots of each page land in
-// out/console/. Without Chromium, Node or the installed Node modules it
+// viewer key, and beta, with an admin key; people sign in with WeChat
+// through the demo tenant's hosted login, the demo's default. Screenshots
+// of each page land in out/console/. Without Chromium, Node or the installed Node modules it
 // skips, except under CI=true, where it fails.
 func TestConsole(t *testing.T) {
 	node := testenv.Node(t, browserTestDir)
@@ -213,5 +214,7 @@ func TestConsole(t *testing.T) {
 		"WXLOGIN_VIEWER_KEY=" + key("acme", "viewer"), "WXLOGIN_OTHER_ADMIN_KEY=" + key("beta", "admin")}
 	runBrowserSpecs(t, s, node, "console", env, []string{"console-01-signin", "console-03-account-created", "console-05-try-claims",
 		"console-06-identities", "console-07-persons", "console-08-reports", "console-10-api-keys", "console-11-signing-keys",
-		"console-12-audit-events", "console-14-viewer-account", "console-15-other-tenant"}, "console.spec.js")
+		"console-12-audit-events", "console-14-viewer-account", "console-15-other-tenant", "console-06b-identities-nickname",
+		"console-17-wechat-unbound", "console-18-wechat-members", "console-19-wechat-admin", "console-20-settings-time-zone",
+		"console-21-dates-los-angeles", "console-22-wechat-viewer", "console-23-choose-tenant"}, "console.spec.js")
 }

@@ -159,6 +159,17 @@ func TestConsoleWeChatSignIn(t *testing.T) {
 			t.Errorf("%s: %d, want %d\n%s", tc.name, status, tc.want, out)
 		}
 	}
+	// The binding's Idempotency-Keys are its own, as a key's are.
+	idem := map[string]string{"Idempotency-Key": "bind-once"}
+	for k, v := range change {
+		idem[k] = v
+	}
+	bindOnce := `{"name":"Bound by Quinn","role":"viewer","openid":"o-bound-by-quinn"}`
+	first, firstBody := quinn.do(http.MethodPost, "/v1/tenants/"+tenantID+"/console-bindings", bindOnce, idem)
+	again, againBody := quinn.do(http.MethodPost, "/v1/tenants/"+tenantID+"/console-bindings", bindOnce, idem)
+	if first != http.StatusCreated || again != http.StatusCreated || firstBody != againBody {
+		t.Errorf("a WeChat admin's retried write: %d %s, then %d %s; want the first answer twice", first, firstBody, again, againBody)
+	}
 	if status, page := quinn.do(http.MethodGet, "/console/accounts", "", nil); status != http.StatusOK ||
 		!strings.Contains(page, `id="who">Quinn<`) || !strings.Contains(page, `id="switch-tenant"`) {
 		t.Errorf("the console page of a WeChat admin: %d\n%s", status, page)

@@ -1,9 +1,14 @@
 // The tenant admin console in headless Chromium: an admin of tenant acme
 // signs in with an API key, creates a sandbox account, sets its AppSecret,
 // tries its login through the sandbox's WeChat pages, finds the identity
-// and the person, and reads the reports, whose numbers must be the admin
-// API's; a viewer sees but cannot change anything; an admin of another
-// tenant sees none of acme's data. Screenshots of every page go to
+// (by nickname too) and the person, and reads the reports, whose numbers
+// must be the admin API's; a viewer sees but cannot change anything; an
+// admin of another tenant sees none of acme's data. People sign in with
+// WeChat through the demo tenant's hosted login: unbound, they are refused
+// and shown their ids, which admins bind in the console; a bound admin sets
+// the tenant's time zone, and dates follow it; a bound viewer cannot
+// change anything; a person bound to two tenants chooses; revoking a
+// binding ends its session. Screenshots of every page go to
 // $WXLOGIN_SCREENSHOTS.
 //
 // Run by cmd/wxlogin's TestConsole (`node --test console.spec.js`), which
@@ -63,10 +68,12 @@ async function api(key, p) {
   return res.json();
 }
 
+const keyButton = "form[action='/console/signin'] button";
+
 async function signIn(key) {
   await page.goto(`${base}/console/`);
   await page.fill("#key", key);
-  await page.click("button[type=submit]");
+  await page.click(keyButton);
   await page.waitForURL((u) => u.pathname === "/console/accounts");
   await page.waitForSelector("#content table");
 }
@@ -92,7 +99,7 @@ test("sign-in refuses a wrong key in words and takes a good one; the key stays o
   assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
   await shot("console-01-signin");
   await page.fill("#key", "wxk_not-a-key");
-  await page.click("button[type=submit]");
+  await page.click(keyButton);
   assert.match((await page.textContent("#signin-error")).trim(), /API 密钥无效/);
   await signIn(adminKey);
   const cookies = await page.context().cookies(base);
@@ -163,6 +170,20 @@ test("the identity and the person appear, searchable", async () => {
   assert.equal(rows.length, 1, `identities shown: ${rows}`);
   assert.ok(rows[0].includes(claims.openid) && rows[0].includes(claims.unionid));
   await shot("console-06-identities");
+
+  // By the start of the nickname (alice is 爱丽丝 in the sandbox).
+  await page.selectOption("[name=by]", "nickname");
+  await page.fill("[name=q]", "爱丽");
+  await page.click("form[role=search] button");
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("nickname") === "爱丽");
+  await page.waitForFunction((o) => document.querySelector("#content tbody")?.textContent.includes(o), claims.openid);
+  assert.match(await page.textContent("#content tbody"), /爱丽丝/);
+  await shot("console-06b-identities-nickname");
+  await page.fill("[name=q]", "丽");
+  await page.click("form[role=search] button");
+  await page.waitForFunction(() => /暂无数据/.test(document.querySelector("#content tbody")?.textContent));
+  const found = await api(adminKey, `/identities?nickname=${encodeURIComponent("丽")}`);
+  assert.equal(found.items.length, 0, "a nickname matched by its middle");
 
   await page.click("nav.menu >> text=用户");
   await page.fill("[name=unionid]", claims.unionid);
@@ -251,10 +272,178 @@ test("an admin of another tenant sees none of the first tenant's data", async ()
   await signOut();
 });
 
+// ---- sign-in with WeChat ----
+
+// people are the WeChat users of these tests, each in a browser of their
+// own, with the ids their refusal showed.
+const people = {};
+// dateStyle is how the console formats dates.
+const dateStyle = { dateStyle: "medium", timeStyle: "short" };
+
+/** wechatSignIn runs "微信登录" as user through the sandbox and waits to be back at the console. */
+async function wechatSignIn(p, user) {
+  await p.goto(`${base}/console/`);
+  await p.click("#wechat-signin");
+  await p.waitForSelector("button[name=decision][value=allow], [name=custom]");
+  if (await p.$("[name=custom]")) {
+    await p.fill("[name=custom]", user);
+    await p.click("button[name=user][value='']");
+    await p.waitForSelector("button[name=decision][value=allow]");
+  }
+  await p.click("button[name=decision][value=allow]");
+  await p.waitForURL((u) => u.pathname.startsWith("/console/"));
+}
+
+/** signedInAs waits for the console's pages after a sign-in that went through. */
+async function signedInAs(p, path) {
+  await p.waitForURL((u) => u.pathname === path);
+  await p.waitForSelector(path === "/console/choose" ? "form.choices" : "#content");
+}
+
+test("an unbound WeChat user is refused in words and shown the ids to hand to an admin", async () => {
+  for (const user of ["erin", "frank", "gina"]) {
+    const p = await launch();
+    await wechatSignIn(p, user);
+    assert.equal(new URL(p.url()).pathname, "/console/wechat/callback");
+    assert.match((await p.textContent("#signin-error")).trim(), /没有绑定任何租户的控制台/);
+    people[user] = { page: p, unionid: (await p.textContent("#person-unionid")).trim(), openid: (await p.textContent("#person-openid")).trim() };
+    assert.match(people[user].unionid, /^o\S{20,}$/);
+    assert.ok(!(await p.context().cookies(base)).some((c) => c.name === "wxlogin-console"), "an unbound person got a session");
+    if (user === "erin") {
+      await p.screenshot({ path: path.join(shots, "console-17-wechat-unbound.png"), fullPage: true });
+    }
+  }
+});
+
+/** bind binds a person in the console's WeChat members page of the signed-in admin. */
+async function bind(name, user, role) {
+  await page.fill("#binding-create [name=name]", name);
+  await page.selectOption("#binding-create [name=by]", "unionid");
+  await page.fill("#binding-create [name=id]", people[user].unionid);
+  await page.selectOption("#binding-create [name=role]", role);
+  await page.click("#binding-create button[type=submit]");
+  assert.match(await flash(), new RegExp(`已绑定 ${name}`));
+  await page.waitForFunction((n) => document.querySelector("#content tbody")?.textContent.includes(n), name);
+}
+
+test("admins bind the WeChat members of their tenants in the console", async () => {
+  await signIn(adminKey);
+  await page.click("nav.menu >> text=微信成员");
+  await page.waitForSelector("#binding-create");
+  await bind("Erin", "erin", "admin");
+  await bind("Frank", "frank", "viewer");
+  await bind("Gina", "gina", "admin");
+  assert.deepEqual(await unlabelled(), []);
+  await shot("console-18-wechat-members");
+  await signOut();
+  await signIn(otherAdminKey);
+  await page.click("nav.menu >> text=微信成员");
+  await page.waitForSelector("#binding-create");
+  await bind("Gina at beta", "gina", "viewer");
+  await signOut();
+});
+
+test("a bound admin signs in with WeChat and sets the tenant's time zone; dates follow it", async () => {
+  const p = people.erin.page;
+  await wechatSignIn(p, "erin");
+  await signedInAs(p, "/console/accounts");
+  assert.equal(await p.textContent("#who"), "Erin");
+  assert.equal(await p.getAttribute("#app", "data-role"), "admin");
+  assert.ok(await p.$("#account-create"), "a WeChat admin gets no create form");
+  await p.screenshot({ path: path.join(shots, "console-19-wechat-admin.png"), fullPage: true });
+
+  await p.click("nav.menu >> text=设置");
+  await p.waitForSelector("#tenant-settings [name=time_zone]");
+  assert.equal(await p.inputValue("#tenant-settings [name=time_zone]"), "Asia/Shanghai");
+  await p.selectOption("#tenant-settings [name=time_zone]", "America/Los_Angeles");
+  await p.click("#tenant-settings button[type=submit]");
+  await p.waitForSelector("#flash p.ok");
+  assert.equal((await p.textContent("#tz")).trim(), "America/Los_Angeles");
+  const unlabelledHere = await p.$$eval("input:not([type=hidden]), select, textarea", (els) => els.filter((e) => e.labels.length === 0).map((e) => e.outerHTML));
+  assert.deepEqual(unlabelledHere, []);
+  await p.screenshot({ path: path.join(shots, "console-20-settings-time-zone.png"), fullPage: true });
+  const tenantNow = await (await fetch(`${base}/v1/tenants/${tenant}`, { headers: { Authorization: `Bearer ${adminKey}` } })).json();
+  assert.equal(tenantNow.time_zone, "America/Los_Angeles");
+  const changes = await api(adminKey, "/audit-events?action=tenant.update");
+  assert.equal(changes.items.length, 1);
+  assert.equal(changes.items[0].actor_key_id, null);
+  assert.match(changes.items[0].actor_binding_id, /^[0-9a-f]{32}$/);
+
+  // The audit log's dates are Los Angeles time now, not Shanghai's.
+  await p.click("nav.menu >> text=审计日志");
+  await p.waitForFunction(() => document.querySelector("#content tbody")?.textContent.includes("tenant.update"));
+  const newest = (await api(adminKey, "/audit-events?limit=1")).items[0];
+  const [shown, inLA, inShanghai] = await p.evaluate(([at, style]) => [
+    document.querySelector("#content tbody tr td").textContent,
+    new Intl.DateTimeFormat("zh-CN", { ...style, timeZone: "America/Los_Angeles" }).format(new Date(at)),
+    new Intl.DateTimeFormat("zh-CN", { ...style, timeZone: "Asia/Shanghai" }).format(new Date(at)),
+  ], [newest.at, dateStyle]);
+  assert.equal(shown, inLA);
+  assert.notEqual(inLA, inShanghai);
+  assert.match(await p.textContent("#content tbody tr"), /微信成员/);
+  await p.screenshot({ path: path.join(shots, "console-21-dates-los-angeles.png"), fullPage: true });
+});
+
+test("a bound viewer signs in with WeChat and cannot change anything", async () => {
+  const p = people.frank.page;
+  await wechatSignIn(p, "frank");
+  await signedInAs(p, "/console/accounts");
+  assert.equal(await p.getAttribute("#app", "data-role"), "viewer");
+  assert.equal(await p.$("#account-create"), null, "a WeChat viewer gets the create form");
+  await p.click("nav.menu >> text=设置");
+  await p.waitForSelector("#tenant-settings [name=time_zone]");
+  assert.ok(await p.$eval("#tenant-settings [name=time_zone]", (e) => e.disabled), "a viewer may pick the time zone");
+  assert.equal(await p.$("#tenant-settings button[type=submit]"), null);
+  await p.screenshot({ path: path.join(shots, "console-22-wechat-viewer.png"), fullPage: true });
+  const status = await p.evaluate(async (t) => {
+    const csrf = document.getElementById("app").dataset.csrf;
+    const r = await fetch(`/v1/tenants/${t}`, { method: "PATCH", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify({ time_zone: "UTC" }) });
+    return r.status;
+  }, tenant);
+  assert.equal(status, 403);
+});
+
+test("a person bound to two tenants chooses one, and may switch", async () => {
+  const p = people.gina.page;
+  await wechatSignIn(p, "gina");
+  await signedInAs(p, "/console/choose");
+  assert.equal(await p.$$eval("form.choices button", (bs) => bs.length), 2);
+  await p.screenshot({ path: path.join(shots, "console-23-choose-tenant.png"), fullPage: true });
+  await p.click("form.choices button[data-tenant=beta]");
+  await signedInAs(p, "/console/accounts");
+  assert.equal(await p.getAttribute("#app", "data-tenant"), "beta");
+  assert.equal(await p.getAttribute("#app", "data-role"), "viewer");
+  assert.ok(!(await p.content()).includes(appid), "beta's page shows acme's account");
+  await p.click("#switch-tenant");
+  await signedInAs(p, "/console/choose");
+  await p.click(`form.choices button[data-tenant=${tenant}]`);
+  await signedInAs(p, "/console/accounts");
+  assert.equal(await p.getAttribute("#app", "data-tenant"), tenant);
+  assert.ok((await p.textContent("#content tbody")).includes(appid));
+  await p.screenshot({ path: path.join(shots, "console-24-switched-tenant.png"), fullPage: true });
+});
+
+test("revoking a WeChat member's binding ends their session", async () => {
+  await signIn(adminKey);
+  await page.click("nav.menu >> text=微信成员");
+  await page.waitForFunction(() => document.querySelector("#content tbody")?.textContent.includes("Frank"));
+  await page.click(`#content tbody button.danger:has-text("Frank")`);
+  await page.waitForSelector("dialog[open]");
+  await page.click("dialog button[value=ok]");
+  assert.match(await flash(), /已撤销绑定/);
+  await signOut();
+  const p = people.frank.page;
+  await p.reload();
+  await p.waitForSelector("#wechat-signin");
+  assert.match((await p.textContent("#signin-error")).trim(), /登录已过期或已退出/);
+});
+
 test("an admin signs in and erases the person with the keyboard alone", async () => {
   await page.goto(`${base}/console/`);
-  await page.keyboard.press("Tab"); // the language links come first
+  await page.keyboard.press("Tab"); // the language links and the WeChat button come first
   await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "wechat-signin");
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.id), "key");
   await page.keyboard.type(adminKey);

@@ -1905,7 +1905,7 @@ type ClientInterface interface {
 
 	// ListConsoleBindings List console bindings
 	//
-	// The people bound to the tenant's console roles, oldest first.
+	// The people bound to the tenant's console roles, ordered by id.
 	//
 	// Roles: operator, admin, viewer.
 	//
@@ -2639,7 +2639,7 @@ func (c *Client) ListAuditEvents(ctx context.Context, tenant TenantPath, params 
 
 // ListConsoleBindings List console bindings
 //
-// The people bound to the tenant's console roles, oldest first.
+// The people bound to the tenant's console roles, ordered by id.
 //
 // Roles: operator, admin, viewer.
 //
@@ -5415,7 +5415,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListConsoleBindingsWithResponse List console bindings
 	//
-	// The people bound to the tenant's console roles, oldest first.
+	// The people bound to the tenant's console roles, ordered by id.
 	//
 	// Roles: operator, admin, viewer.
 	//
@@ -10120,7 +10120,7 @@ func (c *ClientWithResponses) ListAuditEventsWithResponse(ctx context.Context, t
 
 // ListConsoleBindingsWithResponse List console bindings
 //
-// The people bound to the tenant's console roles, oldest first.
+// The people bound to the tenant's console roles, ordered by id.
 //
 // Roles: operator, admin, viewer.
 //
