@@ -54,22 +54,25 @@ func TestLocalDays(t *testing.T) {
 }
 
 // TestRollUp rolls up the days of each tenant that ended an hour or more
-// ago, once: a second round finds nothing to do, until a late login
-// changes a day.
+// ago, in the tenant's time zone, once: a second round finds nothing to
+// do, until a late login changes a day.
 func TestRollUp(t *testing.T) {
 	eachDB(t, func(t *testing.T, url func(t testing.TB) string) {
 		ctx := context.Background()
 		db := openMigrated(t, url)
 		now := time.Now().UTC().Truncate(time.Microsecond)
-		shanghai, err := time.LoadLocation(reports.DefaultTimeZone)
-		if err != nil {
-			t.Fatal(err)
-		}
-		y, m, d := now.Add(-time.Hour).In(shanghai).Date()
-		today := time.Date(y, m, d, 0, 0, 0, 0, shanghai) // the last day that has not ended an hour ago
 		var ts []tenants.Tenant
-		for range 2 {
+		var today time.Time
+		for _, zone := range []string{reports.DefaultTimeZone, "America/Los_Angeles"} {
+			loc, err := time.LoadLocation(zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			y, m, d := now.Add(-time.Hour).In(loc).Date()
+			today = time.Date(y, m, d, 0, 0, 0, 0, loc) // the last day that has not ended an hour ago
 			tenant := tenantstest.NewTenant(t, db)
+			tenant.TimeZone = zone
+			tenantstest.IsErr(t, "UpdateTenant", db.UpdateTenant(ctx, tenant), nil)
 			a := tenantstest.NewAccount(t, db, tenant.ID)
 			for _, at := range []time.Time{today.AddDate(0, 0, -3).Add(time.Hour), today.AddDate(0, 0, -1).Add(time.Hour), now} {
 				logIn(db)(t, tenants.IdentityLogin{TenantID: tenant.ID, AppID: a.AppID, OpenID: "o1", Scope: tenants.ScopeBase, At: at})
@@ -84,6 +87,11 @@ func TestRollUp(t *testing.T) {
 		n, err = reports.RollUp(ctx, db, ts, now)
 		if err != nil || n != 0 {
 			t.Errorf("RollUp again = %d, %v; want 0 days", n, err)
+		}
+		// The second tenant's days are Los Angeles days: rolling them up in
+		// that zone finds them done.
+		if n, err := db.RollUpDays(ctx, ts[1].ID, "America/Los_Angeles", now, reports.RollUpPerRound); err != nil || n != 0 {
+			t.Errorf("RollUpDays in the tenant's own zone after RollUp = %d, %v; want 0 days", n, err)
 		}
 		a, err := db.ListAccounts(ctx, ts[1].ID, tenants.Page{})
 		tenantstest.IsErr(t, "ListAccounts", err, nil)
