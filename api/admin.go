@@ -1,9 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -145,15 +147,49 @@ func (h *adminHandler) audit(c *gin.Context, who tenants.Principal, tenantID, ac
 }
 
 // bind reads the JSON body into v. The validator has already held it
-// against openapi.yaml; this decodes it strictly all the same.
+// against openapi.yaml; this decodes it strictly all the same, and refuses
+// a string holding a NUL, which neither database stores.
 func bind(c *gin.Context, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, spec.MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, spec.MaxBodyBytes))
+	if err != nil {
+		writeProblem(c, fmt.Errorf("%w: %v", errBadRequest, err))
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		writeProblem(c, fmt.Errorf("%w: %v", errBadRequest, err))
 		return false
 	}
+	var doc any
+	_ = json.Unmarshal(body, &doc) // reads, as the strict decoding did
+	if field, ok := nulField("", doc); ok {
+		writeProblem(c, tenants.Invalid(field, "text without NUL characters"))
+		return false
+	}
 	return true
+}
+
+// nulField names a string of the JSON document doc that holds a NUL, as
+// the path to it: "name", "redirect_uris[0]".
+func nulField(path string, doc any) (string, bool) {
+	switch v := doc.(type) {
+	case string:
+		return path, strings.ContainsRune(v, 0)
+	case []any:
+		for i, item := range v {
+			if field, found := nulField(fmt.Sprintf("%s[%d]", path, i), item); found {
+				return field, true
+			}
+		}
+	case map[string]any:
+		for k, item := range v {
+			if field, found := nulField(strings.TrimPrefix(path+"."+k, "."), item); found {
+				return field, true
+			}
+		}
+	}
+	return "", false
 }
 
 // Cursors are opaque to clients: the base64url of the store's key.

@@ -247,7 +247,7 @@ func TestAttackSQLInjection(t *testing.T) {
 		return len(decode[gen.AccountList](t, s.admin(admin, http.MethodGet, base+"/accounts?limit=200", nil), http.StatusOK).Items)
 	}
 	before, created := accounts(), 0
-	good := map[string]any{"appid": "wx00000000000000cc", "name": "New", "kind": "official_account", "mode": "sandbox",
+	good := map[string]any{"appid": "wx00000000000000cc", "name": "New", "kind": "official", "mode": "sandbox",
 		"default_scope": "snsapi_base", "redirect_uris": []string{redirectURI}, "open_platform_id": "acme-open", "token_ttl_seconds": 600}
 	values := append(slices.Clone(sqlPayloads), strings.Repeat("x", 5000), strings.Repeat("x", 70<<10))
 	for field := range good {
