@@ -13,8 +13,8 @@ import (
 )
 
 // bucketLoginsSQL counts, per account, the tenant's (?0) logins in its
-// accounts (?1) from ?%[2]d to ?%[3]d, part of the bucket %[1]d that starts
-// at ?%[4]d, and how many of them were the first of their identity (new
+// accounts (?1) from ?%[2]d to ?%[3]d, in the bucket %[1]d, in its part
+// that starts at ?%[4]d, and how many of them were the first of their identity (new
 // persons of the account), the first of their person (new persons of the
 // tenant), and the first in the bucket of their identity and of their
 // person (active persons). It reads the events' index an account at a
@@ -44,6 +44,32 @@ FROM report_cells AS c
 WHERE c.tenant_id = ?0 AND c.app_id IN (?1) AND c.day >= ?%[2]d AND c.day <= ?%[3]d
 GROUP BY c.app_id`
 
+// bucketOverlapSQL counts, negated, the persons active in both the first
+// part ?%[2]d to ?%[3]d of the bucket %[1]d and its rest, up to ?%[4]d:
+// those whose first login in the first part (its previous login before
+// ?%[2]d) is followed by one in the rest, of their identity (active
+// persons of the account) and of their person (active persons of the
+// tenant). Each probes the events' index by identity, and for a person
+// its identities by unionid.
+const bucketOverlapSQL = `
+SELECT %[1]d AS idx, e.app_id, 0 AS logins, 0 AS new_persons,
+	-COALESCE(SUM(CASE WHEN e.account_prev_at IS NULL OR e.account_prev_at < ?%[2]d THEN
+		CASE WHEN EXISTS (SELECT 1 FROM login_events AS x
+			WHERE x.tenant_id = ?0 AND x.identity_id = e.identity_id AND x.at >= ?%[3]d AND x.at < ?%[4]d)
+		THEN 1 ELSE 0 END ELSE 0 END), 0) AS active_persons,
+	0 AS new_in_tenant,
+	-COALESCE(SUM(CASE WHEN e.person_prev_at IS NULL OR e.person_prev_at < ?%[2]d THEN
+		CASE WHEN EXISTS (SELECT 1 FROM login_events AS x
+			WHERE x.tenant_id = ?0 AND x.identity_id = e.identity_id AND x.at >= ?%[3]d AND x.at < ?%[4]d)
+		OR (i.unionid IS NOT NULL AND EXISTS (SELECT 1 FROM identities AS u
+			JOIN login_events AS x ON x.tenant_id = u.tenant_id AND x.identity_id = u.id AND x.at >= ?%[3]d AND x.at < ?%[4]d
+			WHERE u.tenant_id = ?0 AND u.unionid = i.unionid))
+		THEN 1 ELSE 0 END ELSE 0 END), 0) AS active_in_tenant
+FROM login_events AS e
+JOIN identities AS i ON i.id = e.identity_id
+WHERE e.tenant_id = ?0 AND e.app_id IN (?1) AND e.at >= ?%[2]d AND e.at < ?%[3]d
+GROUP BY e.app_id`
+
 type bucketLoginsRow struct {
 	Idx            int    `bun:"idx"`
 	AppID          string `bun:"app_id"`
@@ -66,8 +92,8 @@ func (b *bucketLoginsRow) add(r bucketLoginsRow) {
 // bucketLogins counts the logins of the tenant's accounts appIDs in the
 // buckets [bounds[i], bounds[i+1]): one row per bucket and account with
 // logins. It reads the cells of the rolled-up days that buckets cover
-// whole, and the events of the rest: two statements, each a UNION ALL of
-// one query per part of a bucket.
+// whole, and the events of the rest (see planBucket): two statements,
+// each a UNION ALL of one query per part of a bucket.
 func bucketLogins(ctx context.Context, tx bun.Tx, tenantID string, appIDs []string, bounds []time.Time) ([]bucketLoginsRow, error) {
 	days, err := rolledDays(ctx, tx, tenantID, bounds[0], bounds[len(bounds)-1])
 	if err != nil {
@@ -82,7 +108,11 @@ func bucketLogins(ctx context.Context, tx bun.Tx, tenantID string, appIDs []stri
 	for i, p := range plans {
 		for _, s := range p.scans {
 			scans = append(scans, fmt.Sprintf(bucketLoginsSQL, i, len(scanArgs), len(scanArgs)+1, len(scanArgs)+2))
-			scanArgs = append(scanArgs, s.from, s.to, bounds[i])
+			scanArgs = append(scanArgs, s.from, s.to, s.since)
+		}
+		if p.head != nil {
+			scans = append(scans, fmt.Sprintf(bucketOverlapSQL, i, len(scanArgs), len(scanArgs)+1, len(scanArgs)+2))
+			scanArgs = append(scanArgs, p.head.from, p.head.to, bounds[i+1])
 		}
 		for _, r := range p.runs {
 			cells = append(cells, fmt.Sprintf(bucketCellsSQL, i, len(cellArgs), len(cellArgs)+1, len(cellArgs)+2))

@@ -203,6 +203,9 @@ func TestPersonRollups(t *testing.T) {
 				{From: base.Add(-8 * time.Hour), To: base.AddDate(0, 0, 10)},
 				{From: base.AddDate(0, 0, 3).Add(-8 * time.Hour), To: base.AddDate(0, 0, 5).Add(-8 * time.Hour)},
 				{From: base.Add(4 * time.Hour), To: base.AddDate(0, 0, 8)},
+				// From 08:00 in Shanghai, long enough to count the 16 hours
+				// to midnight, and the rest, apart.
+				{From: base, To: base.AddDate(0, 0, 40)},
 			} {
 				got, err := db.Summary(ctx, tenantID, w)
 				tenantstest.IsErr(t, stage+": Summary", err, nil)

@@ -302,20 +302,26 @@ func rolledDays(ctx context.Context, tx bun.Tx, tenantID string, from, to time.T
 	return days, err
 }
 
-// span is the time range [from, to).
-type span struct{ from, to time.Time }
+// span is the time range [from, to) of a bucket's events, whose
+// previous logins count from since: the start of the part of the bucket
+// that the span is in.
+type span struct{ from, to, since time.Time }
 
 // bucketPlan is how one bucket of a report is counted: from the cells of
-// its rolled-up days, in runs of consecutive days, the bucket starting on
-// day startDay; and from the events of scans.
+// its rolled-up days, in runs of consecutive days, counted from the start
+// of day startDay; from the events of scans; and, for a bucket that
+// starts within a day, less the persons active both in that first part
+// (head) and in the rest, which each part counts.
 type bucketPlan struct {
 	startDay int
 	runs     [][2]int // first and last day
 	scans    []span
+	head     *span // its events; the rest runs to head.since
 }
 
-// maxParts bounds the queries of cells, and those of events, of one
-// report, which SQLite runs as one compound SELECT of at most 500 terms.
+// maxParts bounds the queries of cells, and those of events (with the
+// overlaps of heads), of one report, which SQLite runs as one compound
+// SELECT of at most 500 terms.
 const maxParts = 450
 
 // planBuckets plans the buckets [bounds[i], bounds[i+1]) over the rolled-up
@@ -335,30 +341,49 @@ func planBuckets(bounds []time.Time, days []reportDayRow) ([]bucketPlan, error) 
 	scans, runs := 0, 0
 	for i := range plans {
 		plans[i] = planBucket(bounds[i], bounds[i+1], days, loc)
-		scans, runs = scans+len(plans[i].scans), runs+len(plans[i].runs)
+		scans, runs = scans+plans[i].eventParts(), runs+len(plans[i].runs)
 	}
 	for scans > maxParts || runs > maxParts {
 		most := 0
 		for i, p := range plans {
-			if len(p.scans)+len(p.runs) > len(plans[most].scans)+len(plans[most].runs) {
+			if p.eventParts()+len(p.runs) > plans[most].eventParts()+len(plans[most].runs) {
 				most = i
 			}
 		}
-		scans, runs = scans-len(plans[most].scans)+1, runs-len(plans[most].runs)
-		plans[most] = bucketPlan{scans: []span{{bounds[most], bounds[most+1]}}}
+		scans, runs = scans-plans[most].eventParts()+1, runs-len(plans[most].runs)
+		plans[most] = bucketPlan{scans: []span{{bounds[most], bounds[most+1], bounds[most]}}}
 	}
 	return plans, nil
 }
 
-// planBucket plans the bucket [start, end) over days of loc.
+// headRatio is how many times longer than its first part, to the end of
+// the day it starts in, a bucket must be to be counted in two parts. The
+// overlap of the parts costs two index probes for each login of the
+// first part, many times a login read in order: for a bucket much shorter
+// than that, reading all its logins costs less.
+const headRatio = 32
+
+// planBucket plans the bucket [start, end) over days of loc. A long bucket
+// that starts within a day is its first part, to the day's end, and the
+// rest: a person active in both is active once in the bucket.
 func planBucket(start, end time.Time, days []reportDayRow, loc *time.Location) bucketPlan {
-	whole := bucketPlan{scans: []span{{start, end}}}
+	whole := bucketPlan{scans: []span{{start, end, start}}}
 	if loc == nil {
 		return whole
 	}
 	n := dayNumber(start, loc)
 	if s, ok := dayStart(n, loc); !ok || !s.Equal(start) {
-		return whole
+		next, ok := dayStart(n+1, loc)
+		if !ok || end.Sub(next) < headRatio*next.Sub(start) {
+			return whole
+		}
+		p := planBucket(next, end, days, loc)
+		if len(p.runs) == 0 {
+			return whole
+		}
+		p.head = &span{start, next, start}
+		p.scans = append(p.scans, *p.head)
+		return p
 	}
 	p := bucketPlan{startDay: n}
 	from := start
@@ -368,7 +393,7 @@ func planBucket(start, end time.Time, days []reportDayRow, loc *time.Location) b
 		}
 		if from.Before(d.StartAt) || len(p.runs) == 0 {
 			if from.Before(d.StartAt) {
-				p.scans = append(p.scans, span{from, d.StartAt})
+				p.scans = append(p.scans, span{from, d.StartAt, start})
 			}
 			p.runs = append(p.runs, [2]int{d.Day, d.Day})
 		}
@@ -378,7 +403,15 @@ func planBucket(start, end time.Time, days []reportDayRow, loc *time.Location) b
 		return whole
 	}
 	if from.Before(end) {
-		p.scans = append(p.scans, span{from, end})
+		p.scans = append(p.scans, span{from, end, start})
 	}
 	return p
+}
+
+// eventParts is how many queries of events the plan makes.
+func (p bucketPlan) eventParts() int {
+	if p.head != nil {
+		return len(p.scans) + 1
+	}
+	return len(p.scans)
 }
