@@ -75,6 +75,8 @@ start_vault() {
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && grep -q "Development mode" "$dir/vault.log"; then
       echo "export WXLOGIN_TEST_VAULT_ADDR='http://127.0.0.1:$port'" >>"$dir/env"
       echo "export WXLOGIN_TEST_VAULT_TOKEN='$token'" >>"$dir/env"
+      # for the tests that run a Vault server of their own
+      echo "export WXLOGIN_TEST_VAULT_BIN='$bin'" >>"$dir/env"
       return
     fi
     sleep 0.2

@@ -15,7 +15,7 @@ trap 'scripts/services.sh stop "$svc"' EXIT
 scripts/services.sh start "$svc"
 # shellcheck disable=SC1091
 . "$svc/env"
-export WXLOGIN_TEST_POSTGRES_URL WXLOGIN_TEST_VAULT_ADDR WXLOGIN_TEST_VAULT_TOKEN
+export WXLOGIN_TEST_POSTGRES_URL WXLOGIN_TEST_VAULT_ADDR WXLOGIN_TEST_VAULT_TOKEN WXLOGIN_TEST_VAULT_BIN
 
 unformatted=$(gofmt -l $(git ls-files '*.go' | grep -v '^tools/vault/'))
 if [ -n "$unformatted" ]; then
