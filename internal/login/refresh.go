@@ -38,7 +38,11 @@ func (s *Service) refresh(ctx context.Context, r TokenRequest) (TokenResponse, e
 	case err != nil:
 		return TokenResponse{}, fmt.Errorf("refresh: %w", err)
 	}
-	return s.issue(ctx, l, ident, refresh)
+	resp, err := s.issue(ctx, l, ident, refresh)
+	if err == nil {
+		s.observeToken(l.TenantID, l.AppID)
+	}
+	return resp, err
 }
 
 // clientsRefreshToken returns the refresh token with that value once the

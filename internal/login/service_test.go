@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -41,6 +42,8 @@ type fixture struct {
 	db     *store.DB
 	clock  *clock.Settable
 	wechat *wechatApps
+	// secrets is the local secret store's directory.
+	secrets string
 }
 
 // wechatApps is WeChat's view of the apps, whose AppSecret a test can change
@@ -76,7 +79,8 @@ func newFixture(t *testing.T) *fixture {
 	if err := db.MigrateUp(ctx, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	sec, err := secrets.OpenLocal(t.TempDir())
+	secretsDir := t.TempDir()
+	sec, err := secrets.OpenLocal(secretsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +102,7 @@ func newFixture(t *testing.T) *fixture {
 	client := wechat.New(wechat.Config{APIURL: srv.URL, OpenURL: srv.URL, HTTP: srv.Client(), Backoff: time.Millisecond})
 	svc := &login.Service{Store: db, Tenants: ts, Signer: tokens, PublicURL: publicURL, Now: clk.Now,
 		WeChat: func(string, tenants.Mode) *wechat.Client { return client }}
-	return &fixture{t: t, svc: svc, db: db, clock: clk, wechat: apps}
+	return &fixture{t: t, svc: svc, db: db, clock: clk, wechat: apps, secrets: secretsDir}
 }
 
 // wechatCallback starts a login and walks WeChat's pages as user; it returns
@@ -268,6 +272,38 @@ func TestCodeLifetime(t *testing.T) {
 	f.clock.Advance(login.CodeTTL + time.Second)
 	if _, err := f.redeem(to, verifier); !isOAuth(err, login.OAuthInvalidGrant) {
 		t.Errorf("code after %v: %v, want invalid_grant", login.CodeTTL, err)
+	}
+}
+
+// TestTokenFailureLeavesTheCodeRedeemable: a token request that fails once
+// the code was found (here the secret store is away when the signing key
+// must be read again) gets a dependency error, for a retry, and the code
+// stays: the retry gets the token, and the code is then spent.
+func TestTokenFailureLeavesTheCodeRedeemable(t *testing.T) {
+	f := newFixture(t)
+	verifier := opaque.New("", 32)
+	to, err := f.svc.Callback(context.Background(), f.wechatCallback("snsapi_base", "grace", verifier, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(token.DefaultCacheTTL) // the signing key is read again
+	away := f.secrets + ".away"
+	if err := os.Rename(f.secrets, away); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.redeem(to, verifier)
+	var oe *login.OAuthError
+	if err == nil || errors.As(err, &oe) {
+		t.Fatalf("token request while the secret store is away: %v, want a dependency's error", err)
+	}
+	if err := os.Rename(away, f.secrets); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.redeem(to, verifier); err != nil {
+		t.Errorf("retried token request: %v", err)
+	}
+	if _, err := f.redeem(to, verifier); !isOAuth(err, login.OAuthInvalidGrant) {
+		t.Errorf("code redeemed again: %v, want invalid_grant", err)
 	}
 }
 

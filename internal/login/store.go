@@ -88,10 +88,15 @@ type Store interface {
 	// ReissueCode replaces the transaction's unredeemed codes with c (a
 	// replayed callback gets a fresh code for the same login).
 	ReissueCode(ctx context.Context, c Code) error
-	// RedeemCode atomically consumes the tenant's code with that hash and
-	// returns it with its identity; tenants.ErrNotFound when there is no
-	// such code, it was redeemed already, or it expired before now.
-	RedeemCode(ctx context.Context, tenantID, hash string, now time.Time) (Code, tenants.Identity, error)
+	// GetCode returns the tenant's code with that hash and its identity,
+	// leaving the code as it is; tenants.ErrNotFound when there is no such
+	// code, it was redeemed already, or it expired before now.
+	GetCode(ctx context.Context, tenantID, hash string, now time.Time) (Code, tenants.Identity, error)
+	// RedeemCode atomically consumes the tenant's code with that hash: of
+	// concurrent redemptions one succeeds, the others, like the
+	// redemption of a code there is not or that expired before now, fail
+	// with tenants.ErrNotFound.
+	RedeemCode(ctx context.Context, tenantID, hash string, now time.Time) error
 	// DeleteExpired removes transactions, codes and refresh tokens that
 	// expired before now and reports how many rows went.
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)

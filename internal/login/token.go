@@ -74,9 +74,10 @@ func (s *Service) redeemCode(ctx context.Context, r TokenRequest) (TokenResponse
 	if err != nil {
 		return TokenResponse{}, err
 	}
-	code, ident, err := s.Store.RedeemCode(ctx, r.TenantID, opaque.Hash(r.Code), s.Now().UTC())
+	hash, now := opaque.Hash(r.Code), s.Now().UTC()
+	code, ident, err := s.Store.GetCode(ctx, r.TenantID, hash, now)
 	if errors.Is(err, tenants.ErrNotFound) {
-		return TokenResponse{}, oauthErr(OAuthInvalidGrant, "code is invalid, expired or already used")
+		return TokenResponse{}, errUnknownCode
 	}
 	if err != nil {
 		return TokenResponse{}, fmt.Errorf("redeem code: %w", err)
@@ -87,16 +88,37 @@ func (s *Service) redeemCode(ctx context.Context, r TokenRequest) (TokenResponse
 	l := session{TenantID: code.TenantID, AppID: code.AppID, Scope: code.Scope, OIDC: code.OIDC, Nonce: code.Nonce, AuthTime: code.AuthTime}
 	refresh := ""
 	if code.OIDC {
-		now := s.Now().UTC()
 		refresh = opaque.New("", 32)
+	}
+	resp, err := s.issue(ctx, l, ident, refresh)
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	if code.OIDC {
+		// Stored before the code is spent: if spending fails, the refresh
+		// token is one nobody was given, swept when it expires.
 		rt := l.refreshToken(opaque.Hash(refresh), ident.ID, authenticated, now)
 		rt.FamilyID = opaque.Hex(16)
 		if err := s.Store.CreateRefreshToken(ctx, rt); err != nil {
 			return TokenResponse{}, fmt.Errorf("redeem code: %w", err)
 		}
 	}
-	return s.issue(ctx, l, ident, refresh)
+	// The code is spent last, once its answer is ready: a failure before
+	// (the database or the secret store down) leaves it to the client's
+	// retry, and of two concurrent redemptions only one is answered.
+	err = s.Store.RedeemCode(ctx, r.TenantID, hash, now)
+	if errors.Is(err, tenants.ErrNotFound) {
+		return TokenResponse{}, errUnknownCode
+	}
+	if err != nil {
+		return TokenResponse{}, fmt.Errorf("redeem code: %w", err)
+	}
+	s.observeToken(l.TenantID, l.AppID)
+	return resp, nil
 }
+
+// errUnknownCode: the tenant has no usable code of that value.
+var errUnknownCode = oauthErr(OAuthInvalidGrant, "code is invalid, expired or already used")
 
 // authenticate checks client credentials when a client_secret is
 // presented: it reports whether the client authenticated, or fails with
@@ -200,6 +222,5 @@ func (s *Service) issue(ctx context.Context, l session, ident tenants.Identity, 
 			return TokenResponse{}, fmt.Errorf("issue token: %w", err)
 		}
 	}
-	s.observeToken(l.TenantID, l.AppID)
 	return resp, nil
 }

@@ -100,8 +100,7 @@ func BenchmarkRedeemCode(b *testing.B) {
 			return err
 		})
 		parallel(b, func(i int) error {
-			_, _, err := db.RedeemCode(context.Background(), a.TenantID, cs[i].Code.Hash, cs[i].Login.At)
-			return err
+			return redeem(context.Background(), db, cs[i])
 		})
 	})
 }
@@ -122,8 +121,16 @@ func BenchmarkLogin(b *testing.B) {
 			if _, err := db.CompleteLogin(ctx, c); err != nil {
 				return err
 			}
-			_, _, err := db.RedeemCode(ctx, a.TenantID, c.Code.Hash, c.Login.At)
-			return err
+			return redeem(ctx, db, c)
 		})
 	})
+}
+
+// redeem is the token endpoint's storage work for a code: read it with
+// its identity, then spend it.
+func redeem(ctx context.Context, db *store.DB, c login.Completion) error {
+	if _, _, err := db.GetCode(ctx, c.Code.TenantID, c.Code.Hash, c.Login.At); err != nil {
+		return err
+	}
+	return db.RedeemCode(ctx, c.Code.TenantID, c.Code.Hash, c.Login.At)
 }

@@ -88,22 +88,31 @@ func (db *DB) ReissueCode(ctx context.Context, c login.Code) error {
 	return nil
 }
 
-// RedeemCode implements login.Store: one statement deletes the code and
-// returns it, so of two concurrent redemptions exactly one gets it.
-func (db *DB) RedeemCode(ctx context.Context, tenantID, hash string, now time.Time) (login.Code, tenants.Identity, error) {
+// GetCode implements login.Store.
+func (db *DB) GetCode(ctx context.Context, tenantID, hash string, now time.Time) (login.Code, tenants.Identity, error) {
 	var row codeRow
-	err := db.bun.NewDelete().Model(&row).
+	err := db.bun.NewSelect().Model(&row).
 		Where("tenant_id = ?", tenantID).
 		Where("hash = ?", hash).
 		Where("expires_at > ?", now).
-		Returning("*").
 		Scan(ctx)
 	if err != nil {
-		return login.Code{}, tenants.Identity{}, wrap("redeem code", err)
+		return login.Code{}, tenants.Identity{}, wrap("get code", err)
 	}
 	ident, err := getIdentity(ctx, db.bun, tenantID, row.IdentityID)
 	if err != nil {
-		return login.Code{}, tenants.Identity{}, wrap("redeem code: get identity", err)
+		return login.Code{}, tenants.Identity{}, wrap("get code: get identity", err)
 	}
 	return row.code(), ident.identity(), nil
+}
+
+// RedeemCode implements login.Store: one statement deletes the code, so
+// of two concurrent redemptions exactly one does.
+func (db *DB) RedeemCode(ctx context.Context, tenantID, hash string, now time.Time) error {
+	res, err := db.bun.NewDelete().Model((*codeRow)(nil)).
+		Where("tenant_id = ?", tenantID).
+		Where("hash = ?", hash).
+		Where("expires_at > ?", now).
+		Exec(ctx)
+	return wrapAffected("redeem code", res, err)
 }

@@ -31,20 +31,25 @@ func testRedeemCode(t *testing.T, f *fixture) {
 	}
 	for _, tc := range refusals {
 		t.Run("refused "+tc.name, func(t *testing.T) {
-			_, _, err := f.login.RedeemCode(ctx, tc.tenantID, tc.hash, tc.at)
-			tenantstest.IsErr(t, "RedeemCode", err, tenants.ErrNotFound)
+			_, _, err := f.login.GetCode(ctx, tc.tenantID, tc.hash, tc.at)
+			tenantstest.IsErr(t, "GetCode", err, tenants.ErrNotFound)
+			tenantstest.IsErr(t, "RedeemCode", f.login.RedeemCode(ctx, tc.tenantID, tc.hash, tc.at), tenants.ErrNotFound)
 		})
 	}
 
-	t.Run("once", func(t *testing.T) {
-		code, got, err := f.login.RedeemCode(ctx, c.Code.TenantID, c.Code.Hash, now)
-		tenantstest.IsErr(t, "RedeemCode", err, nil)
-		if code.Hash != c.Code.Hash || code.IdentityID != ident.ID {
-			t.Errorf("code = %+v, want %s of identity %s", code, c.Code.Hash, ident.ID)
+	t.Run("read until redeemed once", func(t *testing.T) {
+		for range 2 { // reading leaves it
+			code, got, err := f.login.GetCode(ctx, c.Code.TenantID, c.Code.Hash, now)
+			tenantstest.IsErr(t, "GetCode", err, nil)
+			if code.Hash != c.Code.Hash || code.IdentityID != ident.ID {
+				t.Errorf("code = %+v, want %s of identity %s", code, c.Code.Hash, ident.ID)
+			}
+			tenantstest.Equal(t, "identity", got, ident)
 		}
-		tenantstest.Equal(t, "identity", got, ident)
-		_, _, err = f.login.RedeemCode(ctx, c.Code.TenantID, c.Code.Hash, now)
-		tenantstest.IsErr(t, "second RedeemCode", err, tenants.ErrNotFound)
+		tenantstest.IsErr(t, "RedeemCode", f.login.RedeemCode(ctx, c.Code.TenantID, c.Code.Hash, now), nil)
+		tenantstest.IsErr(t, "second RedeemCode", f.login.RedeemCode(ctx, c.Code.TenantID, c.Code.Hash, now), tenants.ErrNotFound)
+		_, _, err := f.login.GetCode(ctx, c.Code.TenantID, c.Code.Hash, now)
+		tenantstest.IsErr(t, "GetCode of the redeemed code", err, tenants.ErrNotFound)
 	})
 
 	t.Run("once under concurrency", func(t *testing.T) {
@@ -53,7 +58,7 @@ func testRedeemCode(t *testing.T, f *fixture) {
 		var redeemed atomic.Int32
 		for range 10 {
 			wg.Go(func() {
-				_, _, err := f.login.RedeemCode(ctx, c.Code.TenantID, c.Code.Hash, c.Login.At)
+				err := f.login.RedeemCode(ctx, c.Code.TenantID, c.Code.Hash, c.Login.At)
 				switch {
 				case err == nil:
 					redeemed.Add(1)
@@ -94,18 +99,18 @@ func testReissueCode(t *testing.T, f *fixture) {
 			next := reissue()
 			tc.edit(&next)
 			tenantstest.IsErr(t, "ReissueCode", f.login.ReissueCode(ctx, next), tenants.ErrNotFound)
-			_, _, err := f.login.RedeemCode(ctx, next.TenantID, next.Hash, c.Login.At)
-			tenantstest.IsErr(t, "RedeemCode of the refused code", err, tenants.ErrNotFound)
+			_, _, err := f.login.GetCode(ctx, next.TenantID, next.Hash, c.Login.At)
+			tenantstest.IsErr(t, "GetCode of the refused code", err, tenants.ErrNotFound)
 		})
 	}
 
 	t.Run("replaces the unredeemed code", func(t *testing.T) {
 		next := reissue()
 		tenantstest.IsErr(t, "ReissueCode", f.login.ReissueCode(ctx, next), nil)
-		_, _, err := f.login.RedeemCode(ctx, c.Code.TenantID, c.Code.Hash, c.Login.At)
-		tenantstest.IsErr(t, "RedeemCode of the old code", err, tenants.ErrNotFound)
-		got, gotIdent, err := f.login.RedeemCode(ctx, next.TenantID, next.Hash, c.Login.At)
-		tenantstest.IsErr(t, "RedeemCode of the new code", err, nil)
+		_, _, err := f.login.GetCode(ctx, c.Code.TenantID, c.Code.Hash, c.Login.At)
+		tenantstest.IsErr(t, "GetCode of the old code", err, tenants.ErrNotFound)
+		got, gotIdent, err := f.login.GetCode(ctx, next.TenantID, next.Hash, c.Login.At)
+		tenantstest.IsErr(t, "GetCode of the new code", err, nil)
 		tenantstest.Equal(t, "code", got, next)
 		tenantstest.Equal(t, "identity", gotIdent, ident)
 	})
@@ -113,7 +118,6 @@ func testReissueCode(t *testing.T, f *fixture) {
 	t.Run("after redemption", func(t *testing.T) {
 		next := reissue()
 		tenantstest.IsErr(t, "ReissueCode", f.login.ReissueCode(ctx, next), nil)
-		_, _, err := f.login.RedeemCode(ctx, next.TenantID, next.Hash, c.Login.At)
-		tenantstest.IsErr(t, "RedeemCode", err, nil)
+		tenantstest.IsErr(t, "RedeemCode", f.login.RedeemCode(ctx, next.TenantID, next.Hash, c.Login.At), nil)
 	})
 }

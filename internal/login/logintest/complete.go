@@ -53,8 +53,8 @@ func testCompleteLogin(t *testing.T, f *fixture) {
 		})
 	})
 	t.Run("code stored with the identity", func(t *testing.T) {
-		code, got, err := f.login.RedeemCode(ctx, c.Code.TenantID, c.Code.Hash, l.At)
-		tenantstest.IsErr(t, "RedeemCode", err, nil)
+		code, got, err := f.login.GetCode(ctx, c.Code.TenantID, c.Code.Hash, l.At)
+		tenantstest.IsErr(t, "GetCode", err, nil)
 		wantCode := c.Code
 		wantCode.IdentityID = ident.ID
 		tenantstest.Equal(t, "code", code, wantCode)
@@ -144,8 +144,8 @@ func testCompleteLoginRefused(t *testing.T, f *fixture) {
 				tenantstest.IsErr(t, "ListIdentities", err, nil)
 				tenantstest.EqualList(t, "identities", ids, nil)
 			}
-			_, _, err = f.login.RedeemCode(ctx, c.Code.TenantID, c.Code.Hash, tenantstest.Now())
-			tenantstest.IsErr(t, "RedeemCode", err, tenants.ErrNotFound)
+			_, _, err = f.login.GetCode(ctx, c.Code.TenantID, c.Code.Hash, tenantstest.Now())
+			tenantstest.IsErr(t, "GetCode", err, tenants.ErrNotFound)
 		})
 	}
 
