@@ -32,11 +32,17 @@ type CallbackRequest struct {
 const maxCallbackAttempts = 5
 
 // Callback completes a login and returns the tenant's redirect URL carrying a
-// one-time wxlogin code and the tenant's state.
+// one-time wxlogin code and the tenant's state. When a dependency fails,
+// ErrUnavailable offers this same callback again while WeChat's code is
+// unspent, and a new login once it is.
 func (s *Service) Callback(ctx context.Context, r CallbackRequest) (to string, err error) {
 	var tx Transaction
 	outcome := outcomeOK
-	defer func() { s.observeLogin(tx, outcome, err) }()
+	retry := withQuery(s.callbackURL(r.TenantID, r.AppID), "code", r.Code, "state", r.State)
+	defer func() {
+		err = unavailable(err, retry)
+		s.observeLogin(tx, outcome, err)
+	}()
 	tx, err = s.Store.GetTransaction(ctx, r.TenantID, r.State)
 	if errors.Is(err, tenants.ErrNotFound) || (err == nil && tx.AppID != r.AppID) {
 		return "", &Error{Kind: ErrUnknownState}
@@ -69,9 +75,10 @@ func (s *Service) Callback(ctx context.Context, r CallbackRequest) (to string, e
 		outcome = outcomeReplayed
 		return s.duplicate(ctx, tx, r, err)
 	}
-	if err != nil {
+	if err != nil { // WeChat's failures offer a new login; the secret store's leave WeChat's code unspent
 		return "", err
 	}
+	retry = s.retryURL(tx) // WeChat's code is spent: trying again means a new login
 	login.IP, login.UserAgent, login.At = r.IP, r.UserAgent, now
 	code := opaque.New("", 32)
 	_, err = s.Store.CompleteLogin(ctx, Completion{

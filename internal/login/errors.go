@@ -3,6 +3,8 @@ package login
 import (
 	"errors"
 	"fmt"
+
+	"github.com/wxlogin/wxlogin/tenants"
 )
 
 // Kinds of login failure shown to the person in the browser.
@@ -39,6 +41,10 @@ var (
 	// ErrMisconfigured: the account cannot log anyone in (no AppSecret, or
 	// WeChat rejected the AppId or AppSecret).
 	ErrMisconfigured = errors.New("account misconfigured")
+	// ErrUnavailable: a dependency of wxlogin (the database, the secret
+	// store) failed; RetryURL tries again, from where that can still
+	// succeed.
+	ErrUnavailable = errors.New("temporarily unavailable")
 )
 
 // Error is a failed hosted-login step. RetryURL, when set, starts the same
@@ -59,6 +65,17 @@ func (e *Error) Error() string {
 		msg += ": " + e.Err.Error()
 	}
 	return msg
+}
+
+// unavailable makes err, a failure of a login step, an *Error of kind
+// ErrUnavailable offering retry, unless it is an *Error already or the
+// request's own fault (tenants.ErrInvalid).
+func unavailable(err error, retry string) error {
+	var le *Error
+	if err == nil || errors.As(err, &le) || errors.Is(err, tenants.ErrInvalid) {
+		return err
+	}
+	return &Error{Kind: ErrUnavailable, RetryURL: retry, Err: err}
 }
 
 // Is makes errors.Is(err, ErrExpired) and friends hold.

@@ -43,7 +43,14 @@ func (s *Service) AuthorizeEndpoint(tenantID string) string {
 // account, with the WeChat scope named in scope (snsapi_base or
 // snsapi_userinfo; the account's default when it names none) next to
 // openid. Other scope values are ignored (OpenID Connect Core §3.1.2.1).
-func (s *Service) Authorize(ctx context.Context, r AuthorizeRequest) (string, error) {
+// When a dependency fails, ErrUnavailable offers the same request again.
+func (s *Service) Authorize(ctx context.Context, r AuthorizeRequest) (to string, err error) {
+	defer func() {
+		scope, _ := wechatScope(r.Scope)
+		again := Transaction{TenantID: r.TenantID, AppID: r.ClientID, RedirectURI: r.RedirectURI, State: r.State,
+			Scope: scope, CodeChallenge: r.CodeChallenge, OIDC: true, Nonce: r.Nonce}
+		err = unavailable(err, s.retryURL(again))
+	}()
 	if r.ClientID == "" {
 		return "", &Error{Kind: ErrBadRequest, Detail: "client_id is required"}
 	}

@@ -107,8 +107,14 @@ func (s *Service) callbackURL(tenantID, appID string) string {
 // outside WeChat), or, when the request is bad but its redirect_uri is
 // trusted, back to the tenant with an OAuth error. Errors returned are
 // *Error: the redirect_uri cannot be trusted, so the person sees a page;
-// ErrOpenInWeChat asks them to scan the login URL with WeChat.
-func (s *Service) Start(ctx context.Context, r StartRequest) (string, error) {
+// ErrOpenInWeChat asks them to scan the login URL with WeChat; when a
+// dependency fails, ErrUnavailable offers the same login URL again.
+func (s *Service) Start(ctx context.Context, r StartRequest) (to string, err error) {
+	defer func() {
+		again := Transaction{TenantID: r.TenantID, AppID: r.AppID, RedirectURI: r.RedirectURI, State: r.State,
+			Scope: r.Scope, CodeChallenge: r.CodeChallenge}
+		err = unavailable(err, s.retryURL(again))
+	}()
 	acct, err := s.trustedAccount(ctx, r.TenantID, r.AppID, r.RedirectURI)
 	if err != nil {
 		return "", err

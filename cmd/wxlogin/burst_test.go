@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wxlogin/wxlogin/internal/opaque"
+	"github.com/wxlogin/wxlogin/internal/store"
+)
+
+// tryBound is how long one login of a burst may take, all its requests
+// together, before it counts as hung: wxlogin must answer every request,
+// success or failure, well within it.
+const tryBound = 30 * time.Second
+
+// try is one login of a burst: the token it got, or where it stopped and
+// what it was answered there.
+type try struct {
+	appID, user string
+	started     time.Time
+	// raw is the access token, when the token endpoint answered 200.
+	raw string
+	// step is where a failed login stopped: "login", "callback" or
+	// "token"; status, header and body are that answer. err is set
+	// instead when a request got no answer at all.
+	step   string
+	status int
+	header http.Header
+	body   string
+	err    error
+}
+
+func (tr try) ok() bool { return tr.raw != "" }
+
+func (tr try) String() string {
+	if tr.err != nil {
+		return fmt.Sprintf("%s %s at %s: no answer: %v", tr.appID, tr.user, tr.step, tr.err)
+	}
+	return fmt.Sprintf("%s %s at %s: %d (Retry-After %q) %.300s", tr.appID, tr.user, tr.step, tr.status, tr.header.Get("Retry-After"), tr.body)
+}
+
+// tryLogin runs one whole PKCE login as a new person, like loginRaw, but
+// reports how far it got instead of failing the test.
+func (s *stack) tryLogin(ctx context.Context, appID, user, scope string) try {
+	ctx, cancel := context.WithTimeout(ctx, tryBound)
+	defer cancel()
+	tr := try{appID: appID, user: user, started: time.Now(), step: "login"}
+	state, verifier := opaque.Hex(8), opaque.New("", 32)
+	br := newBrowser()
+	p, err := br.Get(ctx, s.loginURL(appID, scope, state, verifier))
+	for step := 0; err == nil && p.URL.Host != tenantSite && step < 2; step++ {
+		switch body := string(p.Body); {
+		case strings.Contains(body, `name="decision"`):
+			p, err = br.Submit(ctx, p, "decision", "allow", nil)
+		case strings.Contains(body, `name="user"`):
+			p, err = br.Submit(ctx, p, "user", "", url.Values{"user": {user}})
+		default:
+			step = 2 // a page of wxlogin's: the login stopped there
+		}
+		if err != nil || strings.HasSuffix(p.URL.Path, "/callback") {
+			tr.step = "callback"
+		}
+	}
+	switch {
+	case err != nil:
+		tr.err = err
+		return tr
+	case p.URL.Host != tenantSite:
+		tr.status, tr.header, tr.body = p.Status, p.Header, string(p.Body)
+		return tr
+	}
+	tr.step = "token"
+	tr.status, tr.header, tr.body, tr.err = s.postToken(ctx, url.Values{
+		"grant_type": {"authorization_code"}, "code": {p.URL.Query().Get("code")},
+		"redirect_uri": {redirectURI}, "code_verifier": {verifier}, "client_id": {appID},
+	})
+	var answer struct {
+		AccessToken string `json:"access_token"`
+	}
+	if tr.err == nil && tr.status == http.StatusOK && json.Unmarshal([]byte(tr.body), &answer) == nil {
+		tr.raw, tr.step = answer.AccessToken, ""
+	}
+	return tr
+}
+
+// postToken is the tenant backend's token request.
+func (s *stack) postToken(ctx context.Context, form url.Values) (int, http.Header, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.public+"/t/"+tenantID+"/oauth/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		return 0, nil, "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(body), err
+}
+
+// pause is how long a burst's worker waits after a failed login.
+const pause = 100 * time.Millisecond
+
+// burst has workers log in at once, each login as a new person of one of
+// apps in turn, while fault runs and for settle after it returned; it
+// returns every login tried and when fault returned.
+func (s *stack) burst(workers int, apps []string, scope string, settle time.Duration, fault func()) ([]try, time.Time) {
+	s.t.Helper()
+	var (
+		mu    sync.Mutex
+		tries []try
+		n     atomic.Int64
+		stop  atomic.Bool
+		wg    sync.WaitGroup
+	)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; !stop.Load(); i += workers {
+				tr := s.tryLogin(context.Background(), apps[i%len(apps)], fmt.Sprintf("burst-%05d", n.Add(1)), scope)
+				mu.Lock()
+				tries = append(tries, tr)
+				mu.Unlock()
+				if !tr.ok() {
+					time.Sleep(pause) // as a person reads the page before trying again
+				}
+			}
+		})
+	}
+	fault()
+	recovered := time.Now()
+	time.Sleep(settle)
+	stop.Store(true)
+	wg.Wait()
+	return tries, recovered
+}
+
+// checkBurst checks what a burst under a fault must show: every login that
+// got its token is durable (its JWT verifies with the JWKS, its identity
+// and login event are in the database); every other one got a clear answer
+// (see clearFailure); every login started after the fault ended succeeded;
+// and the fault was felt. It returns the failures.
+func (s *stack) checkBurst(tries []try, recovered time.Time) []try {
+	s.t.Helper()
+	var failed []try
+	logins := map[string]int{} // identity → logins that got a token
+	wrong := map[string]int{}  // what is wrong → how many failures
+	for _, tr := range tries {
+		if !tr.ok() {
+			failed = append(failed, tr)
+			why := clearFailure(tr)
+			if tr.started.After(recovered) {
+				why = "started after the fault ended; " + why
+			}
+			if why != "" {
+				if wrong[why]++; wrong[why] <= 3 {
+					s.t.Errorf("%s: %s", why, tr)
+				}
+			}
+			continue
+		}
+		c := s.verify(context.Background(), tr.appID, tr.raw)
+		logins[c.Subject]++
+		if c.AppID != tr.appID || c.OpenID == "" {
+			s.t.Errorf("token of %s on %s names %s/%q", tr.user, tr.appID, c.AppID, c.OpenID)
+		}
+	}
+	stored := s.stored()
+	for id, n := range logins {
+		if got := stored[id]; got < n {
+			s.t.Errorf("identity %s: %d logins got a token, %d login events stored", id, n, got)
+		}
+	}
+	if len(failed) == 0 {
+		s.t.Errorf("none of %d logins failed: the fault was not felt", len(tries))
+	}
+	if len(failed) == len(tries) {
+		s.t.Errorf("all %d logins failed", len(tries))
+	}
+	for why, n := range wrong {
+		s.t.Errorf("%d failed logins: %s", n, why)
+	}
+	steps := map[string]int{}
+	for _, tr := range failed {
+		steps[tr.step]++
+	}
+	s.t.Logf("%d logins, %d failed (by step: %v)", len(tries), len(failed), steps)
+	return failed
+}
+
+// clearFailure says what is wrong with a failed login's answer, or "" when
+// it is the clear error wxlogin owes: 503 with Retry-After, as a readable
+// page in Chinese and English with a way to try again for a person, as an
+// OAuth error for the token endpoint; never a blank 500, never no answer.
+func clearFailure(tr try) string {
+	switch {
+	case tr.err != nil:
+		return "no answer within " + tryBound.String()
+	case tr.status != http.StatusServiceUnavailable || tr.header.Get("Retry-After") == "":
+		return "not a 503 with Retry-After"
+	case tr.step == "token":
+		var e struct{ Error string }
+		if json.Unmarshal([]byte(tr.body), &e) != nil || e.Error != "temporarily_unavailable" {
+			return "not an OAuth temporarily_unavailable error"
+		}
+	case !strings.HasPrefix(tr.header.Get("Content-Type"), "text/html") || !strings.Contains(tr.body, `lang="en"`) ||
+		!strings.Contains(tr.body, "稍后再试") || !strings.Contains(tr.body, "重新登录 · Try again"):
+		return "not a bilingual page with a way to try again"
+	}
+	return ""
+}
+
+// stored counts the login events of each of the tenant's identities, by
+// identity id.
+func (s *stack) stored() map[string]int {
+	s.t.Helper()
+	db, err := store.Open(context.Background(), s.dbURL, store.Options{})
+	if err != nil {
+		s.t.Fatalf("open store: %v", err)
+	}
+	defer db.Close()
+	rows, err := db.SQL().QueryContext(context.Background(), `SELECT i.id, count(e.id) FROM identities i
+		LEFT JOIN login_events e ON e.identity_id = i.id WHERE i.tenant_id = '`+tenantID+`' GROUP BY i.id`)
+	if err != nil {
+		s.t.Fatalf("count login events: %v", err)
+	}
+	defer rows.Close()
+	events := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			s.t.Fatal(err)
+		}
+		events[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		s.t.Fatal(err)
+	}
+	return events
+}
