@@ -17,8 +17,11 @@ import (
 const maxBody = 1 << 20
 
 // get calls GET {APIURL}{path}?{query} and decodes the JSON answer into out,
-// retrying errcode -1 and transport failures with exponential backoff.
+// retrying errcode -1 and transport failures with exponential backoff, all
+// within the client's budget.
 func (c *Client) get(ctx context.Context, path string, query url.Values, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, c.budget)
+	defer cancel()
 	wait := c.backoff
 	for attempt := 0; ; attempt++ {
 		err := c.getOnce(ctx, path, query, out)
@@ -69,6 +72,18 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 func (c *Client) getOnce(ctx context.Context, path string, query url.Values, out any) (err error) {
+	select {
+	case c.inFlight <- struct{}{}:
+		defer func() { <-c.inFlight }()
+	default:
+		err = fmt.Errorf("%w: GET %s: %d requests are waiting for WeChat", ErrOverloaded, path, cap(c.inFlight))
+		if c.observe != nil {
+			c.observe.WeChatCall(path, ResultOverloaded, 0, 0)
+		}
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
 	if c.observe != nil {
 		start := time.Now()
 		defer func() {

@@ -53,6 +53,10 @@ func IsCode(err error, code int) bool {
 // HTTP status and Content-Type.
 var ErrBadResponse = errors.New("wechat: bad response")
 
+// ErrOverloaded means the request was not sent: as many requests as the
+// client allows (Config.MaxInFlight) were waiting for WeChat already.
+var ErrOverloaded = errors.New("wechat: too many requests waiting")
+
 // ErrSnapshotUser is returned by Exchange, together with the Token, when the
 // person is in snapshot mode (快照页, is_snapshotuser=1): the openid and
 // unionid are virtual and must not be stored as the person's identity.
