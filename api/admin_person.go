@@ -60,7 +60,7 @@ func (h *adminHandler) ListPersons(c *gin.Context, tenant gen.TenantPath, params
 // yields them, so a million persons never sit in memory.
 func (h *adminHandler) exportPersons(c *gin.Context, tenant string, f reports.PersonFilter) {
 	w := startCSV(c, "persons.csv", "unionid", "first_appid", "first_login_at", "last_login_at", "logins", "accounts")
-	err := h.reports.EachPerson(c.Request.Context(), tenant, f, func(p reports.Person) error {
+	err := h.reports.EachPerson(streamContext(c), tenant, f, func(p reports.Person) error {
 		accounts := make([]string, len(p.Accounts))
 		for i, a := range p.Accounts {
 			accounts[i] = a.AppID + ":" + a.OpenID

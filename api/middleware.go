@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -84,4 +85,36 @@ func securityHeaders() gin.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		c.Next()
 	}
+}
+
+const streamContextKey = "stream_context"
+
+// deadline ends each request's context d after it came in, so that
+// whatever the request waits for (a database connection or statement,
+// Vault, WeChat) gives up and the request is answered, 503 when a
+// dependency was too slow, instead of piling up behind it. A handler that
+// streams an answer for as long as the client reads it takes
+// streamContext instead. d <= 0: no deadline.
+func deadline(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Set(streamContextKey, c.Request.Context())
+		if d <= 0 {
+			c.Next()
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
+}
+
+// streamContext is the request's context without deadline's bound, for
+// an answer streamed row by row (an export): the HTTP server's write
+// timeout bounds it instead.
+func streamContext(c *gin.Context) context.Context {
+	if ctx, ok := c.Value(streamContextKey).(context.Context); ok {
+		return ctx
+	}
+	return c.Request.Context()
 }

@@ -33,6 +33,9 @@ type Deps struct {
 	// Extra mounts further handlers under their own path prefixes (the demo
 	// tenant front end).
 	Extra map[string]http.Handler
+	// RequestTimeout bounds what a request may wait for (see deadline);
+	// zero: no bound.
+	RequestTimeout time.Duration
 	// APIRate (requests per second) and APIBurst are each API key's token
 	// bucket on the admin API, on this replica.
 	APIRate  float64
@@ -70,7 +73,7 @@ func New(d Deps) (http.Handler, error) {
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
-	r.Use(requestID(), observe(d.Logger, d.Metrics), recovery(d.Logger), securityHeaders())
+	r.Use(requestID(), observe(d.Logger, d.Metrics), recovery(d.Logger), securityHeaders(), deadline(d.RequestTimeout))
 	r.HandleMethodNotAllowed = true
 
 	h := &loginHandler{login: d.Login, tokens: d.Tokens, logger: d.Logger}

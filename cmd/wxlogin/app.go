@@ -43,7 +43,7 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 		return nil, err
 	}
 	logger := slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DatabaseMaxConns})
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,8 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 	// connection to api.weixin.qq.com is a TLS handshake.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 128
-	live := wechat.Config{APIURL: cfg.WeChatAPIURL, OpenURL: cfg.WeChatOpenURL, HTTP: &http.Client{Timeout: 5 * time.Second, Transport: transport}, Observer: m}
+	live := wechat.Config{APIURL: cfg.WeChatAPIURL, OpenURL: cfg.WeChatOpenURL, HTTP: &http.Client{Transport: transport},
+		Timeout: cfg.WeChatTimeout, Budget: cfg.WeChatBudget, MaxInFlight: cfg.WeChatMaxInFlight, Observer: m}
 	ls := &login.Service{
 		Store: db, Tenants: ts, Signer: tokens, WeChat: login.Clients(live, cfg.PublicURL),
 		PublicURL: cfg.PublicURL, Now: now, Observer: m,
@@ -89,7 +90,7 @@ func openSecrets(cfg config.Config, logger *slog.Logger) (store secrets.Store, s
 			SecretIDFile: cfg.VaultAppRoleSecretIDFile, Mount: cfg.VaultAppRoleMount},
 		Kubernetes: secrets.KubernetesConfig{Role: cfg.VaultKubernetesRole, Mount: cfg.VaultKubernetesMount,
 			TokenFile: cfg.VaultKubernetesTokenFile},
-		Mount: cfg.VaultMount, Prefix: cfg.VaultPrefix, Logger: logger,
+		Mount: cfg.VaultMount, Prefix: cfg.VaultPrefix, Timeout: cfg.VaultTimeout, Logger: logger,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("open secret store: %w", err)

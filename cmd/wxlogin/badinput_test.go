@@ -52,12 +52,18 @@ func (s *stack) fault(t *testing.T, f map[string]any) {
 		t.Fatalf("inject fault %s: %v %v", body, err, resp)
 	}
 	resp.Body.Close()
-	t.Cleanup(func() {
-		req, _ := http.NewRequest(http.MethodDelete, s.sim+"/__sim/faults", nil)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-		}
-	})
+	t.Cleanup(func() { s.clearFaults(t) })
+}
+
+// clearFaults removes every fault from the emulator.
+func (s *stack) clearFaults(t *testing.T) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodDelete, s.sim+"/__sim/faults", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("clear faults: %v %v", err, resp)
+	}
+	resp.Body.Close()
 }
 
 // TestHostedLoginRejectsBadInput: each bad request gets a clear answer and

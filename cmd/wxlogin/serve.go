@@ -36,7 +36,7 @@ func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready fu
 	if err != nil {
 		return err
 	}
-	web := newServer(handler)
+	web := a.newServer(handler)
 	web.RegisterOnShutdown(func() { shuttingDown.Store(true) }) // once it stopped accepting
 	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
@@ -49,7 +49,7 @@ func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready fu
 		if err != nil {
 			return errors.Join(err, ln.Close())
 		}
-		servers, listeners = append(servers, newServer(a.opsHandler(readyz))), append(listeners, mln)
+		servers, listeners = append(servers, a.newServer(a.opsHandler(readyz))), append(listeners, mln)
 		attrs = append(attrs, slog.String("metrics_addr", mln.Addr().String()))
 	}
 	a.logger.LogAttrs(ctx, slog.LevelInfo, "listening", attrs...)
@@ -106,12 +106,19 @@ func (a *app) shutdown(servers []*http.Server, errc <-chan error) error {
 	return nil
 }
 
-func newServer(h http.Handler) *http.Server {
+// writeSlack is how much longer than RequestTimeout the server may take to
+// write an answer: a request cut at its deadline is still answered.
+const writeSlack = 15 * time.Second
+
+// newServer is an HTTP server of h whose timeouts bound every connection:
+// a client sending its request slowly, or reading the answer slowly, is cut
+// off instead of holding the connection.
+func (a *app) newServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		WriteTimeout:      a.cfg.RequestTimeout + writeSlack,
 		IdleTimeout:       120 * time.Second,
 	}
 }
@@ -120,7 +127,7 @@ func newServer(h http.Handler) *http.Server {
 // probes, and the extra handlers (the demo site).
 func (a *app) handler(extra map[string]http.Handler, readyz http.Handler) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
-	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Reports: a.db, Extra: extra,
+	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Reports: a.db, Extra: extra, RequestTimeout: a.cfg.RequestTimeout,
 		APIRate: a.cfg.APIRate, APIBurst: a.cfg.APIBurst, TrustedProxies: a.cfg.TrustedProxies, Logger: a.logger, Metrics: a.metrics, Ready: readyz,
 		ConsoleWeChat: api.ConsoleWeChat{TenantID: a.cfg.ConsoleWeChatTenant, AppID: a.cfg.ConsoleWeChatAppID}}
 	if a.cfg.Sandbox {

@@ -30,6 +30,8 @@ type Config struct {
 	PublicURL   string
 	DataDir     string
 	DatabaseURL string
+	// DatabaseMaxConns caps the PostgreSQL connection pool.
+	DatabaseMaxConns int
 
 	VaultAddr string
 	// VaultAuth is how wxlogin logs in to Vault: token, approle or
@@ -38,6 +40,8 @@ type Config struct {
 	VaultToken  string
 	VaultMount  string
 	VaultPrefix string
+	// VaultTimeout bounds each request to Vault, its retries included.
+	VaultTimeout time.Duration
 	// AppRole login. VaultAppRoleSecretIDFile is the file the secret id
 	// was read from when it was given as WXLOGIN_VAULT_APPROLE_SECRET_ID_FILE:
 	// it is read again at every login, so that a rotated secret id is used.
@@ -52,6 +56,12 @@ type Config struct {
 
 	WeChatAPIURL  string
 	WeChatOpenURL string
+	// WeChatTimeout bounds each request to WeChat, WeChatBudget one call
+	// with its retries; WeChatMaxInFlight bounds the requests waiting for
+	// WeChat at once.
+	WeChatTimeout     time.Duration
+	WeChatBudget      time.Duration
+	WeChatMaxInFlight int
 	// Sandbox serves the built-in WeChat emulator for sandbox accounts.
 	Sandbox bool
 
@@ -60,6 +70,8 @@ type Config struct {
 	// still served while the secret store is unavailable.
 	SecretMaxStale  time.Duration
 	AccountCacheTTL time.Duration
+	// RequestTimeout bounds what one HTTP request may wait for.
+	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
 
 	// APIRate and APIBurst are each API key's token bucket on the admin
@@ -112,12 +124,20 @@ func Settings() []Setting {
 			return err
 		}
 	}
+	integer := func(f func(*Config) *int) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			*f(c) = n
+			return err
+		}
+	}
 	return []Setting{
 		{ConfigFileSetting, "", "a file of `NAME=value` lines setting any of the others; the environment overrides it", false, str(func(c *Config) *string { return &c.ConfigFile })},
 		{"WXLOGIN_HTTP_ADDR", ":8080", "address the HTTP server listens on", false, str(func(c *Config) *string { return &c.HTTPAddr })},
 		{"WXLOGIN_PUBLIC_URL", "http://localhost:8080", "external base URL; JWT issuers are `{public_url}/t/{tenant}`", false, str(func(c *Config) *string { return &c.PublicURL })},
 		{"WXLOGIN_DATA_DIR", "./data", "directory of the SQLite file and the local secret store", false, str(func(c *Config) *string { return &c.DataDir })},
 		{"WXLOGIN_DATABASE_URL", "sqlite:{data_dir}/wxlogin.db", "`sqlite:PATH` or `postgres://…`", true, str(func(c *Config) *string { return &c.DatabaseURL })},
+		{"WXLOGIN_DATABASE_MAX_CONNS", "32", "most PostgreSQL connections a replica opens; a request waiting for one gives up at `WXLOGIN_REQUEST_TIMEOUT` (SQLite uses one)", false, integer(func(c *Config) *int { return &c.DatabaseMaxConns })},
 		{"WXLOGIN_VAULT_ADDR", "", "Vault address; unset means the local encrypted secret store in `{data_dir}/secrets`", false, str(func(c *Config) *string { return &c.VaultAddr })},
 		{"WXLOGIN_VAULT_AUTH", "token", "how wxlogin logs in to Vault: `token`, `approle` or `kubernetes`; it renews the token and logs in again before it expires", false, str(func(c *Config) *string { return &c.VaultAuth })},
 		{"WXLOGIN_VAULT_TOKEN", "", "Vault token of `token` auth", true, str(func(c *Config) *string { return &c.VaultToken })},
@@ -129,8 +149,12 @@ func Settings() []Setting {
 		{"WXLOGIN_VAULT_KUBERNETES_TOKEN_FILE", "/var/run/secrets/kubernetes.io/serviceaccount/token", "the pod's service account token, read again at every login", false, str(func(c *Config) *string { return &c.VaultKubernetesTokenFile })},
 		{"WXLOGIN_VAULT_MOUNT", "secret", "Vault KV v2 mount", false, str(func(c *Config) *string { return &c.VaultMount })},
 		{"WXLOGIN_VAULT_PREFIX", "wxlogin", "path prefix of wxlogin's secrets in the mount", false, str(func(c *Config) *string { return &c.VaultPrefix })},
+		{"WXLOGIN_VAULT_TIMEOUT", "5s", "how long one request to Vault may take, its retries included", false, dur(func(c *Config) *time.Duration { return &c.VaultTimeout })},
 		{"WXLOGIN_WECHAT_API_URL", "https://api.weixin.qq.com", "where live accounts call WeChat's `/sns` APIs", false, str(func(c *Config) *string { return &c.WeChatAPIURL })},
 		{"WXLOGIN_WECHAT_OPEN_URL", "https://open.weixin.qq.com", "where live accounts send people to authorize", false, str(func(c *Config) *string { return &c.WeChatOpenURL })},
+		{"WXLOGIN_WECHAT_TIMEOUT", "5s", "how long one request to WeChat may take", false, dur(func(c *Config) *time.Duration { return &c.WeChatTimeout })},
+		{"WXLOGIN_WECHAT_BUDGET", "8s", "how long one call to WeChat may take, its retries (of errcode `-1` and failed connections) and the waits between them included", false, dur(func(c *Config) *time.Duration { return &c.WeChatBudget })},
+		{"WXLOGIN_WECHAT_MAX_IN_FLIGHT", "256", "most requests a replica has waiting for WeChat at once; a login step that would be one more gets the retry page at once", false, integer(func(c *Config) *int { return &c.WeChatMaxInFlight })},
 		{"WXLOGIN_SANDBOX", "true", "serve the WeChat sandbox for sandbox accounts (`true` or `false`)", false, func(c *Config, v string) error {
 			switch v {
 			case "true", "1":
@@ -145,17 +169,14 @@ func Settings() []Setting {
 		{"WXLOGIN_SECRET_CACHE_TTL", "60s", "how long AppSecrets and keys read from the secret store are cached", false, dur(func(c *Config) *time.Duration { return &c.SecretCacheTTL })},
 		{"WXLOGIN_SECRET_MAX_STALE", "10m", "how long past `WXLOGIN_SECRET_CACHE_TTL` a cached secret is still served while the secret store is unreachable (`0`: never)", false, dur(func(c *Config) *time.Duration { return &c.SecretMaxStale })},
 		{"WXLOGIN_ACCOUNT_CACHE_TTL", "5s", "how long a replica reuses an account it read for logins; changes reach it within this time", false, dur(func(c *Config) *time.Duration { return &c.AccountCacheTTL })},
+		{"WXLOGIN_REQUEST_TIMEOUT", "15s", "how long one HTTP request may wait for the database (a pooled connection included), Vault and WeChat before it is answered 503; the HTTP server's write timeout is 15 s longer, and a streamed CSV export is bounded by that alone", false, dur(func(c *Config) *time.Duration { return &c.RequestTimeout })},
 		{"WXLOGIN_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGTERM", false, dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 		{"WXLOGIN_API_RATE", "50", "admin API requests per second per API key, on each replica", false, func(c *Config, v string) error {
 			r, err := strconv.ParseFloat(v, 64)
 			c.APIRate = r
 			return err
 		}},
-		{"WXLOGIN_API_BURST", "100", "most admin API requests an API key may make at once (its token bucket's size), on each replica", false, func(c *Config, v string) error {
-			b, err := strconv.Atoi(v)
-			c.APIBurst = b
-			return err
-		}},
+		{"WXLOGIN_API_BURST", "100", "most admin API requests an API key may make at once (its token bucket's size), on each replica", false, integer(func(c *Config) *int { return &c.APIBurst })},
 		{"WXLOGIN_LOG_LEVEL", "info", "least severe log level written: `debug`, `info`, `warn` or `error`", false, func(c *Config, v string) error {
 			levels := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
 			l, ok := levels[v]
@@ -271,11 +292,17 @@ func (c Config) Validate() error {
 			"WXLOGIN_VAULT_APPROLE_SECRET_ID_FILE (or WXLOGIN_VAULT_APPROLE_SECRET_ID) is required with WXLOGIN_VAULT_AUTH=approle"},
 		{c.VaultAddr != "" && c.VaultAuth == "kubernetes" && c.VaultKubernetesRole == "", "WXLOGIN_VAULT_KUBERNETES_ROLE is required with WXLOGIN_VAULT_AUTH=kubernetes"},
 		{c.VaultAddr != "" && (c.VaultMount == "" || c.VaultPrefix == ""), "WXLOGIN_VAULT_MOUNT and WXLOGIN_VAULT_PREFIX must not be empty"},
+		{c.DatabaseMaxConns < 2, "WXLOGIN_DATABASE_MAX_CONNS must be at least 2"},
+		{c.VaultTimeout <= 0 || c.VaultTimeout > time.Minute, "WXLOGIN_VAULT_TIMEOUT must be between 0 and 1m"},
 		{!absoluteHTTP(c.WeChatAPIURL), "WXLOGIN_WECHAT_API_URL must be an absolute http(s) URL"},
 		{!absoluteHTTP(c.WeChatOpenURL), "WXLOGIN_WECHAT_OPEN_URL must be an absolute http(s) URL"},
+		{c.WeChatTimeout <= 0 || c.WeChatTimeout > time.Minute, "WXLOGIN_WECHAT_TIMEOUT must be between 0 and 1m"},
+		{c.WeChatBudget < c.WeChatTimeout || c.WeChatBudget > 2*time.Minute, "WXLOGIN_WECHAT_BUDGET must be between WXLOGIN_WECHAT_TIMEOUT and 2m"},
+		{c.WeChatMaxInFlight < 1, "WXLOGIN_WECHAT_MAX_IN_FLIGHT must be at least 1"},
 		{c.SecretCacheTTL < 0 || c.SecretCacheTTL > time.Hour, "WXLOGIN_SECRET_CACHE_TTL must be between 0 and 1h"},
 		{c.SecretMaxStale < 0 || c.SecretMaxStale > 24*time.Hour, "WXLOGIN_SECRET_MAX_STALE must be between 0 and 24h"},
 		{c.AccountCacheTTL < 0 || c.AccountCacheTTL > time.Minute, "WXLOGIN_ACCOUNT_CACHE_TTL must be between 0 and 1m"},
+		{c.RequestTimeout <= 0 || c.RequestTimeout > 10*time.Minute, "WXLOGIN_REQUEST_TIMEOUT must be between 0 and 10m"},
 		{c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute, "WXLOGIN_SHUTDOWN_TIMEOUT must be between 0 and 10m"},
 		{!(c.APIRate > 0) || math.IsInf(c.APIRate, 1), "WXLOGIN_API_RATE must be a positive number"},
 		{c.APIBurst < 1, "WXLOGIN_API_BURST must be at least 1"},

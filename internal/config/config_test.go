@@ -39,6 +39,8 @@ func TestDefaults(t *testing.T) {
 		WeChatAPIURL: "https://api.weixin.qq.com", WeChatOpenURL: "https://open.weixin.qq.com", Sandbox: true,
 		SecretCacheTTL: time.Minute, SecretMaxStale: 10 * time.Minute, AccountCacheTTL: 5 * time.Second, ShutdownTimeout: 20 * time.Second,
 		APIRate: 50, APIBurst: 100, LogLevel: slog.LevelInfo, MetricsAddr: ":9090",
+		DatabaseMaxConns: 32, VaultTimeout: 5 * time.Second, RequestTimeout: 15 * time.Second,
+		WeChatTimeout: 5 * time.Second, WeChatBudget: 8 * time.Second, WeChatMaxInFlight: 256,
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c, want)
@@ -73,6 +75,13 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"sandbox not a bool", map[string]string{"WXLOGIN_SANDBOX": "maybe"}, "WXLOGIN_SANDBOX"},
 		{"wechat API URL", map[string]string{"WXLOGIN_WECHAT_API_URL": "api.weixin.qq.com"}, "WXLOGIN_WECHAT_API_URL"},
 		{"shutdown timeout zero", map[string]string{"WXLOGIN_SHUTDOWN_TIMEOUT": "0s"}, "WXLOGIN_SHUTDOWN_TIMEOUT"},
+		{"request timeout zero", map[string]string{"WXLOGIN_REQUEST_TIMEOUT": "0s"}, "WXLOGIN_REQUEST_TIMEOUT"},
+		{"one database connection", map[string]string{"WXLOGIN_DATABASE_MAX_CONNS": "1"}, "WXLOGIN_DATABASE_MAX_CONNS"},
+		{"database connections not a number", map[string]string{"WXLOGIN_DATABASE_MAX_CONNS": "many"}, "WXLOGIN_DATABASE_MAX_CONNS"},
+		{"vault timeout zero", map[string]string{"WXLOGIN_VAULT_TIMEOUT": "0s"}, "WXLOGIN_VAULT_TIMEOUT"},
+		{"wechat timeout negative", map[string]string{"WXLOGIN_WECHAT_TIMEOUT": "-1s"}, "WXLOGIN_WECHAT_TIMEOUT"},
+		{"wechat budget below its timeout", map[string]string{"WXLOGIN_WECHAT_TIMEOUT": "5s", "WXLOGIN_WECHAT_BUDGET": "4s"}, "WXLOGIN_WECHAT_BUDGET"},
+		{"nothing in flight to wechat", map[string]string{"WXLOGIN_WECHAT_MAX_IN_FLIGHT": "0"}, "WXLOGIN_WECHAT_MAX_IN_FLIGHT"},
 		{"rate not a number", map[string]string{"WXLOGIN_API_RATE": "fast"}, "WXLOGIN_API_RATE"},
 		{"rate zero", map[string]string{"WXLOGIN_API_RATE": "0"}, "WXLOGIN_API_RATE"},
 		{"rate not a number at all", map[string]string{"WXLOGIN_API_RATE": "NaN"}, "WXLOGIN_API_RATE"},

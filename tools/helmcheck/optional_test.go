@@ -176,3 +176,19 @@ func TestTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeoutsAndBounds: the pods get the chart's timeouts and bounds of
+// PostgreSQL, Vault, WeChat and each request.
+func TestTimeoutsAndBounds(t *testing.T) {
+	vals := values(t, `config: {wechatTimeout: 3s, wechatBudget: 6s, wechatMaxInFlight: 64, databaseMaxConns: 16, requestTimeout: 12s}
+vault: {timeout: 2s}`)
+	data := get[corev1.ConfigMap](t, mustRender(t, vals), "ConfigMap", fullname).Data
+	for k, want := range map[string]string{
+		"WXLOGIN_WECHAT_TIMEOUT": "3s", "WXLOGIN_WECHAT_BUDGET": "6s", "WXLOGIN_WECHAT_MAX_IN_FLIGHT": "64",
+		"WXLOGIN_DATABASE_MAX_CONNS": "16", "WXLOGIN_REQUEST_TIMEOUT": "12s", "WXLOGIN_VAULT_TIMEOUT": "2s",
+	} {
+		if data[k] != want {
+			t.Errorf("%s %q, want %q", k, data[k], want)
+		}
+	}
+}
