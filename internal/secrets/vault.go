@@ -3,8 +3,16 @@ package secrets
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/vault/api"
+)
+
+// Waits between the Vault client's tries of one request: the first retry
+// comes 50 to 200 ms after a failure, the second twice that.
+const (
+	retryWaitMin = 50 * time.Millisecond
+	retryWaitMax = 200 * time.Millisecond
 )
 
 // Vault is the production Store: HashiCorp Vault's KV v2 engine, one Vault
@@ -49,6 +57,11 @@ func NewVault(cfg VaultConfig) (*Vault, error) {
 	if cfg.Timeout > 0 {
 		apiCfg.Timeout = cfg.Timeout
 	}
+	// The client retries a failed connection or a 5xx answer (a sealed or
+	// standby Vault) twice; its default waits of 1 to 1.5 s between tries
+	// would hold every request that needs an uncached secret for seconds
+	// while Vault is away, where Cached can serve the last value at once.
+	apiCfg.MinRetryWait, apiCfg.MaxRetryWait = retryWaitMin, retryWaitMax
 	client, err := api.NewClient(apiCfg)
 	if err != nil {
 		return nil, fmt.Errorf("vault client: %w", err)

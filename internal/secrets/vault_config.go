@@ -31,7 +31,8 @@ type VaultConfig struct {
 	// HTTP, when set, replaces the client's default http.Client (for
 	// custom TLS or proxies).
 	HTTP *http.Client `json:"-"`
-	// Timeout bounds each request, retries included; default 60s.
+	// Timeout bounds each request, retries included; default 60s (the
+	// Vault client's).
 	Timeout time.Duration
 	// Logger records logins, renewals and their failures (never a token
 	// or a credential); default discards.

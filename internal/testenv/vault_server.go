@@ -22,7 +22,7 @@ const VaultBinEnv = "WXLOGIN_TEST_VAULT_BIN"
 // which keeps its data in memory, but a server with integrated storage
 // (raft) in a temporary directory, initialised with a single unseal key,
 // and a KV v2 engine at "secret". A test can stop the process for real and
-// start it again: it comes back sealed, and Start unseals it as an operator
+// start it again: it comes back sealed, and Unseal unseals it as an operator
 // would, with every secret written before.
 type VaultServer struct {
 	t   testing.TB
@@ -117,10 +117,16 @@ func (v *VaultServer) Stop() {
 	}
 }
 
-// Start starts the stopped server again and unseals it.
+// Start starts the stopped server again. It answers sealed, as a
+// restarted Vault does, until Unseal.
 func (v *VaultServer) Start() {
 	v.t.Helper()
 	v.launch()
+}
+
+// Unseal unseals the server with its key and waits until it serves.
+func (v *VaultServer) Unseal() {
+	v.t.Helper()
 	v.unseal()
 }
 
