@@ -1,5 +1,5 @@
 # wxlogin developer commands. `make test` is what CI runs.
-.PHONY: demo test bench build
+.PHONY: demo test bench soak build
 
 demo:
 	go run ./cmd/wxlogin demo
@@ -13,3 +13,6 @@ test:
 bench:
 	scripts/bench.sh
 	scripts/bench-reports.sh
+
+soak:
+	scripts/soak.sh

@@ -49,34 +49,6 @@ target_postgres=600
 target_p99_ms=150
 target_rss_mib=64
 
-# start_bg LOG CMD...: runs CMD in the background with its output in LOG;
-# its PID is in $last_pid.
-start_bg() {
-  "${@:2}" >"$1" 2>&1 &
-  last_pid=$!
-  pids+=("$last_pid")
-}
-
-# stop_bg PID: sends SIGTERM and waits; the exit status is in $stopped_rc.
-stop_bg() {
-  local p kept=()
-  stopped_rc=0
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || stopped_rc=$?
-  for p in "${pids[@]}"; do [ "$p" = "$1" ] || kept+=("$p"); done
-  pids=("${kept[@]}")
-}
-
-# wait_for URL PID LOG: waits until URL answers, failing with LOG if PID dies.
-wait_for() {
-  for _ in $(seq 150); do
-    if ! kill -0 "$2" 2>/dev/null; then cat "$3" >&2; echo "bench: process $2 died" >&2; return 1; fi
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return; fi
-    sleep 0.1
-  done
-  cat "$3" >&2; echo "bench: $1 did not answer" >&2; return 1
-}
-
 # proc_ticks PID: user+system CPU clock ticks of the process and of the
 # children it has reaped; 0 once it is gone.
 proc_ticks() {
@@ -132,20 +104,6 @@ row_counts() {
   else
     sqlite3 -separator ' ' "$dir/data/wxlogin.db" "$q"
   fi | awk '{printf "%s%s %s", sep, $1, $2; sep=", "} END {print ""}'
-}
-
-# wxlogin_log FROM [LOG]: a summary of wxlogin's log (LOG, by default
-# $dir/wxlogin.log) from line FROM on: requests by route and status, and the
-# most frequent warnings and errors.
-wxlogin_log() {
-  tail -n +"$1" "${2:-$dir/wxlogin.log}" >"$dir/log.part"
-  echo "requests by route and status:"
-  jq -rR 'fromjson? | select(.msg == "http") | "\(.route) \(.status)"' "$dir/log.part" | sort | uniq -c | sort -rn | sed 's/^/    /'
-  echo "warnings and errors:"
-  jq -rR 'fromjson? | select(.level != "INFO") | "\(.level) \(.msg): \(.error // .panic // "")"' "$dir/log.part" |
-    sed -E 's/rid: [0-9a-f-]+/rid: …/' | sort | uniq -c | sort -rn | sed -n '1,8s/^/    /p'
-  awk '!/^{/ {n++} END {if (n) print "    " n " lines that are not JSON (a panic?)"}' "$dir/log.part"
-  rm -f "$dir/log.part"
 }
 
 # run_level C: one loadgen run at concurrency C against the running servers.
@@ -205,7 +163,7 @@ run_level() {
 bench_db() {
   db=$1 dir=$out/$1 pg_pid="" vault_pid=""
   mkdir -p "$dir/data"
-  local sim_port wx_port secrets=() wxenv=() i t0 hwm
+  local wxenv=() t0 hwm
   if [ "$db" = postgres ]; then
     pg_pid=$(head -n 1 "$svc/pg/data/postmaster.pid")
     vault_pid=$(cat "$svc/vault.pid")
@@ -214,32 +172,7 @@ bench_db() {
   else
     wxenv+=(WXLOGIN_DATABASE_URL="sqlite:$dir/data/wxlogin.db")
   fi
-  sim_port=$(free_port)
-  wx_port=$(free_port)
-  [ "$sim_port" != "$wx_port" ] || wx_port=$(free_port)
-  base=http://127.0.0.1:$wx_port
-  # The admin API's rate limit would cap the load tools, not wxlogin.
-  wxenv+=(WXLOGIN_HTTP_ADDR="127.0.0.1:$wx_port" WXLOGIN_PUBLIC_URL="$base" WXLOGIN_DATA_DIR="$dir/data"
-    WXLOGIN_API_RATE=1000000 WXLOGIN_API_BURST=1000000 WXLOGIN_METRICS_ADDR=127.0.0.1:0
-    WXLOGIN_WECHAT_API_URL="http://127.0.0.1:$sim_port" WXLOGIN_WECHAT_OPEN_URL="http://127.0.0.1:$sim_port")
-  for i in 0 1; do secrets+=("$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"); done
-  jq -n --arg domain "127.0.0.1:$wx_port" --arg a "${appids[0]}" --arg b "${appids[1]}" \
-    --arg sa "${secrets[0]}" --arg sb "${secrets[1]}" \
-    '[{appid: $a, secret: $sa, open_platform_id: "bench-platform", domains: [$domain]},
-      {appid: $b, secret: $sb, open_platform_id: "bench-platform", domains: [$domain]}]' >"$dir/apps.json"
-
-  start_bg "$dir/emulator.log" bin/wxlogin wechat-sandbox -addr "127.0.0.1:$sim_port" -apps "$dir/apps.json"
-  sim_pid=$last_pid
-  wait_for "http://127.0.0.1:$sim_port/sns/auth" "$sim_pid" "$dir/emulator.log"
-  setup env "${wxenv[@]}" bin/wxlogin migrate up
-  setup env "${wxenv[@]}" bin/wxlogin tenant create -id "$tenant" -name "Bench tenant"
-  for i in 0 1; do
-    WXLOGIN_APP_SECRET="${secrets[$i]}" setup env "${wxenv[@]}" bin/wxlogin account create -tenant "$tenant" \
-      -appid "${appids[$i]}" -name "Bench account $((i + 1))" -mode live -redirect-uri "$redirect" -open-platform bench-platform
-  done
-  start_bg "$dir/wxlogin.log" env "${wxenv[@]}" bin/wxlogin serve
-  wx_pid=$last_pid
-  wait_for "$base/healthz" "$wx_pid" "$dir/wxlogin.log"
+  start_login_stack Bench
 
   for c in $levels; do run_level "$c"; done
 

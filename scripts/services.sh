@@ -2,20 +2,27 @@
 # Starts and stops the services wxlogin's tests use: PostgreSQL and a Vault
 # dev server, both on loopback, all state under one directory.
 #
-#   scripts/services.sh start DIR   start them; writes DIR/env (shell exports)
-#   scripts/services.sh stop DIR    stop them and remove DIR
+#   scripts/services.sh start DIR             start them; writes DIR/env (shell exports)
+#   scripts/services.sh stop DIR              stop them and remove DIR
+#   scripts/services.sh restart-postgres DIR [SECONDS]
+#                                             stop the throwaway cluster (fast mode), wait, start it
+#   scripts/services.sh stop-vault DIR        stop the Vault server (with raft storage only)
+#   scripts/services.sh start-vault DIR       start it again and unseal it
 #
 # PostgreSQL: a server already answering on 127.0.0.1:5432 as user postgres
 # without a password is used as it is; otherwise a throwaway cluster is made
 # with the installed initdb/pg_ctl on a free port, with fsync off (tests need
 # no durability) unless WXLOGIN_PG_DURABLE=1: then it is always a throwaway
 # cluster, with PostgreSQL's default durability and 2 GB of shared buffers
-# (for benchmarks). Vault: the dev binary from scripts/vault-bin.sh (built
-# once, cached).
+# (for benchmarks). Vault: the binary from scripts/vault-bin.sh (built
+# once, cached), as a dev server, which keeps its data in memory, or with
+# WXLOGIN_VAULT_STORAGE=raft as a server with raft storage under DIR,
+# initialised with one unseal key and KV v2 at secret/, so that it can be
+# stopped and started again (make soak).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-cmd=${1:?usage: services.sh start|stop DIR}
-dir=${2:?usage: services.sh start|stop DIR}
+cmd=${1:?usage: services.sh start|stop|restart-postgres|stop-vault|start-vault DIR}
+dir=${2:?usage: services.sh start|stop|restart-postgres|stop-vault|start-vault DIR}
 
 free_port() {
   local p
@@ -56,16 +63,22 @@ start_postgres() {
   [ "$(id -u)" = 0 ] && chown postgres "$dir" "$dir/pg"
   as_pg "$bin/initdb" -D "$dir/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/pg/initdb.log" 2>&1 ||
     { cat "$dir/pg/initdb.log" >&2; return 1; }
-  as_pg "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/pg -c max_connections=300 $durability" start >/dev/null ||
-    { cat "$dir/pg/server.log" >&2; return 1; }
   echo "$bin" >"$dir/pg/bindir"
+  echo "-c listen_addresses=127.0.0.1 -p $port -k $dir/pg -c max_connections=300 $durability" >"$dir/pg/options"
+  pg_start
   echo "export WXLOGIN_TEST_POSTGRES_URL='postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable'" >>"$dir/env"
+}
+
+# pg_start starts the throwaway cluster with the options it was made with.
+pg_start() {
+  as_pg "$(cat "$dir/pg/bindir")/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 \
+    -o "$(cat "$dir/pg/options")" start >/dev/null || { cat "$dir/pg/server.log" >&2; return 1; }
 }
 
 start_vault() {
   local bin port token
   bin=$("$here/vault-bin.sh")
+  if [ "${WXLOGIN_VAULT_STORAGE:-}" = raft ]; then start_raft_vault "$bin"; return; fi
   port=$(free_port)
   token="root-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
   nohup "$bin" server -dev -dev-listen-address="127.0.0.1:$port" -dev-root-token-id="$token" \
@@ -84,6 +97,64 @@ start_vault() {
   cat "$dir/vault.log" >&2; echo "Vault did not start" >&2; return 1
 }
 
+# start_raft_vault BIN: a Vault server with raft storage in DIR/vault,
+# initialised (DIR/vault/init.json holds its unseal key and root token),
+# unsealed, with KV v2 at secret/.
+start_raft_vault() {
+  local port cport init
+  port=$(free_port)
+  cport=$(free_port)
+  mkdir -p "$dir/vault/raft"
+  cat >"$dir/vault/vault.hcl" <<HCL
+storage "raft" {
+  path    = "$dir/vault/raft"
+  node_id = "wxlogin"
+  performance_multiplier = 1
+}
+listener "tcp" {
+  address         = "127.0.0.1:$port"
+  cluster_address = "127.0.0.1:$cport"
+  tls_disable     = true
+}
+api_addr      = "http://127.0.0.1:$port"
+cluster_addr  = "http://127.0.0.1:$cport"
+disable_mlock = true
+HCL
+  echo "$1" >"$dir/vault/bin"
+  echo "http://127.0.0.1:$port" >"$dir/vault/addr"
+  vault_launch
+  init=$(vault_cli operator init -key-shares=1 -key-threshold=1 -format=json)
+  (umask 077; echo "$init" >"$dir/vault/init.json")
+  vault_unseal
+  VAULT_TOKEN=$(jq -r .root_token <<<"$init") vault_cli secrets enable -path=secret kv-v2 >/dev/null
+  echo "export WXLOGIN_TEST_VAULT_ADDR='http://127.0.0.1:$port'" >>"$dir/env"
+  echo "export WXLOGIN_TEST_VAULT_TOKEN='$(jq -r .root_token <<<"$init")'" >>"$dir/env"
+  echo "export WXLOGIN_TEST_VAULT_BIN='$1'" >>"$dir/env"
+}
+
+vault_cli() { VAULT_ADDR=$(cat "$dir/vault/addr") "$(cat "$dir/vault/bin")" "$@"; }
+
+# vault_launch starts the raft server and waits until it answers, sealed.
+vault_launch() {
+  nohup "$(cat "$dir/vault/bin")" server -config="$dir/vault/vault.hcl" >>"$dir/vault.log" 2>&1 &
+  echo $! >"$dir/vault.pid"
+  for _ in $(seq 300); do
+    if curl -s -o /dev/null "$(cat "$dir/vault/addr")/v1/sys/seal-status"; then return; fi
+    sleep 0.2
+  done
+  cat "$dir/vault.log" >&2; echo "Vault did not start" >&2; return 1
+}
+
+# vault_unseal unseals the raft server and waits until it is the active node.
+vault_unseal() {
+  vault_cli operator unseal "$(jq -r '.unseal_keys_b64[0]' "$dir/vault/init.json")" >/dev/null
+  for _ in $(seq 300); do
+    if curl -fs -o /dev/null "$(cat "$dir/vault/addr")/v1/sys/health"; then return; fi
+    sleep 0.2
+  done
+  cat "$dir/vault.log" >&2; echo "Vault did not become active" >&2; return 1
+}
+
 case "$cmd" in
 start)
   mkdir -p "$dir"; : >"$dir/env"
@@ -95,5 +166,22 @@ stop)
   if [ -f "$dir/pg/bindir" ]; then as_pg "$(cat "$dir/pg/bindir")/pg_ctl" -D "$dir/pg/data" -m immediate stop >/dev/null 2>&1 || true; fi
   rm -rf "$dir"
   ;;
-*) echo "usage: services.sh start|stop DIR" >&2; exit 2 ;;
+restart-postgres)
+  [ -f "$dir/pg/bindir" ] || { echo "no throwaway PostgreSQL cluster in $dir" >&2; exit 1; }
+  as_pg "$(cat "$dir/pg/bindir")/pg_ctl" -D "$dir/pg/data" -w -m fast stop >/dev/null
+  sleep "${3:-0}"
+  pg_start
+  ;;
+stop-vault)
+  [ -f "$dir/vault/init.json" ] || { echo "no Vault with raft storage in $dir" >&2; exit 1; }
+  pid=$(cat "$dir/vault.pid")
+  kill "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  ;;
+start-vault)
+  [ -f "$dir/vault/init.json" ] || { echo "no Vault with raft storage in $dir" >&2; exit 1; }
+  vault_launch
+  vault_unseal
+  ;;
+*) echo "usage: services.sh start|stop|restart-postgres|stop-vault|start-vault DIR" >&2; exit 2 ;;
 esac

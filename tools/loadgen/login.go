@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wxlogin/wxlogin/internal/browser"
 	"github.com/wxlogin/wxlogin/internal/login"
@@ -24,6 +26,8 @@ type outcome struct {
 	// chose is true when the emulator asked who holds the phone: the
 	// person's first login in this browser.
 	chose bool
+	// tokenRetries counts the token requests answered 503 and sent again.
+	tokenRetries int
 }
 
 // login runs one complete login of p on the account appID: hosted login,
@@ -56,8 +60,27 @@ func (r *runner) login(ctx context.Context, p *person, appID string) (outcome, e
 	if err != nil {
 		return outcome{}, err
 	}
-	out.accessToken, err = r.redeem(ctx, appID, code, verifier)
+	out.accessToken, out.tokenRetries, err = r.redeemRetrying(ctx, appID, code, verifier)
 	return out, err
+}
+
+// redeemRetrying is redeem, tried again after a 503 while -retry-unavailable
+// and the login's time allow, after the answer's Retry-After (1 s when it
+// names none); it returns the token and how many tries were again.
+func (r *runner) redeemRetrying(ctx context.Context, appID, code, verifier string) (string, int, error) {
+	for again := 0; ; again++ {
+		tok, wait, err := r.redeem(ctx, appID, code, verifier)
+		if wait == 0 || !r.cfg.retryUnavailable {
+			return tok, again, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return "", again, err
+		case <-t.C:
+		}
+	}
 }
 
 // isChooser reports whether the page is the emulator's "choose a test user"
@@ -93,8 +116,9 @@ type tokenAnswer struct {
 }
 
 // redeem is the tenant backend's token request (RFC 6749 §4.1.3 with the
-// PKCE verifier).
-func (r *runner) redeem(ctx context.Context, appID, code, verifier string) (string, error) {
+// PKCE verifier). After a 503 it returns how long the answer asks to wait
+// before trying again; 0 otherwise.
+func (r *runner) redeem(ctx context.Context, appID, code, verifier string) (string, time.Duration, error) {
 	form := url.Values{
 		"grant_type":    {"authorization_code"},
 		"code":          {code},
@@ -105,27 +129,34 @@ func (r *runner) redeem(ctx context.Context, appID, code, verifier string) (stri
 	endpoint := r.cfg.base.JoinPath("t", r.cfg.tenant, "oauth", "token").String()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := r.backend.Do(req)
 	if err != nil {
-		return "", transportFailure("token", err)
+		return "", 0, transportFailure("token", err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return "", transportFailure("token", err)
+		return "", 0, transportFailure("token", err)
+	}
+	var wait time.Duration
+	if resp.StatusCode == http.StatusServiceUnavailable {
+		wait = time.Second
+		if n, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && n > 0 {
+			wait = time.Duration(n) * time.Second
+		}
 	}
 	var a tokenAnswer
 	jsonErr := json.Unmarshal(body, &a)
 	switch {
 	case resp.StatusCode != http.StatusOK && a.Error != "":
-		return "", &failure{kind: fmt.Sprintf("token: HTTP %d %s", resp.StatusCode, a.Error), detail: a.Description}
+		return "", wait, &failure{kind: fmt.Sprintf("token: HTTP %d %s", resp.StatusCode, a.Error), detail: a.Description}
 	case resp.StatusCode != http.StatusOK:
-		return "", &failure{kind: fmt.Sprintf("token: HTTP %d", resp.StatusCode), detail: clip(string(body), maxDetail)}
+		return "", wait, &failure{kind: fmt.Sprintf("token: HTTP %d", resp.StatusCode), detail: clip(string(body), maxDetail)}
 	case jsonErr != nil || a.AccessToken == "":
-		return "", &failure{kind: "token: no access_token", detail: clip(string(body), maxDetail)}
+		return "", 0, &failure{kind: "token: no access_token", detail: clip(string(body), maxDetail)}
 	}
-	return a.AccessToken, nil
+	return a.AccessToken, 0, nil
 }

@@ -8,6 +8,11 @@
 // counts only when the token endpoint answers 200 with an access_token; one
 // token in -verify-every is checked against the tenant's JWKS.
 //
+// With -rate, logins start at that steady rate instead of as fast as the
+// workers go (make soak). With -retry-unavailable the tenant's backend
+// does what a 503 from the token endpoint asks: it waits the Retry-After
+// and tries again, until the login's -timeout.
+//
 // It prints one JSON report line on stdout and a summary on stderr, and
 // exits 0 whether or not logins failed: the caller judges the numbers.
 //
@@ -21,6 +26,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"os/signal"
@@ -42,6 +48,11 @@ type config struct {
 	warmup      time.Duration
 	verifyEvery int
 	timeout     time.Duration
+	// rate is logins started per second; 0: as fast as the workers go.
+	rate float64
+	// retryUnavailable has the tenant's backend try a token request
+	// answered 503 again after its Retry-After.
+	retryUnavailable bool
 }
 
 func main() {
@@ -76,6 +87,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.warmup, "warmup", 0, "run this long before measuring, and discard the numbers")
 	fs.IntVar(&cfg.verifyEvery, "verify-every", 100, "verify one access token in this many against the JWKS")
 	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "give up on a login after this long")
+	fs.Float64Var(&cfg.rate, "rate", 0, "start this many logins per second, steadily (0: as fast as -concurrency workers go)")
+	fs.BoolVar(&cfg.retryUnavailable, "retry-unavailable", false, "try a token request answered 503 again after its Retry-After, until -timeout")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -110,6 +123,7 @@ func (c config) validate() error {
 		{c.users < c.concurrency, "-users must be at least -concurrency (each worker needs browsers of its own)"},
 		{c.verifyEvery < 1, "-verify-every must be at least 1"},
 		{c.timeout <= 0, "-timeout must be positive"},
+		{c.rate < 0 || math.IsInf(c.rate, 0) || math.IsNaN(c.rate), "-rate must be a number of logins per second, 0 or more"},
 	}
 	for _, ch := range checks {
 		if ch.bad {

@@ -21,6 +21,9 @@ func TestParseFlags(t *testing.T) {
 		{name: "logins only", args: append(without(valid, "-duration"), "-logins", "10")},
 		{name: "fewer users than workers", args: append(valid, "-concurrency", "8", "-users", "4"), wantErr: "-users"},
 		{name: "no verification", args: append(valid, "-verify-every", "0"), wantErr: "-verify-every"},
+		{name: "steady rate", args: append(valid, "-rate", "12.5", "-retry-unavailable")},
+		{name: "negative rate", args: append(valid, "-rate", "-1"), wantErr: "-rate"},
+		{name: "rate not a number", args: append(valid, "-rate", "NaN"), wantErr: "-rate"},
 		{name: "stray argument", args: append(valid, "extra"), wantErr: "unexpected"},
 	}
 	for _, tt := range tests {

@@ -23,7 +23,11 @@ type tally struct {
 	failed    int
 	chose     int // complete logins that met the emulator's user chooser
 	verified  int // access tokens verified against the JWKS
-	errors    map[string]*errorKind
+	// identities are the (appid, openid) pairs the verified tokens named.
+	identities map[string]bool
+	// tokenRetries counts token requests answered 503 and sent again.
+	tokenRetries int
+	errors       map[string]*errorKind
 }
 
 // errorKind counts one kind of failure and keeps a few examples.
@@ -35,6 +39,18 @@ type errorKind struct {
 func (t *tally) succeed(d time.Duration, chose bool) {
 	t.latencies = append(t.latencies, d)
 	t.chose += btoi(chose)
+}
+
+// identify records the person a verified token named; openID is empty
+// when the token was not verified.
+func (t *tally) identify(appID, openID string) {
+	if openID == "" {
+		return
+	}
+	if t.identities == nil {
+		t.identities = map[string]bool{}
+	}
+	t.identities[appID+"/"+openID] = true
 }
 
 func (t *tally) fail(err error) {
@@ -69,6 +85,11 @@ func (t *tally) merge(o *tally) {
 	t.failed += o.failed
 	t.chose += o.chose
 	t.verified += o.verified
+	t.tokenRetries += o.tokenRetries
+	if t.identities == nil && len(o.identities) > 0 {
+		t.identities = map[string]bool{}
+	}
+	maps.Copy(t.identities, o.identities)
 	for kind, k := range o.errors {
 		t.note(kind, k.Count, k.Examples...)
 	}
@@ -89,8 +110,14 @@ type report struct {
 	Max         float64 `json:"max_ms"`
 	// Chose counts the logins whose browser met the emulator's user
 	// chooser: a person's first visit in this run.
-	Chose        int `json:"chooser_logins"`
-	Verified     int `json:"verified_tokens"`
+	Chose    int `json:"chooser_logins"`
+	Verified int `json:"verified_tokens"`
+	// Identities counts the distinct (appid, openid) pairs the verified
+	// tokens named.
+	Identities int `json:"verified_identities"`
+	// TokenRetries counts token requests answered 503 and sent again
+	// (-retry-unavailable).
+	TokenRetries int `json:"token_retries"`
 	WarmupLogins int `json:"warmup_logins"`
 	WarmupFailed int `json:"warmup_failed"`
 	// ProcessCPU is loadgen's own user and system CPU time, warm-up
@@ -104,18 +131,20 @@ type report struct {
 func (t *tally) report(concurrency int, elapsed time.Duration) report {
 	slices.Sort(t.latencies)
 	return report{
-		Concurrency: concurrency,
-		Seconds:     round(elapsed.Seconds(), 3),
-		Logins:      len(t.latencies),
-		Failed:      t.failed,
-		PerSecond:   round(float64(len(t.latencies))/elapsed.Seconds(), 1),
-		P50:         ms(percentile(t.latencies, 0.50)),
-		P90:         ms(percentile(t.latencies, 0.90)),
-		P99:         ms(percentile(t.latencies, 0.99)),
-		Max:         ms(percentile(t.latencies, 1)),
-		Chose:       t.chose,
-		Verified:    t.verified,
-		Errors:      t.errors,
+		Concurrency:  concurrency,
+		Seconds:      round(elapsed.Seconds(), 3),
+		Logins:       len(t.latencies),
+		Failed:       t.failed,
+		PerSecond:    round(float64(len(t.latencies))/elapsed.Seconds(), 1),
+		P50:          ms(percentile(t.latencies, 0.50)),
+		P90:          ms(percentile(t.latencies, 0.90)),
+		P99:          ms(percentile(t.latencies, 0.99)),
+		Max:          ms(percentile(t.latencies, 1)),
+		Chose:        t.chose,
+		Verified:     t.verified,
+		Identities:   len(t.identities),
+		TokenRetries: t.tokenRetries,
+		Errors:       t.errors,
 	}
 }
 
@@ -156,8 +185,8 @@ func (r report) write(stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "%d logins in %.1fs at concurrency %d: %.1f logins/s, %d failed\n",
 		r.Logins, r.Seconds, r.Concurrency, r.PerSecond, r.Failed)
 	fmt.Fprintf(stderr, "complete login: p50 %.1fms  p90 %.1fms  p99 %.1fms  max %.1fms\n", r.P50, r.P90, r.P99, r.Max)
-	fmt.Fprintf(stderr, "%d logins met the user chooser; %d tokens verified against the JWKS; warm-up %d logins, %d failed; loadgen CPU %.1fs\n",
-		r.Chose, r.Verified, r.WarmupLogins, r.WarmupFailed, r.ProcessCPU)
+	fmt.Fprintf(stderr, "%d logins met the user chooser; %d tokens verified against the JWKS, naming %d people; %d token requests tried again after a 503; warm-up %d logins, %d failed; loadgen CPU %.1fs\n",
+		r.Chose, r.Verified, r.Identities, r.TokenRetries, r.WarmupLogins, r.WarmupFailed, r.ProcessCPU)
 	kinds := slices.SortedFunc(maps.Keys(r.Errors), func(a, b string) int {
 		return cmp.Or(cmp.Compare(r.Errors[b].Count, r.Errors[a].Count), cmp.Compare(a, b))
 	})

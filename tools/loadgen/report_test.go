@@ -39,6 +39,10 @@ func TestTallyMergeKeepsFewExamples(t *testing.T) {
 	}
 	b.fail(errors.New("plain"))
 	b.succeed(time.Millisecond, true)
+	a.identify("wx1", "o-1")
+	b.identify("wx1", "o-1")
+	b.identify("wx2", "o-1")
+	b.identify("wx2", "") // not verified
 	a.merge(&b)
 	k := a.errors["token: HTTP 400 invalid_grant"]
 	switch {
@@ -48,5 +52,7 @@ func TestTallyMergeKeepsFewExamples(t *testing.T) {
 		t.Fatalf("kind: count %d, examples %q; want 5 and %d distinct", k.Count, k.Examples, maxExamples)
 	case a.errors["error"].Count != 1:
 		t.Fatalf("a plain error is not counted as kind \"error\": %v", a.errors)
+	case len(a.identities) != 2:
+		t.Fatalf("identities %v, want the two (appid, openid) pairs", a.identities)
 	}
 }

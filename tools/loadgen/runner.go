@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/wxlogin/wxlogin/internal/browser"
 )
 
@@ -25,6 +27,8 @@ type runner struct {
 	backend *http.Client // the tenant's backend: token endpoint and JWKS
 	keys    *verifier
 	people  [][]*person // by worker
+	// pace starts the logins at -rate; nil without one.
+	pace *rate.Limiter
 	// completed counts the complete logins of every phase: the first, and
 	// one in every -verify-every after it, has its token verified.
 	completed atomic.Int64
@@ -51,6 +55,9 @@ func newRunner(cfg config) *runner {
 		backend: backend,
 		keys:    newVerifier(backend, cfg.base.JoinPath("t", cfg.tenant), cfg.timeout),
 		people:  make([][]*person, cfg.concurrency),
+	}
+	if cfg.rate > 0 {
+		r.pace = rate.NewLimiter(rate.Limit(cfg.rate), 1)
 	}
 	for i := range cfg.users {
 		b := browser.New(transport, r.atRedirectURI)
@@ -126,13 +133,17 @@ func (r *runner) work(ctx context.Context, w int, ph *phase, t *tally) {
 	rng := rand.New(rand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
 	mine := r.people[w]
 	for ctx.Err() == nil && ph.next() {
+		if r.pace != nil && r.pace.Wait(ctx) != nil {
+			return
+		}
 		p := mine[rng.IntN(len(mine))]
 		appID := r.cfg.appIDs[rng.IntN(len(r.cfg.appIDs))]
 		start := time.Now()
 		out, err := r.login(ctx, p, appID)
 		elapsed := time.Since(start)
+		var openID string
 		if err == nil && (r.completed.Add(1)-1)%int64(r.cfg.verifyEvery) == 0 {
-			err = r.keys.verify(ctx, out.accessToken, appID)
+			openID, err = r.keys.verify(ctx, out.accessToken, appID)
 			t.verified += btoi(err == nil)
 		}
 		switch {
@@ -142,7 +153,9 @@ func (r *runner) work(ctx context.Context, w int, ph *phase, t *tally) {
 			t.fail(err)
 		default:
 			t.succeed(elapsed, out.chose)
+			t.identify(appID, openID)
 		}
+		t.tokenRetries += out.tokenRetries
 	}
 }
 

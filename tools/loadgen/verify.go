@@ -38,8 +38,9 @@ func newVerifier(client *http.Client, issuer *url.URL, timeout time.Duration) *v
 	}
 }
 
-// verify checks an access token issued for a login on the account appID.
-func (v *verifier) verify(ctx context.Context, raw, appID string) error {
+// verify checks an access token issued for a login on the account appID
+// and returns the person's openid it names.
+func (v *verifier) verify(ctx context.Context, raw, appID string) (string, error) {
 	claims := jwt.MapClaims{}
 	_, err := jwt.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
@@ -48,19 +49,20 @@ func (v *verifier) verify(ctx context.Context, raw, appID string) error {
 	var f *failure
 	switch {
 	case errors.As(err, &f):
-		return f
+		return "", f
 	case err != nil:
-		return &failure{kind: "jwt: rejected", detail: clip(err.Error(), maxDetail)}
+		return "", &failure{kind: "jwt: rejected", detail: clip(err.Error(), maxDetail)}
 	}
 	for _, name := range []string{"sub", "openid", "jti"} {
 		if s, _ := claims[name].(string); s == "" {
-			return &failure{kind: "jwt: missing claim", detail: name}
+			return "", &failure{kind: "jwt: missing claim", detail: name}
 		}
 	}
 	if got, _ := claims["appid"].(string); got != appID {
-		return &failure{kind: "jwt: wrong appid", detail: fmt.Sprintf("want %s, got %q", appID, got)}
+		return "", &failure{kind: "jwt: wrong appid", detail: fmt.Sprintf("want %s, got %q", appID, got)}
 	}
-	return nil
+	openID, _ := claims["openid"].(string)
+	return openID, nil
 }
 
 // key returns the public key kid for a token signed with alg.
