@@ -56,28 +56,18 @@ func (tr try) String() string {
 func (s *stack) tryLogin(ctx context.Context, appID, user, scope string) try {
 	ctx, cancel := context.WithTimeout(ctx, tryBound)
 	defer cancel()
-	tr := try{appID: appID, user: user, started: time.Now(), step: "login"}
+	tr := try{appID: appID, user: user, started: time.Now()}
 	state, verifier := opaque.Hex(8), opaque.New("", 32)
-	br := newBrowser()
-	p, err := br.Get(ctx, s.loginURL(appID, scope, state, verifier))
-	for step := 0; err == nil && p.URL.Host != tenantSite && step < 2; step++ {
-		switch body := string(p.Body); {
-		case strings.Contains(body, `name="decision"`):
-			p, err = br.Submit(ctx, p, "decision", "allow", nil)
-		case strings.Contains(body, `name="user"`):
-			p, err = br.Submit(ctx, p, "user", "", url.Values{"user": {user}})
-		default:
-			step = 2 // a page of wxlogin's: the login stopped there
-		}
-		if err != nil || strings.HasSuffix(p.URL.Path, "/callback") {
-			tr.step = "callback"
-		}
-	}
+	p, err := walkPages(ctx, newBrowser(), s.loginURL(appID, scope, state, verifier), user, func(u *url.URL) bool { return u.Host == tenantSite })
 	switch {
 	case err != nil:
-		tr.err = err
+		tr.step, tr.err = "login or callback", err
 		return tr
 	case p.URL.Host != tenantSite:
+		tr.step = "login"
+		if strings.HasSuffix(p.URL.Path, "/callback") {
+			tr.step = "callback"
+		}
 		tr.status, tr.header, tr.body = p.Status, p.Header, string(p.Body)
 		return tr
 	}

@@ -323,6 +323,21 @@ func (s *stack) wechatCallback(ctx context.Context, appID, user, state, verifier
 // allowing when asked, until it is at a URL for which at holds.
 func (s *stack) walk(ctx context.Context, br *browser.Browser, start, user string, at func(*url.URL) bool) browser.Page {
 	s.t.Helper()
+	p, err := walkPages(ctx, br, start, user, at)
+	if err != nil {
+		s.t.Fatalf("authorize: %v", err)
+	}
+	if !at(p.URL) {
+		s.t.Fatalf("stuck at %s (%d):\n%s", p.URL, p.Status, p.Body)
+	}
+	return p
+}
+
+// walkPages follows a browser from start through WeChat's pages as user,
+// allowing when asked, until it is at a URL for which at holds or at a
+// page that asks nothing (one of wxlogin's, where the login stopped), and
+// returns that page.
+func walkPages(ctx context.Context, br *browser.Browser, start, user string, at func(*url.URL) bool) (browser.Page, error) {
 	p, err := br.Get(ctx, start)
 	for step := 0; err == nil && !at(p.URL) && step < 3; step++ {
 		switch body := string(p.Body); {
@@ -331,16 +346,10 @@ func (s *stack) walk(ctx context.Context, br *browser.Browser, start, user strin
 		case strings.Contains(body, `name="user"`):
 			p, err = br.Submit(ctx, p, "user", "", url.Values{"user": {user}})
 		default:
-			s.t.Fatalf("stuck at %s (%d):\n%s", p.URL, p.Status, body)
+			return p, nil
 		}
 	}
-	if err != nil {
-		s.t.Fatalf("authorize: %v", err)
-	}
-	if !at(p.URL) {
-		s.t.Fatalf("never got there; at %s (%d):\n%s", p.URL, p.Status, p.Body)
-	}
-	return p
+	return p, err
 }
 
 // redeem posts to the token endpoint and returns status and body.
