@@ -97,7 +97,7 @@ at $((seconds * 7 / 10)) "PostgreSQL restarted (down ${pg_down} s)" scripts/serv
 loadgen_rc=0
 wait "$loadgen_pid" || loadgen_rc=$?
 json=$(grep '^{' "$dir/loadgen.log" | tail -n 1)
-ready=$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")
+ready=$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz" || true)
 alive=$(kill -0 "$wx_pid" 2>/dev/null && echo yes || echo no)
 
 acked=$(jq -r .logins <<<"$json")
