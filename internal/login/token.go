@@ -49,8 +49,8 @@ type TokenResponse struct {
 // Token redeems a wxlogin code, or an OpenID Connect login's refresh
 // token, for signed JWTs. Client credentials, when presented, are checked
 // before the code or refresh token is touched, so a wrong secret never
-// burns one. Failures are *OAuthError, or a plain error when a dependency
-// is down.
+// burns one; a code is spent only with the answer that carries its tokens.
+// Failures are *OAuthError, or a plain error when a dependency is down.
 func (s *Service) Token(ctx context.Context, r TokenRequest) (TokenResponse, error) {
 	switch r.GrantType {
 	case "":
