@@ -18,7 +18,10 @@
 # once, cached), as a dev server, which keeps its data in memory, or with
 # WXLOGIN_VAULT_STORAGE=raft as a server with raft storage under DIR,
 # initialised with one unseal key and KV v2 at secret/, so that it can be
-# stopped and started again (make soak).
+# stopped and started again (make soak); when WXLOGIN_TEST_ARTIFACTS names a directory, the dev
+# server has a raw file audit device writing to its
+# secrets/vault-audit.log, from which the secret scan learns every secret
+# written to Vault.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cmd=${1:?usage: services.sh start|stop|restart-postgres|stop-vault|start-vault DIR}
@@ -90,6 +93,11 @@ start_vault() {
       echo "export WXLOGIN_TEST_VAULT_TOKEN='$token'" >>"$dir/env"
       # for the tests that run a Vault server of their own
       echo "export WXLOGIN_TEST_VAULT_BIN='$bin'" >>"$dir/env"
+      if [ -n "${WXLOGIN_TEST_ARTIFACTS:-}" ]; then
+        mkdir -p "$WXLOGIN_TEST_ARTIFACTS/secrets"
+        VAULT_ADDR="http://127.0.0.1:$port" VAULT_TOKEN="$token" "$bin" audit enable file \
+          file_path="$WXLOGIN_TEST_ARTIFACTS/secrets/vault-audit.log" log_raw=true >/dev/null
+      fi
       return
     fi
     sleep 0.2

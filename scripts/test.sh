@@ -2,7 +2,8 @@
 # Runs every test of wxlogin against real services: installs missing Debian
 # packages (scripts/install-deps.sh), starts PostgreSQL and a Vault dev
 # server (scripts/services.sh), runs the checks and the Go tests with the
-# race detector (the browser test among them, in headless Chromium), and
+# race detector (the browser test among them, in headless Chromium), then
+# the secret scan over what the tests recorded in out/test-artifacts, and
 # stops the services again, whatever happens.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,6 +11,12 @@ cd "$root"
 
 # PostgreSQL and Chromium from Debian when missing (as root).
 scripts/install-deps.sh
+# The tests record there the secrets they use and the logs, HTTP answers
+# and databases the secret scan searches for them (internal/secretscan);
+# Vault's audit log goes there too (scripts/services.sh). Fresh each run.
+export WXLOGIN_TEST_ARTIFACTS="$root/out/test-artifacts"
+rm -rf "$WXLOGIN_TEST_ARTIFACTS"
+mkdir -p "$WXLOGIN_TEST_ARTIFACTS"
 svc=$(mktemp -d /tmp/wxlogin-test.XXXXXX)
 trap 'scripts/services.sh stop "$svc"' EXIT
 scripts/services.sh start "$svc"
@@ -34,3 +41,6 @@ go vet ./...
 # The Helm chart's tests: a module of its own, keeping Helm out of wxlogin's dependencies.
 (cd tools/helmcheck && go vet ./... && go test -count=1 ./...)
 go test -race -count=1 -timeout 20m "$@" ./...
+# The secret scan: every secret of the run searched for in everything the
+# run recorded; it prints what it searched and fails on any hit.
+WXLOGIN_SECRET_SCAN="$WXLOGIN_TEST_ARTIFACTS" go test -count=1 -v -run '^TestRunLeaksNoSecret$' ./internal/secretscan

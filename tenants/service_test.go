@@ -3,13 +3,14 @@ package tenants_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wxlogin/wxlogin/internal/secrets"
+	"github.com/wxlogin/wxlogin/internal/secrets/secretstest"
 	"github.com/wxlogin/wxlogin/internal/store"
+	"github.com/wxlogin/wxlogin/internal/testenv"
 	"github.com/wxlogin/wxlogin/internal/token"
 	"github.com/wxlogin/wxlogin/tenants"
 )
@@ -17,7 +18,7 @@ import (
 func newService(t *testing.T) *tenants.Service {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "wx.db"), store.Options{})
+	db, err := store.Open(ctx, "sqlite:"+testenv.SQLiteFile(t), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,10 +26,11 @@ func newService(t *testing.T) *tenants.Service {
 	if err := db.MigrateUp(ctx, &strings.Builder{}); err != nil {
 		t.Fatal(err)
 	}
-	sec, err := secrets.OpenLocal(t.TempDir())
+	local, err := secrets.OpenLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	sec := secretstest.Recorded(t, local)
 	return &tenants.Service{Store: db, Secrets: sec, Keys: token.NewManager(db, sec, token.Config{}), Now: time.Now}
 }
 
@@ -77,7 +79,7 @@ func TestCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.CreateAccount(ctx, tenants.Account{TenantID: "acme", AppID: "wx1234567890abcdef", Name: "Shop", Mode: tenants.ModeSandbox,
-		DefaultScope: tenants.ScopeBase, RedirectURIs: []string{"https://shop.example/cb"}}, "s"); err != nil {
+		DefaultScope: tenants.ScopeBase, RedirectURIs: []string{"https://shop.example/cb"}}, "secret-of-the-shop-account"); err != nil {
 		t.Fatal(err)
 	}
 	cs, value, err := s.CreateClientSecret(ctx, "acme", "wx1234567890abcdef")

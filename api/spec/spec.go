@@ -4,6 +4,7 @@ import (
 	"cmp"
 	_ "embed"
 	"fmt"
+	"net/http"
 	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -53,15 +54,28 @@ func (s *Spec) Operations() []Operation {
 	var ops []Operation
 	for _, path := range s.doc.Paths.InMatchingOrder() {
 		for method, op := range s.doc.Paths.Value(path).Operations() {
-			o := Operation{Method: method, Path: path, ID: op.OperationID}
-			if len(op.Tags) > 0 {
-				o.Tag = op.Tags[0]
-			}
-			ops = append(ops, o)
+			ops = append(ops, operation(method, path, op))
 		}
 	}
 	slices.SortFunc(ops, func(a, b Operation) int {
 		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Method, b.Method))
 	})
 	return ops
+}
+
+// OperationOf is the operation that req calls, if any.
+func (s *Spec) OperationOf(req *http.Request) (Operation, bool) {
+	route, _, err := s.router.FindRoute(req)
+	if err != nil {
+		return Operation{}, false
+	}
+	return operation(route.Method, route.Path, route.Operation), true
+}
+
+func operation(method, path string, op *openapi3.Operation) Operation {
+	o := Operation{Method: method, Path: path, ID: op.OperationID}
+	if len(op.Tags) > 0 {
+		o.Tag = op.Tags[0]
+	}
+	return o
 }

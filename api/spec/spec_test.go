@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -204,6 +205,25 @@ func TestSingleResourcesHaveETags(t *testing.T) {
 			if r := op.Responses.Value("200"); r == nil || r.Value.Headers["ETag"] == nil {
 				t.Errorf("%s %s: 200 without ETag", path, op.OperationID)
 			}
+		}
+	}
+}
+
+func TestOperationOf(t *testing.T) {
+	s := load(t)
+	for _, c := range []struct {
+		method, path, want string
+	}{
+		{"POST", "/v1/tenants/acme/api-keys", "createAPIKey"},
+		{"POST", "/v1/tenants/acme/accounts/wx1234567890abcdef/client-secrets", "createClientSecret"},
+		{"GET", "/v1/tenants/acme/api-keys", "listAPIKeys"},
+		{"GET", "/console/accounts", ""},
+		{"PATCH", "/v1/tenants/acme/api-keys", ""},
+	} {
+		req := httptest.NewRequest(c.method, c.path, nil)
+		o, ok := s.OperationOf(req)
+		if o.ID != c.want || ok != (c.want != "") {
+			t.Errorf("%s %s: %q %v, want %q", c.method, c.path, o.ID, ok, c.want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wxlogin/wxlogin/internal/browser"
+	"github.com/wxlogin/wxlogin/internal/testenv"
 )
 
 var cellPattern = regexp.MustCompile(`id="(openid|unionid|nickname)">([^<]*)<`)
@@ -79,9 +80,12 @@ func TestDemo(t *testing.T) {
 // startDemo runs `wxlogin demo` until the test ends.
 func startDemo(t *testing.T) *stack {
 	t.Helper()
-	port := freePort(t)
-	s := &stack{t: t, public: "http://127.0.0.1:" + port}
-	s.env = []string{"WXLOGIN_HTTP_ADDR=127.0.0.1:" + port, "WXLOGIN_METRICS_ADDR=127.0.0.1:0", "WXLOGIN_PUBLIC_URL=" + s.public, "WXLOGIN_DATA_DIR=" + t.TempDir()}
+	s := &stack{t: t}
+	s.front()
+	s.dbURL = "sqlite:" + testenv.SQLiteFile(t)
+	s.env = []string{"WXLOGIN_HTTP_ADDR=" + s.listen, "WXLOGIN_METRICS_ADDR=127.0.0.1:0", "WXLOGIN_PUBLIC_URL=" + s.public,
+		"WXLOGIN_DATA_DIR=" + t.TempDir(), "WXLOGIN_DATABASE_URL=" + s.dbURL}
+	t.Cleanup(s.recordStoredSecrets)
 	s.process = s.start([]string{"demo"}, "Stop with Ctrl-C.")
 	if out := s.process.output(); !strings.Contains(out, "Open "+s.public+"/demo/ in a browser") {
 		t.Fatalf("demo did not say where to go:\n%s", out)

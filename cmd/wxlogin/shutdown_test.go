@@ -89,7 +89,7 @@ func TestGracefulShutdown(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if conn, err := net.Dial("tcp", strings.TrimPrefix(s.public, "http://")); !errors.Is(err, syscall.ECONNREFUSED) {
+	if conn, err := net.Dial("tcp", s.listen); !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Errorf("a new connection during shutdown: %v, want it refused", err)
 		if err == nil {
 			conn.Close()

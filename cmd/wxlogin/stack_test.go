@@ -22,6 +22,7 @@ import (
 	"github.com/wxlogin/wxlogin/internal/browser"
 	"github.com/wxlogin/wxlogin/internal/login"
 	"github.com/wxlogin/wxlogin/internal/opaque"
+	"github.com/wxlogin/wxlogin/internal/secretscan"
 	"github.com/wxlogin/wxlogin/internal/testenv"
 	"github.com/wxlogin/wxlogin/internal/token"
 )
@@ -68,9 +69,11 @@ const (
 // one tenant, two live accounts bound to one Open Platform (pointed at the
 // emulator) and one sandbox account.
 type stack struct {
-	t      *testing.T
-	env    []string
-	public string
+	t   *testing.T
+	env []string
+	// public is where clients reach wxlogin: a recording proxy in front
+	// of listen, where it listens.
+	public, listen string
 	// ops is the base URL of the metrics listener, if one runs.
 	ops     string
 	sim     string
@@ -90,7 +93,7 @@ type backend struct {
 
 var backends = []backend{
 	{"sqlite+local", func(t *testing.T, _ *stack) (string, []string) {
-		return "sqlite:" + filepath.Join(t.TempDir(), "wxlogin.db"), nil
+		return "sqlite:" + testenv.SQLiteFile(t), nil
 	}},
 	{"postgres+vault", func(t *testing.T, s *stack) (string, []string) {
 		pg, err := url.Parse(testenv.PostgresURL(t))
@@ -118,13 +121,12 @@ var backends = []backend{
 func newStack(t *testing.T, b backend, env ...string) *stack {
 	t.Helper()
 	s := &stack{t: t}
-	port := freePort(t)
-	s.public = "http://127.0.0.1:" + port
+	s.front()
 	s.sim = s.startSimulator()
 	dbURL, extra := b.setup(t, s)
 	s.dbURL = dbURL
 	s.env = append([]string{
-		"WXLOGIN_HTTP_ADDR=127.0.0.1:" + port,
+		"WXLOGIN_HTTP_ADDR=" + s.listen,
 		"WXLOGIN_METRICS_ADDR=127.0.0.1:0",
 		"WXLOGIN_PUBLIC_URL=" + s.public,
 		"WXLOGIN_DATA_DIR=" + t.TempDir(),
@@ -133,6 +135,7 @@ func newStack(t *testing.T, b backend, env ...string) *stack {
 		"WXLOGIN_WECHAT_OPEN_URL=" + s.sim,
 		"WXLOGIN_SHUTDOWN_TIMEOUT=10s", // above net/http's 5 s grace for connections that never sent a request
 	}, append(extra, env...)...)
+	t.Cleanup(s.recordStoredSecrets) // after wxlogin stops, before its data goes
 	s.run("", "migrate", "up")
 	s.run("", "tenant", "create", "-id", tenantID, "-name", "Acme")
 	for _, a := range []struct{ id, secret, mode string }{{appA, secretA, "live"}, {appB, secretB, "live"}, {appSandbox, "sandbox-secret", "sandbox"}} {
@@ -141,7 +144,7 @@ func newStack(t *testing.T, b backend, env ...string) *stack {
 	}
 	s.process = s.start([]string{"serve"}, "listening")
 	if m := metricsAddr.FindStringSubmatch(s.process.match); m != nil {
-		s.ops = "http://" + m[1]
+		s.ops = "http://" + testenv.NewRecordingProxy(t, m[1], s.redact).Addr()
 	}
 	s.waitHealthy()
 	return s
@@ -171,6 +174,9 @@ func (s *stack) startSimulator() string {
 		{"appid": appB, "secret": secretB, "open_platform_id": openPlatform, "domains": []string{host}},
 		{"appid": appWeb, "secret": secretWeb, "open_platform_id": openPlatform, "domains": []string{host}, "website": true},
 	})
+	for _, secret := range []string{secretA, secretB, secretWeb} {
+		testenv.RecordSecret(s.t, secretscan.AppSecret, secret)
+	}
 	file := filepath.Join(s.t.TempDir(), "apps.json")
 	if err := os.WriteFile(file, apps, 0o600); err != nil {
 		s.t.Fatal(err)
@@ -188,6 +194,7 @@ func (s *stack) run(stdin string, args ...string) string {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	s.recordRun(stdin, args, out, stderr.String())
 	if err != nil {
 		s.t.Fatalf("wxlogin %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
@@ -221,7 +228,10 @@ func (s *stack) start(args []string, ready string) *process {
 	scanned := make(chan struct{})
 	go func() { p.scan(pr, ready, found); close(scanned) }()
 	go func() { p.err = p.cmd.Wait(); _ = pw.Close(); <-scanned; close(p.exited) }()
-	s.t.Cleanup(func() { p.stop(s.t) })
+	s.t.Cleanup(func() {
+		p.stop(s.t)
+		testenv.RecordArtifact(s.t, testenv.Logs, args[0], []byte(p.output()))
+	})
 	select {
 	case p.match = <-found:
 	case <-p.exited:

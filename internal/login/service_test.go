@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,7 +18,9 @@ import (
 	"github.com/wxlogin/wxlogin/internal/login"
 	"github.com/wxlogin/wxlogin/internal/opaque"
 	"github.com/wxlogin/wxlogin/internal/secrets"
+	"github.com/wxlogin/wxlogin/internal/secrets/secretstest"
 	"github.com/wxlogin/wxlogin/internal/store"
+	"github.com/wxlogin/wxlogin/internal/testenv"
 	"github.com/wxlogin/wxlogin/internal/token"
 	"github.com/wxlogin/wxlogin/internal/wechat"
 	"github.com/wxlogin/wxlogin/internal/wechatsim"
@@ -71,7 +72,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clk := clock.New(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "wx.db"), store.Options{})
+	db, err := store.Open(ctx, "sqlite:"+testenv.SQLiteFile(t), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,10 +81,11 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	secretsDir := t.TempDir()
-	sec, err := secrets.OpenLocal(secretsDir)
+	local, err := secrets.OpenLocal(secretsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	sec := secretstest.Recorded(t, local)
 	sim := wechatsim.New(wechatsim.Config{Now: clk.Now})
 	apps := &wechatApps{apps: wechatsim.StaticRegistry{
 		appID: {AppID: appID, Secret: appSecret, OpenPlatformID: "acme-open", Domains: []string{"login.example"}},

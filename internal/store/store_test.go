@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"io"
-	"path/filepath"
 	"testing"
 
 	"github.com/wxlogin/wxlogin/internal/store"
@@ -16,7 +15,7 @@ var databases = []struct {
 	name string
 	url  func(t testing.TB) string
 }{
-	{"sqlite", func(t testing.TB) string { return filepath.Join(t.TempDir(), "wxlogin.db") }},
+	{"sqlite", testenv.SQLiteFile},
 	{"postgres", testenv.PostgresURL},
 }
 

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"bytes"
 	"io"
 	"net"
 	"sync"
@@ -13,6 +14,11 @@ import (
 type Proxy struct {
 	target string
 	ln     net.Listener
+	// record, when set, gets what went each way on a connection once it
+	// has ended.
+	record func(toServer, toClient []byte)
+	// serving counts the accept loop and the connections being served.
+	serving sync.WaitGroup
 
 	mu    sync.Mutex
 	down  bool
@@ -23,15 +29,22 @@ type Proxy struct {
 // (host:port). It stops when the test ends.
 func NewProxy(t testing.TB, target string) *Proxy {
 	t.Helper()
+	return newProxy(t, target, nil)
+}
+
+func newProxy(t testing.TB, target string, record func(toServer, toClient []byte)) *Proxy {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("proxy listen: %v", err)
 	}
-	p := &Proxy{target: target, ln: ln, conns: map[net.Conn]struct{}{}}
+	p := &Proxy{target: target, ln: ln, record: record, conns: map[net.Conn]struct{}{}}
+	p.serving.Add(1)
 	go p.accept()
 	t.Cleanup(func() {
 		_ = ln.Close()
 		p.SetDown(true)
+		p.serving.Wait()
 	})
 	return p
 }
@@ -53,12 +66,14 @@ func (p *Proxy) SetDown(down bool) {
 }
 
 func (p *Proxy) accept() {
+	defer p.serving.Done()
 	for {
 		c, err := p.ln.Accept()
 		if err != nil {
 			return
 		}
-		go p.serve(c)
+		p.serving.Add(1)
+		go func() { defer p.serving.Done(); p.serve(c) }()
 	}
 }
 
@@ -78,13 +93,23 @@ func (p *Proxy) serve(c net.Conn) {
 	if !p.track(c, u) {
 		return
 	}
-	go func() { _, _ = io.Copy(u, c); _ = u.Close() }()
-	_, _ = io.Copy(c, u)
+	var toServer, toClient bytes.Buffer
+	var fromClient, fromServer io.Reader = c, u
+	if p.record != nil {
+		fromClient, fromServer = io.TeeReader(c, &toServer), io.TeeReader(u, &toClient)
+	}
+	sent := make(chan struct{})
+	go func() { _, _ = io.Copy(u, fromClient); _ = u.Close(); close(sent) }()
+	_, _ = io.Copy(c, fromServer)
 	_ = c.Close()
+	<-sent
 	p.mu.Lock()
 	delete(p.conns, c)
 	delete(p.conns, u)
 	p.mu.Unlock()
+	if p.record != nil {
+		p.record(toServer.Bytes(), toClient.Bytes())
+	}
 }
 
 // track registers both ends unless the proxy went down meanwhile.

@@ -70,7 +70,8 @@ func Browser(t testing.TB) string {
 }
 
 // PostgresURL returns the URL of a new, empty database on the test server,
-// dropped when the test ends.
+// dropped when the test ends, after a dump of it is recorded (see
+// ArtifactsEnv).
 func PostgresURL(t testing.TB) string {
 	t.Helper()
 	admin := os.Getenv(PostgresURLEnv)
@@ -82,19 +83,20 @@ func PostgresURL(t testing.TB) string {
 		t.Fatalf("open postgres: %v", err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("parse %s: %v", PostgresURLEnv, err)
+	}
 	name := "wxtest_" + strings.ToLower(opaque.Hex(8))
+	u.Path = "/" + name
 	ctx := context.Background()
 	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
+		dumpPostgres(t, u.String())
 		_, _ = db.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("parse %s: %v", PostgresURLEnv, err)
-	}
-	u.Path = "/" + name
 	return u.String()
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"github.com/wxlogin/wxlogin/internal/clock"
 	"io"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,7 +11,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/wxlogin/wxlogin/internal/secrets"
+	"github.com/wxlogin/wxlogin/internal/secrets/secretstest"
 	"github.com/wxlogin/wxlogin/internal/store"
+	"github.com/wxlogin/wxlogin/internal/testenv"
 	"github.com/wxlogin/wxlogin/internal/token"
 	"github.com/wxlogin/wxlogin/tenants"
 )
@@ -37,8 +38,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "wxlogin.db"), store.Options{})
+	db, err := store.Open(ctx, testenv.SQLiteFile(t), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +51,11 @@ func newEnv(t testing.TB) *env {
 			t.Fatal(err)
 		}
 	}
-	local, err := secrets.OpenLocal(filepath.Join(dir, "secrets"))
+	local, err := secrets.OpenLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{keys: &countingKeys{KeyStore: db}, secrets: &countingSecrets{Store: local}, clock: clock.New(time.Now().Truncate(time.Second))}
+	e := &env{keys: &countingKeys{KeyStore: db}, secrets: &countingSecrets{Store: secretstest.Recorded(t, local)}, clock: clock.New(time.Now().Truncate(time.Second))}
 	e.m = e.manager()
 	return e
 }
