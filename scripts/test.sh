@@ -13,7 +13,8 @@ cd "$root"
 scripts/install-deps.sh
 # The tests record there the secrets they use and the logs, HTTP answers
 # and databases the secret scan searches for them (internal/secretscan);
-# Vault's audit log goes there too (scripts/services.sh). Fresh each run.
+# the audit logs of the Vault servers go there too, the shared one's
+# (scripts/services.sh) and those tests run of their own. Fresh each run.
 export WXLOGIN_TEST_ARTIFACTS="$root/out/test-artifacts"
 rm -rf "$WXLOGIN_TEST_ARTIFACTS"
 mkdir -p "$WXLOGIN_TEST_ARTIFACTS"

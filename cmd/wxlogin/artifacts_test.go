@@ -104,8 +104,9 @@ func (s *stack) setting(name string) string {
 // local secret store holds, every version (the AppSecrets it was given and
 // the signing keys it made), and the store's key. It fails the test if the
 // store holds an entry under a path the database does not name, which it
-// could not read. (What wxlogin keeps in Vault is recorded from the test
-// Vault's audit log, deleted secrets included.)
+// could not read. (What wxlogin keeps in Vault is recorded from the audit
+// log of the Vault server it uses, the shared one or a test's own,
+// deleted secrets included.)
 func (s *stack) recordStoredSecrets() {
 	t := s.t
 	if !testenv.Recording() || s.setting("WXLOGIN_VAULT_ADDR") != "" {

@@ -5,7 +5,9 @@
 // WXLOGIN_TEST_ARTIFACTS names one, as scripts/test.sh has it):
 //
 //	secrets/*.jsonl          the secrets the tests made or were handed, one Record a line
-//	secrets/vault-audit.log  the test Vault's raw audit log: every secret written to Vault
+//	secrets/vault-audit*.log the raw audit log of each Vault server of the run (the
+//	                         shared test server's and each of a test's own): every
+//	                         secret written to Vault
 //	logs/, responses/, db/, output/
 //	                         the artifacts: wxlogin's logs, the HTTP answers it sent,
 //	                         database files and dumps, command output

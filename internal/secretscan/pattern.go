@@ -37,12 +37,12 @@ type form struct {
 // forms are the byte strings a secret is written as. Most secrets are
 // their value; a signing key is also its PKCS #8 DER, its SEC1 DER and
 // PEM, and its private scalar (raw: base64url of it is the JWK "d"); the
-// local store's key is its raw bytes.
+// local store's key and a Vault unseal key are their raw bytes.
 func forms(r Record) ([]form, error) {
 	switch r.Kind {
 	case SigningKey:
 		return keyForms(r.Value)
-	case LocalStoreKey:
+	case LocalStoreKey, VaultUnsealKey:
 		raw, err := base64.StdEncoding.DecodeString(r.Value)
 		if err != nil {
 			return nil, errors.New("not standard base64")

@@ -3,9 +3,7 @@ package secretscan
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -28,6 +26,9 @@ const (
 	LocalStoreKey   Kind = "local secret store key"
 	VaultToken      Kind = "Vault token"
 	AppRoleSecretID Kind = "AppRole secret id"
+	// VaultUnsealKey is the unseal key of a Vault server a test runs,
+	// recorded in standard base64.
+	VaultUnsealKey Kind = "Vault unseal key"
 )
 
 // KindOfField is the kind of the value wxlogin keeps under field in a
@@ -55,43 +56,51 @@ type Record struct {
 const (
 	// SecretsDir holds the secrets; it is the one directory not searched.
 	SecretsDir = "secrets"
-	// VaultAuditLog is the test Vault's audit log, in SecretsDir.
-	VaultAuditLog = "vault-audit.log"
+	// VaultAuditLogs matches the raw audit logs in SecretsDir, one for
+	// each Vault server of the run: vault-audit.log of the shared test
+	// server, vault-audit-*.log of each server a test runs of its own.
+	VaultAuditLogs = "vault-audit*.log"
 )
 
 // ReadRecords reads the secrets recorded under dir: every SecretsDir/*.jsonl
-// file and the Vault audit log, when there is one. Each secret comes once,
-// with the first test that recorded it.
+// file and every Vault audit log. Each secret comes once, with the first
+// test that recorded it.
 func ReadRecords(dir string) ([]Record, error) {
-	files, err := filepath.Glob(filepath.Join(dir, SecretsDir, "*.jsonl"))
-	if err != nil {
-		return nil, err
-	}
 	var all []Record
-	for _, f := range files {
-		rs, err := readJSONL(f)
+	for _, read := range []struct {
+		glob string
+		read func(name string) ([]Record, error)
+	}{{"*.jsonl", ReadRecordFile}, {VaultAuditLogs, readVaultAuditFile}} {
+		files, err := filepath.Glob(filepath.Join(dir, SecretsDir, read.glob))
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, rs...)
-	}
-	audit, err := os.Open(filepath.Join(dir, SecretsDir, VaultAuditLog))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return nil, err
-	default:
-		defer audit.Close()
-		rs, err := ReadVaultAudit(audit)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", VaultAuditLog, err)
+		for _, f := range files {
+			rs, err := read.read(f)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, rs...)
 		}
-		all = append(all, rs...)
 	}
 	return unique(all), nil
 }
 
-func readJSONL(name string) ([]Record, error) {
+func readVaultAuditFile(name string) ([]Record, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rs, err := ReadVaultAudit(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return rs, nil
+}
+
+// ReadRecordFile reads one file of records, one JSON Record a line.
+func ReadRecordFile(name string) ([]Record, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ const scanEnv = "WXLOGIN_SECRET_SCAN"
 // each of these classes; under CI=true a run that lacks one was not
 // recorded whole, and a scan of it would prove little.
 var (
-	wantKinds   = []Kind{AppSecret, ClientSecret, APIKey, ConsoleSession, SigningKey, LocalStoreKey, VaultToken, AppRoleSecretID}
+	wantKinds   = []Kind{AppSecret, ClientSecret, APIKey, ConsoleSession, SigningKey, LocalStoreKey, VaultToken, AppRoleSecretID, VaultUnsealKey}
 	wantClasses = []string{"logs", "responses", "db", "output"}
 )
 

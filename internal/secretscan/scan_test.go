@@ -105,6 +105,8 @@ func TestScanFindsEachEncoding(t *testing.T) {
 		{"local store key in base64", Record{LocalStoreKey, base64.StdEncoding.EncodeToString(storeKey), "T"}, "key " + base64.StdEncoding.EncodeToString(storeKey), "raw", "base64"},
 		{"local store key raw", Record{LocalStoreKey, base64.StdEncoding.EncodeToString(storeKey), "T"}, "SQLite format 3\x00" + string(storeKey), "raw", "as is"},
 		{"Vault token", Record{VaultToken, "hvs.CAESIDonlvLSC8Ze16LasbO", "T"}, `"token":"hvs.CAESIDonlvLSC8Ze16LasbO"`, "value", "as is"},
+		{"Vault unseal key in hex", Record{VaultUnsealKey, base64.StdEncoding.EncodeToString(storeKey), "T"}, `"keys":["` + hex.EncodeToString(storeKey) + `"]`, "raw", "hex"},
+		{"Vault unseal key in base64", Record{VaultUnsealKey, base64.StdEncoding.EncodeToString(storeKey), "T"}, `"keys_base64":["` + base64.StdEncoding.EncodeToString(storeKey) + `"]`, "raw", "base64"},
 		{"AppRole secret id URL-encoded", Record{AppRoleSecretID, "8115b627-00ff-d4a5-fc12-c75fc909361b", "T"}, "id=8115b627-00ff-d4a5-fc12-c75fc909361b", "value", "as is"},
 	}
 	for _, c := range cases {

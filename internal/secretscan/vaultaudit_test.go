@@ -1,6 +1,8 @@
 package secretscan
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -32,5 +34,33 @@ func TestReadVaultAudit(t *testing.T) {
 	}
 	if _, err := ReadVaultAudit(strings.NewReader("{not json\n")); err == nil {
 		t.Error("a broken audit log reads without error")
+	}
+}
+
+// TestReadRecordsOfEveryVault: the secrets of the audit log of each Vault
+// server of the run are read, the shared server's and a test's own.
+func TestReadRecordsOfEveryVault(t *testing.T) {
+	dir := t.TempDir()
+	logs := map[string]string{
+		"vault-audit.log":                  `{"request":{"client_token":"root-shared-0123456789"}}`,
+		"vault-audit-wxlogin-17-3.log":     `{"request":{"client_token":"hvs.own-server-root-token"}}`,
+		"vault-audit-wxlogin-17-3.log.bak": `{"request":{"client_token":"not-an-audit-log-of-the-run"}}`,
+	}
+	if err := os.MkdirAll(filepath.Join(dir, SecretsDir), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for name, line := range logs {
+		if err := os.WriteFile(filepath.Join(dir, SecretsDir, name), []byte(line+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ReadRecords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Record{{VaultToken, "root-shared-0123456789", "Vault audit log"}, {VaultToken, "hvs.own-server-root-token", "Vault audit log"}}
+	slices.SortFunc(got, func(a, b Record) int { return strings.Compare(b.Value, a.Value) })
+	if !slices.Equal(got, want) {
+		t.Errorf("records\n%v\nwant\n%v", got, want)
 	}
 }

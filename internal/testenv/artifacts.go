@@ -91,19 +91,39 @@ func RecordFile(t testing.TB, class, name, path string) {
 	RecordArtifact(t, class, name, data)
 }
 
+// vaultAuditLog is the path of a new file in the secrets directory for
+// the raw audit log of a Vault server a test runs; ReadRecords reads every
+// such file with the recorded secrets. "" when nothing is recorded.
+func vaultAuditLog() (string, error) {
+	r := artifacts()
+	if r.dir == "" {
+		return "", nil
+	}
+	dir := filepath.Join(r.dir, secretscan.SecretsDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, fmt.Sprintf("vault-audit-%s-%d.log", r.proc, r.next())), nil
+}
+
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 
 // file is a new file name for an artifact of t.
 func (r *recorder) file(t testing.TB, class, name string) string {
-	r.mu.Lock()
-	r.seq++
-	seq := r.seq
-	r.mu.Unlock()
+	seq := r.next()
 	test := unsafeName.ReplaceAllString(t.Name(), "_")
 	if len(test) > 120 {
 		test = test[:120]
 	}
 	return filepath.Join(r.dir, class, r.proc, fmt.Sprintf("%s-%d-%s", test, seq, unsafeName.ReplaceAllString(name, "_")))
+}
+
+// next is a number no other artifact file of this binary has.
+func (r *recorder) next() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seq++
+	return r.seq
 }
 
 // write appends data to file, making it (mode 0600) and its directory

@@ -1,6 +1,8 @@
 package testenv
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -19,7 +21,8 @@ import (
 // a free loopback port, as scripts/services.sh makes the shared one. A test
 // may stop and restart it without disturbing the tests of other packages
 // that share the test server. As root, the server runs as user postgres
-// (PostgreSQL refuses to run as root).
+// (PostgreSQL refuses to run as root). When the test ends, a dump of each
+// of its databases is recorded for the secret scan, as PostgresURL's are.
 type PostgresCluster struct {
 	t   testing.TB
 	bin string // PostgreSQL's bin directory
@@ -45,8 +48,11 @@ func NewPostgresCluster(t testing.TB) *PostgresCluster {
 	}
 	c := &PostgresCluster{t: t, bin: bin, dir: dir, Port: freePort(t)}
 	t.Cleanup(func() {
-		_ = c.pgCtl("stop", "-m", "immediate")
-		_ = os.RemoveAll(dir)
+		defer func() {
+			_ = c.pgCtl("stop", "-m", "immediate")
+			_ = os.RemoveAll(dir)
+		}()
+		c.dump() // may end the test (Fatal) if the server does not start
 	})
 	if err := ownByPostgres(dir); err != nil {
 		t.Fatal(err)
@@ -61,8 +67,29 @@ func NewPostgresCluster(t testing.TB) *PostgresCluster {
 }
 
 // URL is the URL of the cluster's postgres database, as the superuser.
-func (c *PostgresCluster) URL() string {
-	return "postgres://postgres@127.0.0.1:" + c.Port + "/postgres?sslmode=disable"
+func (c *PostgresCluster) URL() string { return c.databaseURL("postgres") }
+
+func (c *PostgresCluster) databaseURL(name string) string {
+	return "postgres://postgres@127.0.0.1:" + c.Port + "/" + name + "?sslmode=disable"
+}
+
+// dump records a dump of each database of the cluster, as PostgresURL
+// records its database's (see ArtifactsEnv), starting the server first if
+// the test left it stopped.
+func (c *PostgresCluster) dump() {
+	if !Recording() {
+		return
+	}
+	if c.pgCtl("status") != nil {
+		c.Start()
+	}
+	names, err := c.databases()
+	if err != nil {
+		c.t.Errorf("list the cluster's databases for the secret scan: %v", err)
+	}
+	for _, name := range names {
+		dumpPostgres(c.t, c.databaseURL(name))
+	}
 }
 
 // Start starts the server and waits until it accepts connections.
@@ -93,6 +120,29 @@ func (c *PostgresCluster) Restart(down time.Duration) {
 	c.Stop()
 	time.Sleep(down)
 	c.Start()
+}
+
+// databases names the cluster's databases but its templates.
+func (c *PostgresCluster) databases() ([]string, error) {
+	db, err := sql.Open("pgx", c.URL())
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(context.Background(), "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		names = append(names, name)
+	}
+	return names, rows.Err()
 }
 
 func (c *PostgresCluster) data() string { return filepath.Join(c.dir, "data") }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/vault/api"
+
+	"github.com/wxlogin/wxlogin/internal/secretscan"
 )
 
 // VaultBinEnv names the Vault binary (scripts/vault-bin.sh's), set by
@@ -23,7 +25,9 @@ const VaultBinEnv = "WXLOGIN_TEST_VAULT_BIN"
 // (raft) in a temporary directory, initialised with a single unseal key,
 // and a KV v2 engine at "secret". A test can stop the process for real and
 // start it again: it comes back sealed, and Unseal unseals it as an operator
-// would, with every secret written before.
+// would, with every secret written before. Its root token and unseal key,
+// and through its audit log every secret written to it, are recorded for
+// the secret scan (see ArtifactsEnv).
 type VaultServer struct {
 	t   testing.TB
 	bin string
@@ -33,8 +37,10 @@ type VaultServer struct {
 	Addr      string
 	RootToken string
 	unsealKey string
-	proc      *exec.Cmd
-	exited    chan struct{}
+	// auditLog is the file of its audit log, when artifacts are recorded.
+	auditLog string
+	proc     *exec.Cmd
+	exited   chan struct{}
 }
 
 // vaultReady bounds how long a start, unsealing included, may take.
@@ -81,8 +87,11 @@ disable_mlock = true
 		v.fatal("init: %v", err)
 	}
 	v.unsealKey, v.RootToken = init.Keys[0], init.RootToken
+	RecordSecret(t, secretscan.VaultToken, v.RootToken)
+	RecordSecret(t, secretscan.VaultUnsealKey, init.KeysB64[0])
 	v.unseal()
 	c.SetToken(v.RootToken)
+	v.audit(c)
 	if err := c.Sys().Mount("secret", &api.MountInput{Type: "kv", Options: map[string]string{"version": "2"}}); err != nil {
 		v.fatal("mount kv: %v", err)
 	}
@@ -92,6 +101,30 @@ disable_mlock = true
 		return err
 	})
 	return v
+}
+
+// audit has the server write, while artifacts are recorded, a raw file
+// audit log of its own in the secrets directory, as scripts/services.sh
+// has the shared test server write one: from it the secret scan learns
+// every secret written to this server and every token used on it. The
+// device is kept in the server's storage, so it audits again after a
+// restart.
+func (v *VaultServer) audit(c *api.Client) {
+	v.t.Helper()
+	file, err := vaultAuditLog()
+	if err != nil {
+		v.fatal("audit log: %v", err)
+	}
+	if file == "" {
+		return
+	}
+	err = c.Sys().EnableAuditWithOptions("file", &api.EnableAuditOptions{
+		Type: "file", Options: map[string]string{"file_path": file, "log_raw": "true"},
+	})
+	if err != nil {
+		v.fatal("enable the audit log: %v", err)
+	}
+	v.auditLog = file
 }
 
 // Client is a client of the server with the root token.
