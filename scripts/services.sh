@@ -18,10 +18,11 @@
 # once, cached), as a dev server, which keeps its data in memory, or with
 # WXLOGIN_VAULT_STORAGE=raft as a server with raft storage under DIR,
 # initialised with one unseal key and KV v2 at secret/, so that it can be
-# stopped and started again (make soak); when WXLOGIN_TEST_ARTIFACTS names a directory, the dev
-# server has a raw file audit device writing to its
+# stopped and started again (make soak). When WXLOGIN_TEST_ARTIFACTS names
+# a directory, either has a raw file audit device writing to its
 # secrets/vault-audit.log, from which the secret scan learns every secret
-# written to Vault.
+# written to Vault (the Vault servers tests run of their own write
+# secrets/vault-audit-*.log there, internal/testenv).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cmd=${1:?usage: services.sh start|stop|restart-postgres|stop-vault|start-vault DIR}
@@ -93,16 +94,21 @@ start_vault() {
       echo "export WXLOGIN_TEST_VAULT_TOKEN='$token'" >>"$dir/env"
       # for the tests that run a Vault server of their own
       echo "export WXLOGIN_TEST_VAULT_BIN='$bin'" >>"$dir/env"
-      if [ -n "${WXLOGIN_TEST_ARTIFACTS:-}" ]; then
-        mkdir -p "$WXLOGIN_TEST_ARTIFACTS/secrets"
-        VAULT_ADDR="http://127.0.0.1:$port" VAULT_TOKEN="$token" "$bin" audit enable file \
-          file_path="$WXLOGIN_TEST_ARTIFACTS/secrets/vault-audit.log" log_raw=true >/dev/null
-      fi
+      VAULT_ADDR="http://127.0.0.1:$port" VAULT_TOKEN="$token" vault_audit "$bin"
       return
     fi
     sleep 0.2
   done
   cat "$dir/vault.log" >&2; echo "Vault did not start" >&2; return 1
+}
+
+# vault_audit BIN: with VAULT_ADDR and VAULT_TOKEN set, enables the raw
+# file audit device the secret scan reads when WXLOGIN_TEST_ARTIFACTS
+# names a directory.
+vault_audit() {
+  [ -n "${WXLOGIN_TEST_ARTIFACTS:-}" ] || return 0
+  mkdir -p "$WXLOGIN_TEST_ARTIFACTS/secrets"
+  "$1" audit enable file file_path="$WXLOGIN_TEST_ARTIFACTS/secrets/vault-audit.log" log_raw=true >/dev/null
 }
 
 # start_raft_vault BIN: a Vault server with raft storage in DIR/vault,
@@ -135,6 +141,7 @@ HCL
   (umask 077; echo "$init" >"$dir/vault/init.json")
   vault_unseal
   VAULT_TOKEN=$(jq -r .root_token <<<"$init") vault_cli secrets enable -path=secret kv-v2 >/dev/null
+  VAULT_ADDR=$(cat "$dir/vault/addr") VAULT_TOKEN=$(jq -r .root_token <<<"$init") vault_audit "$1"
   echo "export WXLOGIN_TEST_VAULT_ADDR='http://127.0.0.1:$port'" >>"$dir/env"
   echo "export WXLOGIN_TEST_VAULT_TOKEN='$(jq -r .root_token <<<"$init")'" >>"$dir/env"
   echo "export WXLOGIN_TEST_VAULT_BIN='$1'" >>"$dir/env"
