@@ -98,16 +98,17 @@ func (h *adminHandler) UpdateAccount(c *gin.Context, tenant gen.TenantPath, appi
 	if !ok {
 		return
 	}
-	a, err := h.tenants.Store.GetAccount(c.Request.Context(), tenant, appid)
+	// If-Match is checked against the account as it is when the update
+	// applies, with the account locked: of two updates sent with one
+	// ETag, one wins and the other gets 412.
+	a, err := h.tenants.UpdateAccount(c.Request.Context(), tenant, appid, func(a *tenants.Account) error {
+		if err := precondition(params.IfMatch, a.UpdatedAt); err != nil {
+			return err
+		}
+		applyAccountUpdate(a, body)
+		return nil
+	})
 	if err != nil {
-		writeProblem(c, err)
-		return
-	}
-	if !matches(c, params.IfMatch, a.UpdatedAt) {
-		return
-	}
-	applyAccountUpdate(&a, body)
-	if a, err = h.tenants.UpdateAccount(c.Request.Context(), a); err != nil {
 		writeProblem(c, err)
 		return
 	}
@@ -137,17 +138,38 @@ func applyAccountUpdate(a *tenants.Account, u gen.AccountUpdate) {
 	}
 }
 
+func accountDeletionJSON(d tenants.AccountDeletion) gen.AccountDeletion {
+	return gen.AccountDeletion{ID: d.ID, Appid: d.AppID, RequestedAt: d.RequestedAt, FinishedAt: d.FinishedAt,
+		IdentitiesDeleted: d.Identities, LoginEventsDeleted: d.LoginEvents}
+}
+
+// DeleteAccount deletes the account at once and answers 202: its rows go
+// in the background, and Location follows that.
 func (h *adminHandler) DeleteAccount(c *gin.Context, tenant gen.TenantPath, appid gen.AppIDPath) {
 	key, ok := h.authorize(c, tenant, write)
 	if !ok {
 		return
 	}
-	if err := h.tenants.DeleteAccount(c.Request.Context(), tenant, appid); err != nil {
+	d, err := h.tenants.DeleteAccount(c.Request.Context(), tenant, appid)
+	if err != nil {
 		writeProblem(c, err)
 		return
 	}
 	h.audit(c, key, tenant, "account.delete", "account:"+appid)
-	c.Status(http.StatusNoContent)
+	c.Header("Location", "/v1/tenants/"+tenant+"/account-deletions/"+d.ID)
+	c.JSON(http.StatusAccepted, accountDeletionJSON(d))
+}
+
+func (h *adminHandler) GetAccountDeletion(c *gin.Context, tenant gen.TenantPath, id gen.DeletionID) {
+	if _, ok := h.authorize(c, tenant, read); !ok {
+		return
+	}
+	d, err := h.tenants.Store.AccountDeletion(c.Request.Context(), tenant, id)
+	if err != nil {
+		writeProblem(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, accountDeletionJSON(d))
 }
 
 func (h *adminHandler) GetAppSecretStatus(c *gin.Context, tenant gen.TenantPath, appid gen.AppIDPath) {
@@ -174,11 +196,7 @@ func (h *adminHandler) PutAppSecret(c *gin.Context, tenant gen.TenantPath, appid
 	if body.AppSecret != nil {
 		value = *body.AppSecret
 	}
-	if _, err := h.tenants.SetAppSecret(c.Request.Context(), tenant, appid, value); err != nil {
-		writeProblem(c, err)
-		return
-	}
-	a, err := h.tenants.Store.GetAccount(c.Request.Context(), tenant, appid)
+	a, err := h.tenants.SetAppSecret(c.Request.Context(), tenant, appid, value)
 	if err != nil {
 		writeProblem(c, err)
 		return

@@ -15,13 +15,13 @@ import (
 // etag names one version of a resource by when it last changed.
 func etag(updated time.Time) string { return `"` + strconv.FormatInt(updated.UnixMicro(), 36) + `"` }
 
-// matches applies If-Match: absent matches anything.
-func matches(c *gin.Context, ifMatch *string, updated time.Time) bool {
+// precondition applies If-Match to a resource last updated at updated:
+// errChanged unless it is absent, "*" or the resource's ETag.
+func precondition(ifMatch *string, updated time.Time) error {
 	if ifMatch == nil || *ifMatch == "*" || *ifMatch == etag(updated) {
-		return true
+		return nil
 	}
-	writeProblem(c, errChanged)
-	return false
+	return errChanged
 }
 
 func tenantJSON(t tenants.Tenant) gen.Tenant {
@@ -127,7 +127,8 @@ func (h *adminHandler) changeTenant(c *gin.Context, tenant string, need access, 
 		writeProblem(c, err)
 		return
 	}
-	if !matches(c, ifMatch, t.UpdatedAt) {
+	if err := precondition(ifMatch, t.UpdatedAt); err != nil {
+		writeProblem(c, err)
 		return
 	}
 	edit(&t)

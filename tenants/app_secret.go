@@ -16,22 +16,21 @@ const (
 )
 
 // SetAppSecret stores a new version of the account's AppSecret and returns
-// its version number.
-func (s *Service) SetAppSecret(ctx context.Context, tenantID, appID, appSecret string) (int, error) {
+// the account with it recorded. The secret store's write runs with the
+// account locked (see Store.SetSecretVersion), so rotations are recorded
+// in the order they were written, and none writes a secret for an account
+// whose deletion was recorded first: no AppSecret outlives its account.
+func (s *Service) SetAppSecret(ctx context.Context, tenantID, appID, appSecret string) (Account, error) {
 	if err := validateAppSecret(appSecret); err != nil {
-		return 0, err
+		return Account{}, err
 	}
-	if _, err := s.Store.GetAccount(ctx, tenantID, appID); err != nil {
-		return 0, fmt.Errorf("set app secret: %w", err)
-	}
-	version, err := s.Secrets.Put(ctx, AppSecretPath(tenantID, appID), map[string]string{appSecretKey: appSecret})
+	a, err := s.Store.SetSecretVersion(ctx, tenantID, appID, s.now(), func(ctx context.Context) (int, error) {
+		return s.Secrets.Put(ctx, AppSecretPath(tenantID, appID), map[string]string{appSecretKey: appSecret})
+	})
 	if err != nil {
-		return 0, fmt.Errorf("set app secret: %w", err)
+		return Account{}, fmt.Errorf("set app secret: %w", err)
 	}
-	if err := s.Store.SetSecretVersion(ctx, tenantID, appID, version, s.Now().UTC()); err != nil {
-		return 0, fmt.Errorf("set app secret: %w", err)
-	}
-	return version, nil
+	return a, nil
 }
 
 // AppSecret returns the account's current AppSecret from the secret store.

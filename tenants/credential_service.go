@@ -51,9 +51,6 @@ func (s *Service) CreateAPIKey(ctx context.Context, tenantID, name string, role 
 // CreateClientSecret makes a client secret for the account (its client_id is
 // the AppID) and returns it with its value, shown this once.
 func (s *Service) CreateClientSecret(ctx context.Context, tenantID, appID string) (ClientSecret, string, error) {
-	if _, err := s.Store.GetAccount(ctx, tenantID, appID); err != nil {
-		return ClientSecret{}, "", fmt.Errorf("create client secret: %w", err)
-	}
 	value := opaque.New(clientSecretPrefix, credentialBytes)
 	cs := ClientSecret{ID: opaque.Hex(16), TenantID: tenantID, AppID: appID, Hash: opaque.Hash(value), CreatedAt: s.Now().UTC()}
 	if err := s.Store.CreateClientSecret(ctx, cs); err != nil {

@@ -15,6 +15,8 @@ var (
 	// ErrUnauthenticated: the credential presented proves nobody. The
 	// reasons below wrap it, so callers can answer 401 and say why.
 	ErrUnauthenticated = errors.New("unauthenticated")
+	// ErrLeaseLost: another holder has the lease the work needs.
+	ErrLeaseLost = errors.New("lease held by another holder")
 )
 
 // Reasons Authenticate and the console's sessions refuse a credential.

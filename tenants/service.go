@@ -21,7 +21,14 @@ type Service struct {
 	Secrets secrets.Store
 	Keys    KeyRotator
 	Now     func() time.Time
+	// AccountDeleted, when set, is called after each account deletion is
+	// recorded (to start PurgeAccounts).
+	AccountDeleted func()
 }
+
+// now is the time of a change, in UTC and whole microseconds as the
+// stores keep it.
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
 
 // CreateTenant creates t, in DefaultTimeZone unless it names a zone, and
 // its first signing key.
@@ -79,38 +86,37 @@ func (s *Service) CreateAccount(ctx context.Context, a Account, appSecret string
 		return Account{}, fmt.Errorf("create account: %w", err)
 	}
 	if appSecret != "" {
-		if _, err := s.SetAppSecret(ctx, a.TenantID, a.AppID, appSecret); err != nil {
+		return s.SetAppSecret(ctx, a.TenantID, a.AppID, appSecret)
+	}
+	return s.Store.GetAccount(ctx, a.TenantID, a.AppID)
+}
+
+// UpdateAccount applies change to the tenant's account with that AppID
+// and writes the result, checked as CreateAccount checks an account, all
+// with the account locked (see Store.UpdateAccount): change sees the
+// account as the write before it left it, and may refuse it (an ETag that
+// no longer matches) with an error, which UpdateAccount returns. The AppID
+// and kind never change. Each update moves UpdatedAt (the account's ETag)
+// forward, past the one before even when the clock did not move.
+func (s *Service) UpdateAccount(ctx context.Context, tenantID, appID string, change func(*Account) error) (Account, error) {
+	a, err := s.Store.UpdateAccount(ctx, tenantID, appID, func(old Account) (Account, error) {
+		a := old
+		if err := change(&a); err != nil {
 			return Account{}, err
 		}
-	}
-	return s.Store.GetAccount(ctx, a.TenantID, a.AppID)
-}
-
-// UpdateAccount writes a's mutable fields, checked as CreateAccount checks
-// them, to the tenant's account with a's AppID.
-func (s *Service) UpdateAccount(ctx context.Context, a Account) (Account, error) {
-	a = a.withDefaults()
-	if err := a.Validate(); err != nil {
-		return Account{}, err
-	}
-	a.UpdatedAt = s.Now().UTC()
-	if err := s.Store.UpdateAccount(ctx, a); err != nil {
+		a.TenantID, a.AppID, a.Kind = old.TenantID, old.AppID, old.Kind
+		a = a.withDefaults()
+		if err := a.Validate(); err != nil {
+			return Account{}, err
+		}
+		a.UpdatedAt = s.now()
+		if !a.UpdatedAt.After(old.UpdatedAt) {
+			a.UpdatedAt = old.UpdatedAt.Add(time.Microsecond)
+		}
+		return a, nil
+	})
+	if err != nil {
 		return Account{}, fmt.Errorf("update account: %w", err)
 	}
-	return s.Store.GetAccount(ctx, a.TenantID, a.AppID)
-}
-
-// DeleteAccount deletes the account, with its client secrets, identities
-// and login events, and its AppSecret from the secret store. The AppSecret
-// goes first: should the row's delete fail, the account is left without a
-// secret (its logins fail) rather than the secret outliving the account,
-// and a retry finishes the job.
-func (s *Service) DeleteAccount(ctx context.Context, tenantID, appID string) error {
-	if err := s.Secrets.Delete(ctx, AppSecretPath(tenantID, appID)); err != nil {
-		return fmt.Errorf("delete account: app secret: %w", err)
-	}
-	if err := s.Store.DeleteAccount(ctx, tenantID, appID); err != nil {
-		return fmt.Errorf("delete account: %w", err)
-	}
-	return nil
+	return a, nil
 }

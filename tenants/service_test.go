@@ -53,8 +53,8 @@ func TestCreateAccountKeepsTheSecretOutOfTheRow(t *testing.T) {
 	if v, err := s.AppSecret(ctx, "acme", acct.AppID); err != nil || v != "first-secret" {
 		t.Fatalf("secret after a conflicting create: %q, %v", v, err)
 	}
-	if v, err := s.SetAppSecret(ctx, "acme", acct.AppID, "second-secret"); err != nil || v != 2 {
-		t.Fatalf("rotate: %d, %v", v, err)
+	if a, err := s.SetAppSecret(ctx, "acme", acct.AppID, "second-secret"); err != nil || a.SecretVersion != 2 {
+		t.Fatalf("rotate: %+v, %v", a, err)
 	}
 	if v, _ := s.AppSecret(ctx, "acme", acct.AppID); v != "second-secret" {
 		t.Errorf("secret after rotation: %q", v)

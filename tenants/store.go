@@ -28,19 +28,62 @@ type Store interface {
 	// ListAccounts returns a page of the tenant's accounts ordered by AppID;
 	// the cursor is an AppID.
 	ListAccounts(ctx context.Context, tenantID string, p Page) ([]Account, error)
-	// UpdateAccount writes a's mutable fields (Name, Mode, DefaultScope,
-	// RedirectURIs, TokenTTL, OpenPlatformID, UpdatedAt) to the tenant's
-	// account with a's AppID; ErrNotFound if there is none. The secret
-	// fields and CreatedAt are never changed by it.
-	UpdateAccount(ctx context.Context, a Account) error
-	// DeleteAccount deletes the tenant's account with that AppID, and with
-	// it everything that hangs on it: client secrets, identities and their
-	// login events, logins in flight and their codes. ErrNotFound if there
-	// is none. The AppSecret in the secret store is the caller's to delete.
-	DeleteAccount(ctx context.Context, tenantID, appID string) error
-	// SetSecretVersion records that the account's AppSecret is now at
-	// version, changed at. The confirmed version stays as it was.
-	SetSecretVersion(ctx context.Context, tenantID, appID string, version int, at time.Time) error
+	// UpdateAccount calls update with the tenant's account with that AppID
+	// and writes the mutable fields of what it returns (Name, Mode,
+	// DefaultScope, RedirectURIs, TokenTTL, OpenPlatformID, UpdatedAt);
+	// it returns the account as written. The account stays locked from the
+	// read to the write: UpdateAccount, SetSecretVersion, DeleteAccount and
+	// the client secret writes of one account take turns, each on what the
+	// one before left, so no update is lost and update may check a
+	// precondition (an ETag) against the account as it is. An error of
+	// update is returned as it is and nothing is written. ErrNotFound if
+	// there is no such account. The secret fields, Kind and CreatedAt are
+	// never changed by it.
+	UpdateAccount(ctx context.Context, tenantID, appID string, update func(Account) (Account, error)) (Account, error)
+	// DeleteAccount deletes the tenant's account with that AppID for every
+	// reader at once and records its deletion, returned, for PurgeAccount
+	// to carry out: from then on no method sees the account (GetAccount,
+	// ListAccounts, UpdateAccount, SetSecretVersion, ConfirmSecretVersion,
+	// the client secret methods and a second DeleteAccount are ErrNotFound;
+	// its identities are not listed or got, its client secrets not listed,
+	// logins through it are not completed, reports leave it out), and its
+	// AppID stays taken (CreateAccount is ErrConflict) until the deletion
+	// finished. It takes the account's lock (see UpdateAccount), so a
+	// SetSecretVersion runs wholly before it or finds no account.
+	// ErrNotFound if there is no such account. The AppSecret in the secret
+	// store is the caller's to delete, once the deletion is recorded.
+	DeleteAccount(ctx context.Context, tenantID, appID string, at time.Time) (AccountDeletion, error)
+	// AccountDeletion returns the tenant's deletion with that ID, running
+	// or finished.
+	AccountDeletion(ctx context.Context, tenantID, id string) (AccountDeletion, error)
+	// RunningAccountDeletions returns the deletions of every tenant that
+	// have not finished, oldest first.
+	RunningAccountDeletions(ctx context.Context) ([]AccountDeletion, error)
+	// PurgeAccount carries deletion d one batch further, in one
+	// transaction, while l.Holder holds lease l.Name (renewing it to
+	// l.Expires in that transaction, so that two holders never purge at
+	// once; ErrLeaseLost if another holder has it): it deletes the next
+	// limit identities of the account with their login events and refresh
+	// tokens, and relinks their persons. The batch that finds fewer than
+	// limit left deletes every identity still there (those that logins in
+	// flight when the account was deleted added) and then the account
+	// row with everything else that hangs on it (client secrets, logins in
+	// flight and their codes), and marks d finished at now. Progress is
+	// recorded with each batch, so a purge interrupted anywhere goes on
+	// where it stopped. It returns d as recorded; a finished d is returned
+	// as it is.
+	PurgeAccount(ctx context.Context, d AccountDeletion, limit int, l Lease, now time.Time) (AccountDeletion, error)
+	// SetSecretVersion calls write, which stores a new version of the
+	// account's AppSecret in the secret store and returns its number, with
+	// the account locked (see UpdateAccount), and records that version
+	// as the account's, changed at at; the confirmed version stays. So
+	// writing the secret and recording its version are one step to the
+	// account's other writers: versions are recorded in the order they
+	// were written, and once DeleteAccount has returned, write is never
+	// called for the account. ErrNotFound, without calling write, if there
+	// is no such account; an error of write is returned and nothing is
+	// recorded. It returns the account as recorded.
+	SetSecretVersion(ctx context.Context, tenantID, appID string, at time.Time, write func(context.Context) (int, error)) (Account, error)
 	// ConfirmSecretVersion records that WeChat accepted version of the
 	// account's AppSecret. The confirmed version only moves forward:
 	// confirming one at or below it changes nothing and succeeds. A version
@@ -101,7 +144,8 @@ type Store interface {
 	// cutoff and returns how many it deleted.
 	DeleteConsoleSessions(ctx context.Context, cutoff time.Time) (int64, error)
 
-	// CreateClientSecret inserts s.
+	// CreateClientSecret inserts s, with its account locked (see
+	// UpdateAccount); ErrNotFound if there is no such account.
 	CreateClientSecret(ctx context.Context, s ClientSecret) error
 	// ActiveClientSecrets returns the account's unrevoked client secrets,
 	// oldest first.
@@ -109,9 +153,10 @@ type Store interface {
 	// ListClientSecrets returns all the account's client secrets, revoked
 	// ones included, oldest first.
 	ListClientSecrets(ctx context.Context, tenantID, appID string) ([]ClientSecret, error)
-	// RevokeClientSecret marks the account's client secret revoked at at.
-	// Revoking a revoked secret succeeds and keeps the first revocation
-	// time; ErrNotFound if the account has no such secret.
+	// RevokeClientSecret marks the account's client secret revoked at at,
+	// with the account locked (see UpdateAccount). Revoking a revoked
+	// secret succeeds and keeps the first revocation time; ErrNotFound if
+	// the account has no such secret.
 	RevokeClientSecret(ctx context.Context, tenantID, appID, id string, at time.Time) error
 
 	// GetIdentity returns the tenant's identity with that ID.
@@ -138,6 +183,15 @@ type Store interface {
 	// f, newest first (by ID). An empty tenantID lists the operator-level
 	// events.
 	ListAuditEvents(ctx context.Context, tenantID string, f AuditFilter) ([]AuditEvent, error)
+
+	// ClaimLease gives lease l.Name to l.Holder until l.Expires, and
+	// reports whether it did: it does when no one holds the lease, when
+	// l.Holder does already (renewing it), or when another holder's lease
+	// expired at or before now. Of concurrent claims, one wins.
+	ClaimLease(ctx context.Context, l Lease, now time.Time) (bool, error)
+	// ReleaseLease ends l.Holder's hold on lease l.Name; releasing a lease
+	// one does not hold is no error.
+	ReleaseLease(ctx context.Context, l Lease) error
 
 	// ClaimIdempotencyKey stores r, a request in flight (Status 0), as its
 	// principal's record for r.Key and returns it and true, unless the

@@ -485,6 +485,33 @@ type AccountCreate struct {
 	TokenTTLSeconds *int `json:"token_ttl_seconds,omitempty"`
 }
 
+// AccountDeletion The deletion of an account and how far its background removal got.
+//
+// Example: {"appid":"wx1234567890abcdef","finished_at":null,"id":"019ad4e2-7b1c-7f3e-9a40-5c2d8e1f6b37","identities_deleted":120000,"login_events_deleted":610544,"requested_at":"2026-12-02T11:00:00Z"}
+type AccountDeletion struct {
+	// Appid An official account's AppId, 'wx' and 16 lower-case letters or digits.
+	//
+	// Example: wx1234567890abcdef
+	Appid AppID `json:"appid"`
+
+	// FinishedAt When the last of its rows was removed; null while that runs.
+	FinishedAt *time.Time `json:"finished_at"`
+
+	// ID An id wxlogin made.
+	//
+	// Example: 3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c
+	ID ObjectID `json:"id"`
+
+	// IdentitiesDeleted Identities of the account removed so far.
+	IdentitiesDeleted int64 `json:"identities_deleted"`
+
+	// LoginEventsDeleted Their login events removed so far.
+	LoginEventsDeleted int64 `json:"login_events_deleted"`
+
+	// RequestedAt When the account was deleted (and vanished from the API).
+	RequestedAt time.Time `json:"requested_at"`
+}
+
 // AccountList A page of official accounts.
 //
 // Example: {"items":[{"appid":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","default_scope":"snsapi_userinfo","kind":"official","login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"secret":{"set":true,"updated_at":"2026-11-25T08:05:00Z","version":1},"token_ttl_seconds":3600,"updated_at":"2026-11-25T08:05:00Z"}],"next_cursor":null}
@@ -1252,6 +1279,11 @@ type BindingID = ObjectID
 // Cursor defines model for Cursor.
 type Cursor = string
 
+// DeletionID An id wxlogin made.
+//
+// Example: 3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c
+type DeletionID = ObjectID
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -1568,6 +1600,9 @@ type ServerInterface interface {
 	// UpdateTenant Change a tenant
 	// (PATCH /v1/tenants/{tenant})
 	UpdateTenant(c *gin.Context, tenant TenantPath, params UpdateTenantParams)
+	// GetAccountDeletion Follow an account's deletion
+	// (GET /v1/tenants/{tenant}/account-deletions/{deletion_id})
+	GetAccountDeletion(c *gin.Context, tenant TenantPath, deletionID DeletionID)
 	// ListAccounts List official accounts
 	// (GET /v1/tenants/{tenant}/accounts)
 	ListAccounts(c *gin.Context, tenant TenantPath, params ListAccountsParams)
@@ -1841,6 +1876,40 @@ func (siw *ServerInterfaceWrapper) UpdateTenant(c *gin.Context) {
 	}
 
 	siw.Handler.UpdateTenant(c, tenant, params)
+}
+
+// GetAccountDeletion operation middleware
+func (siw *ServerInterfaceWrapper) GetAccountDeletion(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "tenant" -------------
+	var tenant TenantPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tenant", c.Param("tenant"), &tenant, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter tenant: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "deletion_id" -------------
+	var deletionID DeletionID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deletion_id", c.Param("deletion_id"), &deletionID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter deletion_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetAccountDeletion(c, tenant, deletionID)
 }
 
 // ListAccounts operation middleware
@@ -3215,6 +3284,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.DELETE(options.BaseURL+"/v1/tenants/:tenant/accounts/:appid", wrapper.DeleteAccount)
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/accounts/:appid", wrapper.GetAccount)
 	router.PATCH(options.BaseURL+"/v1/tenants/:tenant/accounts/:appid", wrapper.UpdateAccount)
+	router.GET(options.BaseURL+"/v1/tenants/:tenant/account-deletions/:deletion_id", wrapper.GetAccountDeletion)
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/accounts/:appid/secret", wrapper.GetAppSecretStatus)
 	router.PUT(options.BaseURL+"/v1/tenants/:tenant/accounts/:appid/secret", wrapper.PutAppSecret)
 	router.GET(options.BaseURL+"/v1/tenants/:tenant/accounts/:appid/client-secrets", wrapper.ListClientSecrets)
@@ -4055,6 +4125,150 @@ func (response UpdateTenant503ApplicationProblemPlusJSONResponse) VisitUpdateTen
 	return err
 }
 
+type GetAccountDeletionRequestObject struct {
+	Tenant     TenantPath `json:"tenant"`
+	DeletionID DeletionID `json:"deletion_id"`
+}
+
+type GetAccountDeletionResponseObject interface {
+	VisitGetAccountDeletionResponse(w http.ResponseWriter) error
+}
+
+type GetAccountDeletion200JSONResponse AccountDeletion
+
+func (response GetAccountDeletion200JSONResponse) VisitGetAccountDeletionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountDeletion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountDeletion400ApplicationProblemPlusJSONResponse) VisitGetAccountDeletionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountDeletion401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountDeletion401ApplicationProblemPlusJSONResponse) VisitGetAccountDeletionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountDeletion403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountDeletion403ApplicationProblemPlusJSONResponse) VisitGetAccountDeletionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountDeletion404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountDeletion404ApplicationProblemPlusJSONResponse) VisitGetAccountDeletionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountDeletion422ApplicationProblemPlusJSONResponse struct {
+	ValidationApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountDeletion422ApplicationProblemPlusJSONResponse) VisitGetAccountDeletionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountDeletion429ApplicationProblemPlusJSONResponse struct {
+	RateLimitedApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountDeletion429ApplicationProblemPlusJSONResponse) VisitGetAccountDeletionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAccountDeletion503ApplicationProblemPlusJSONResponse struct {
+	UnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAccountDeletion503ApplicationProblemPlusJSONResponse) VisitGetAccountDeletionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListAccountsRequestObject struct {
 	Tenant TenantPath `json:"tenant"`
 	Params ListAccountsParams
@@ -4399,12 +4613,28 @@ type DeleteAccountResponseObject interface {
 	VisitDeleteAccountResponse(w http.ResponseWriter) error
 }
 
-type DeleteAccount204Response struct {
+type DeleteAccount202ResponseHeaders struct {
+	Location *string
 }
 
-func (response DeleteAccount204Response) VisitDeleteAccountResponse(w http.ResponseWriter) error {
-	w.WriteHeader(204)
-	return nil
+type DeleteAccount202JSONResponse struct {
+	Body    AccountDeletion
+	Headers DeleteAccount202ResponseHeaders
+}
+
+func (response DeleteAccount202JSONResponse) VisitDeleteAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteAccount400ApplicationProblemPlusJSONResponse struct {
@@ -8680,6 +8910,9 @@ type StrictServerInterface interface {
 	// UpdateTenant Change a tenant
 	// (PATCH /v1/tenants/{tenant})
 	UpdateTenant(ctx context.Context, request UpdateTenantRequestObject) (UpdateTenantResponseObject, error)
+	// GetAccountDeletion Follow an account's deletion
+	// (GET /v1/tenants/{tenant}/account-deletions/{deletion_id})
+	GetAccountDeletion(ctx context.Context, request GetAccountDeletionRequestObject) (GetAccountDeletionResponseObject, error)
 	// ListAccounts List official accounts
 	// (GET /v1/tenants/{tenant}/accounts)
 	ListAccounts(ctx context.Context, request ListAccountsRequestObject) (ListAccountsResponseObject, error)
@@ -8989,6 +9222,33 @@ func (sh *strictHandler) UpdateTenant(ctx *gin.Context, tenant TenantPath, param
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(UpdateTenantResponseObject); ok {
 		if err := validResponse.VisitUpdateTenantResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetAccountDeletion operation middleware
+func (sh *strictHandler) GetAccountDeletion(ctx *gin.Context, tenant TenantPath, deletionID DeletionID) {
+	var request GetAccountDeletionRequestObject
+
+	request.Tenant = tenant
+	request.DeletionID = deletionID
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAccountDeletion(ctx, request.(GetAccountDeletionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAccountDeletion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetAccountDeletionResponseObject); ok {
+		if err := validResponse.VisitGetAccountDeletionResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -9902,258 +10162,269 @@ func (sh *strictHandler) RetireSigningKey(ctx *gin.Context, tenant TenantPath, k
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1dbxtJlij4VwLsASRVJymS+rBFYTBQuV1VsmVbZcnl7jI9ymBmkAwrGUFnBEWxXALmZZ8WmMECs9iZ",
-	"x30ZLLCLxbxd4N479/6XwfT037iIExGZkclMMqkPy+7WQ6EsKTPjxInzHefjUy3gozFnhElR63yqDQkO",
-	"SQz/fHqKB+r/IRFBTMeSclbr1E6HBMVE8EkckDWBLkgsKGce6vMY+Yf9+gssg6HfqHk1colH44jUOrVu",
-	"bavfxntBq9et1byaCIZkhNWn5Wys/i5kTNmgdnXl1Y54gPVKRQu/eX2EeB9JB4bsSpsXrU1JGGZSbOJg",
-	"RDKr9Xk8wrLWqU1iWo9Jn8SEBeqReTBe8hPJYzIPxQETUxILFOA4nlE2QIIEMZEC4ZggRi5IjAIcDEmY",
-	"hYvxuoAPuvAQNhnVOu/SP74vAuU1kfHsoC9JPA/NCQk4CwWSHE0xlahH+jxWuJEAXAaGHXfpEWV0pFZv",
-	"JktSJsmAxLUrtegYx3hEpKGEg/H48HfHWA6LT4X3+zSgOEI4CPiEyTWB1BuAAqoeGqtXvRrDI7UQHo9p",
-	"WPNqMfk4oTEJax0ZT4gL3V/FpF/r1H6zmdLmpv6r2ARYADHfUhZSNjj8XTFUAWeCRwT19GNrAtEyiMwj",
-	"ZzcA61XvAwmkgezJJBY8LgbLZ+RSngXwhG+JeRyTC8onAo3xgOwj3BOESWAp9dc+jYWEP2WJisyejX9+",
-	"crh7+OHg8tXpy+Eha9r9fZyQeJZuUC+XIb4RvjwibKDOdKfV9hRF2J9bRWR4GJLRmEvCgtlzMitgDDRh",
-	"9OOEoAscTQgakxgpimIhCdE0ppI00IEmTDSlcggbE3hE0DmZIcxC1OOh/hNlXdbeRkM+iQUaKN5KkYCB",
-	"/RAeYMrgrWCI2YAIxLh6cYBGPCaNLsvg6VGwjR+Hzb16gLce1bd7bVLfw61+fYvs9HaDdtjqNxPEafmX",
-	"Ys7Zdl3tuwSF7Z2dPArHWEoSq2/+7btu97Ldqne7l4/I+9/+Va0Ev0xSOSsjZ2r+DnSM1hVKnr09XRPI",
-	"F5Oev1FC2fatWyPtwz4I+BLaVirDh+PS54KoQD0sSIg420fbrTaaDgnLyG/zZIgEZXlpntMbxQdkVE7p",
-	"yTSbReh+XoZnQQdMEdI5yaEa6ZUVxs9pWIrx89vC9HNSSgsHx4cOfIxLRKXQjFcKFrk9GjiiIyrnITuU",
-	"ZCSA8edE1U6zWC5F8CUXiJD08SSS+pURvtRaCg4x0VmtAp3lKV0YE1mqDSKqRKrW1qsgTr9xa7g7BeOk",
-	"XJdq42WRstJPXBsaDQBAc6W+IcacCQJq/lscviYfJ0TA4QZciW/4Jx6PI6rtss1xzHsRGf32g9BGWnLG",
-	"ajcS06jWAciIkFqkUxDOCsk0RM9OXr3soAkjl2MSSBIiwkKlBNXvEWXjiYRNC4mVZTZvz20aE0OY/RMB",
-	"R9Op7fUf74bNx63Hj7eDR+HujiIqieVE1DrbIAGoBJHyAkfKDCQhMq+nwngo5Vh0NjenlxEfUNYIyYXd",
-	"rdjs4bBu37iqiutj/bZGdZEZrdEUYKYw1FO/wUrgzMYE+c6KStgos4KzfkSDm56OQSGaXrbaW9s7u48e",
-	"7zVxLwhJH+FIQTBD5JIKwPGtH8VeehQH+cWqnENgcXB7h2D0kAbDosBDxvjKGQBoigWaKI2mrDOszA4S",
-	"Jydpjs4Cac7tOx73aBgSdsODk0MqrOxHIzwDvgo5kkN8J2yzlZ5VuoVqx9RPnr+tc9L6LlYWvToZ2BwK",
-	"uTb9EI4iPkWAIHMGCQTmEF5y+R2fsPCGZ8A4KuefioewWfhm9XPZTs/lJVdugtpWtXNhXNb187dxLi85",
-	"EpNgmPKQwX2yisH9cQx+KlWvfYdpRMIbc0KZAQk8q8xQNKAXhCHKkGMhfobTUb6UPR1336ivN17tnMbO",
-	"m3Xz5m2cmMVFyjkj+BFM9kkcKxsJsGdOsgAOc6avsSRgCN74MLVTiPuSxKilLDQO5LzorIxbQ8lKAq3t",
-	"KJ9TztEIs5kV3VX1T4wlqUdm37ci2/KAWPeYCpDz5iDcdbXv4UTqIERUT2JERZCYpzedaBIAc8r5EY4H",
-	"5PYsPkp0MMwAiyRHuzs7W7uoN5PkLmyKlqOnXruWp+QcRbC5amcrOa/r52/bwrOGML8gMdrdRs/pt/Zg",
-	"k0UNX71heCKHPKa/3JixsDG6rclABUp8hjswF1rpMWQ2UQ35E/eVW1JOZuNgy3FGwFBSWJiwc8anzEMx",
-	"ueDnJFR/J5djhRh7LC44c/z29u3b+sFEDpUQCrAkJZEEBSNR9I+dZ4G9s2GObwmOwYjE0eivuzWDniWh",
-	"8itNKxeYRrgXkRuTSkjGhIXKzFX+mIFBIytZZN8E8MSQxzKa3T4R7bg256kyvGMc02jmAlGdnpI3boOc",
-	"DlwMUYFCPmUOsdi1blM2/6S4N7kNucHpUqYFQUxCGpNAnk1iKjpI4a+zuSmGfNwwr20GvQ4aTQR4o4Bf",
-	"tK7+hziLZogzFPEAR0MupOKZVvtRo9loNlobip7jmKstv/tU61MShaAVnPUaTSAEDHDWrrPG1fvbl1pt",
-	"x1zLSOyY4HOBMIonlUnuIj2vW1cgLjiW7NL1/I195OsD8BHDIyIQwcEQwUE0IPBkFoTrnOPD4hA+SyWm",
-	"klJ84sTHMiLrUy2ICZYkPIP7tHazvVtvtertndPm406z2Wk2f4bHlUgVyTOPCp6BA7JR3kfhNtnuN/Fe",
-	"77E6KLLT38ZbvXZQ82oRFvJM+d25FXdPm3udLfs1e91BgQRAtsPzbBJFXk05j0rWhSMKJzSO+ZjEYEXm",
-	"duSwUdnmksvEUFlmko4KLhKzKMij+60NhSvdLCQfCzTl8Tllg32kAIYIA1wpZtVFCSYLAVLf0epBxwjn",
-	"AKRh9fBl/hQWbmiKBVKPQ7DEU1pQ/WVE2UQSsz/aL9le0dFeb3uaIBZv8KV65ipLMEu3Zh42O5kOaUQQ",
-	"lSbY2bg2vJpEF8P7Wj2jg7c2APyuBvFp2K35iOcSdIYQc8eY2Xh6A83h2BVMWlw8ga+B9gm1P4ijY4eB",
-	"+jgSZF5pMjK1QiUnQapIhww/L+Te6zKac9WqaRG9MJqJ6nf6EzmJyfU58GYkeV1ycClh2ZmCBMBR9KoP",
-	"ynvh5bvWHFfepxz6z4v0iQnbKR1Cor5JETkwZjXorQ7Stq/fQCdDZVCB28vnLgKnl+dnf7jc4nuiOf34",
-	"hrR/Ch9/eH7+8eAR+7H3szjdPhq1gu92ht+PX7cnb3eLUzpc9Chw59HyfiH5ar880YeesoJLIV5dQWoV",
-	"VVUdAr6vgZasANdrrqI0E9I5okIWJQGM8YAoB8IgTeSwQiUZaRvxbvFz++bCe6/mZG7oZ+akkNme849K",
-	"3GQJEccxhp8zKy0RFeRSmnyTOZ0AQGS/VigMtN1caBDmc3vQ+h//t//vP/77//XHf/gvG8o8n5KeoJIg",
-	"PB6rY8cmMp87dp3yowi2ILRahRLMtfCZCLjmaybwmKoTjinrc8URlKkVLLyKBpSFfjaJI2O3dzY3E8+i",
-	"87j5uLkptd8wJcEQy4K47yZ8oubVRjzU19UXJCWbg2BElNga17waHxN2No6wVDpAex3q03X1eyAuxxFS",
-	"R2P9CNf3agR8ZGEJcBT1cHCuzkvfQCs0CvU/bTlMxmEp0nYM0kxuXq3TUiTGzwk7kzI60xFWUets7Tab",
-	"Vb40R+bmOCslanl3Y1jnCGIxKCfw0JUlksUPP6f6dsQhnyLFpqiIhEiHSd68PlIWriAsRGPCxxFBkmsn",
-	"Cvnu4fuQtOQr95P4CIdhPlHwhoTqpjgWoU0T8mIEvFDPrGiozNP/EqdiTNixeVxTSY5Fltg85uE3rw8F",
-	"+NoJiywkA3jqRLv+xSyxJHdCvXB6eqRedtlmAVXvrEDVOfFt8ySNLQe0a04wT/959BXtreCQEsS51J5z",
-	"HJx9LtAdB4GkF1SWGIG9SXBOpFAKgjNiVYkOy+oESHOfC9lhPmzcV74UGY3lbBVdYlYCCwMrmMjZmMSC",
-	"M4hQm22KWmdvR6nFafrHVhuCQrErBJutU5BKnWbztyChalfvy2XhHK8lsFQ1BwwOv4X35s2CEvKwyyw4",
-	"nRv4bnn97+WV/rqvCLNjf+d7yM/QZgcZXQ2o970uwwz5eVL0k5uJjQY6lJBArNlVkYEgEgkyxjGWJJpZ",
-	"uTqeyOQpP5fzuYRMlpsT96rxS3T1DfXw3avMP1PtUqgnkkRFbUVleeeI9omS8Va8pYnxz96eCkSZueYW",
-	"HmqZmJiyH2zW8z5qwT+0PNQhiowU1Gsm6ZGPd7czCZK7zcIMyQXKpZJWWSBhlrmDeTFS7hc+uApftatw",
-	"F26ycU+/FD/5DWBhRW16CiUMJNLFOjplaR9kA2QQCiQknjUQZHePx4ehTQrVT+a45fo04iWPjhrX1ESP",
-	"2gWa6Hq65S9JX1TzK67KyU681VdybxjlrCjN3T6HpkMukoIRSkRSlxbHM4TRRH2AhkVmNRBTXrj1m7US",
-	"szfLw3MG8HLztUynZAzhuY2+YgSFWNmBhJwre3TEWS6n4m6s/zkk5NZwSgwpk7vbtXk1nAJR6eEMlJXe",
-	"MNsod8PWQNbE0rM3HDEZ81j9GiyWXzgjjes5rHrpLNBeHkkJAgpPHmzVKnFIW2PoobXp5RpEVVq7KOJT",
-	"EtcDLAiKiJRKrvIYhXRAcxZHsXnhlGxNL98163u4/sv7T63dq78qiqUkzsfbmF73Zizxcmytn9nePHOe",
-	"Wd1eayaQa8DzPxfG685S06CgnigFI+YjgOMteTLEEr2yaE+Ei5WTDfQSpEpM5CRm+TDWUhgdAhtjIaY8",
-	"huBGWrfVaj9eXJTo1aCs8BWLZtrSKZAwdteFtDYJKcQtioqN36rNY4Yg+K/rF1FIQw9hgfyk9PiCxD1d",
-	"6mwqeU3wW5upimb0z9puSn8OqTCZTMoyPSez9A37C30doUxeXcZ6ZmpU0yfzfwhJRPQnDAml3zS/SMCw",
-	"v0hfSVDV0CU4ulzK/i5dM/PrBEZbZZh+UHN7g8RYQM2zLqrTO+NSfyzzSyKpLoBOaWhuH/McqI7w6QVh",
-	"JUrCOT1LrkoJQoaqKQUr0BrwegESJY/PnEphc0ukf2/K6yrdTS1yXuAbzdbeFm72t+u7YbtffxRs9eqP",
-	"yTau7/R3e4+Cx+EeaVZKSQciPaNjWG6r0Wy0WluNRwqROB6AKDG77BRKQ1Nopt2TYuWnWWeh8e5w2VUR",
-	"FiuUbidV0kBUHpRoklCpLwgEaVHlKbMHjXBIjFID5Jj8DLCxp1SAZluahJE90gUFmDqhNL+mZy68dQVR",
-	"zCcDk19vdiWIUL4WorLLkq04KT+4oHQ9SQ5Xis7qCnUaWPIYBXw0wiwUXWYw5Zv8NF99AsezfEV0BSpd",
-	"jqXbvM5ZLQ3JpfxP5VlzawL9vm4ywuuHOQ1VwDBzUDkcVLQMDsOYCOGePQrwiIAWzWeMZPhvzlI2DFmo",
-	"htTntQYylS5aC0HYlYY+WieNQQP55bzse8g3eqWjTv7f/+5f1K80O3X47llvpH61kQV5sWyY24ERFpWL",
-	"TwvSl+C+IcN8BQLDs4InwVqGHtxDS6AqVf+gO5bFrrB6EhH16IKw1YPiKFMcdxESShX/vUeFnoBNdFJi",
-	"Xh9kK88rJNZqE+tmMVB4+zFp9ZtBO9zqbeOdvd3Hjx7t7u7sbG9vbbXbrVaRP+usfZ93+6sogyI5km4j",
-	"A+Cyw3Oy4Yp8tcw5rpoMtvRQXcMaHhJnHx8/m7bi01+avZ+2Ry+DR7+ftY/GO8/F3g/h1vf93QPSes23",
-	"39DHP8vmF0cW2e0UVscYfrDGDATNEGHhmFMml+YDroqeOSL78ik3g8OVKHmZRsuQ8oIUvc8oiu5ASWQE",
-	"8/2rCW3Tm6ZVhacD9hi4McotgGtCkzafdAWxnkHG8VE+gRwSGuvyeOXrVMhGbdeb7fmTehS0SLO3h9vh",
-	"Vn+b7ODUcGjhdm8rSO+0/vT3//sf//Uf/vOf/h6ta0eEciY2zAUXfCuftO3VTOhZIUZZnViEWIQCh7tn",
-	"bTH4ST4avvj51XH/aNXijLmt3IXTseoFRJlzoo95TSD9kI3C2uuKNYHweLyvU1+MP2j94N6sMHhfK4ic",
-	"3aCywDmmhfCbpwo28GpMWBIoLN2K3n92J4vJYuk2lxdF2K0lZ7RcsGYY9wapNDmvfh+RSxxIKHkDqewb",
-	"2EyOoIbPzzHyMua7LYa7HrUvu2Qz7vv1SHHR4/ZSbNU6iOzhLtWb2RNcKbn9ixa3d6F9s/ru3vXvd5RE",
-	"4dM4LurL+IqZy3kd0OvF/JyYWsvcEdvK1rSHpalnhVuoPo8iPiWhkm5LbqPmOc58+lNZ4sCagMrOfcQI",
-	"ZB6bbAIlKwClCDCBPnDKSKgNhLXGmod0dChXiptr0Gq3M681zP5KA1MabaaaN/vRlVGyTJxrDCVAFZ2y",
-	"7aJYfMbmUmsiSIywQIIQBoqIzfcwXSXpFF9giWMnfUh0NjflkMbh9LLxMeID3gjY5mikOHVzsPWCszc/",
-	"y5c/nIejX2hwGNHe5S7F3308CHZ2Ly6PTt70x71dtvP2+ckffvpD88nwx+fnFD87GfzYCn+enL4aXBwd",
-	"xcNnvaevf/xxm7wQF4+3Cb74gWIakI+XtPfs8kn/B7K5vavsIBoLqTMvi4z0VnH0aCdokfqjXhvX98Kt",
-	"ft2VS7a0puiTu6etdire9BOmsGTLqzEanBtRpuWYK7r40U/H4w8fxd63w4tfpscfdg7qF6d/OPj91vdH",
-	"wU202GoJku455snnO3sxCjWtuZwyXQVgDR3ThNfco2dT+78Yypjj9DyplPvErbu0snPU9am4MNgltGpQ",
-	"ZMjR+eqWN59UsajRpEvId0AjCWvMbWBVI6vUhn8KAEBmqZGHQ6xbQdmrfBCI6042gu3h2OMTBg19MMva",
-	"+KbDSjSzu+6BhIdEDyQ46uN4484NfavEEsM+tfWTM8sw+RzR58kvSzaL9M0yyzFNxrpe4mtGxXyxgv1a",
-	"In3e+qy9+N3TnRftp9OfP/woX759cfnzSXPrDx+eDWs3tEkT6+DerdHnJqs+ySJ3s5GzROTbv/gdxXeL",
-	"CjI9k/pnGC+eMESZoKG1fBrIt2Ua6ltdlmHibFnHn/7t//jT//vPf/yv//inf/x/PPTja/1RD0GGJ/Iz",
-	"RR0b+7bqbTrk4Nd3mczXyPF+Ifh8Ih0I1bM6oJDem9vgV5e5AGabiM8XlHhK7sghmaEBkemDNn6CTDZl",
-	"l+nGUGQGTctsGJ84hX1YIKwQEPAQsvRFgDOZBw10QiTCEoHXRzkzt+0mJ8g5WAN/Ns3F+fuc0H9hEmRz",
-	"FCEwC3v80k+y6fNoM9f/awL1JjSSdZrIejKaRFjyeB/5Eb0gfpcl37Avmyd1EkN2L2ZhJQXoRW4fJuN9",
-	"bg8vC3XlAfS6xb2IgFeTVQ5uuny+lffCPvVezeHNuTWPsRBwdW6779u7B8WtpvW+ThdhqRqv2nZ/ab5E",
-	"YuUUpTfSMGm5NcJhbsEKV8MOlna3F3Wib9b3Duo/4/ovZ/XCTvRezZgQBSfmuE+6g7bu1r/cf1qmDBan",
-	"/a0OvpPLXehP2+TGjPSzAklfOeXFFBWp9bM+GUNXw+0uM06sZ1xYD62drSlbaK2+tmFtPTC1aNaISoL2",
-	"ljG7TFtf6plESOWydtwykdyBl+Hom0IcHUMIt9hHNrcQ60me+AbCQcxNmktyEVFSx5O04Fpq0VQzFJRt",
-	"oG2dhR+rag6tYuIIsG6u73ommHCMk5t4p6s5ACXlXuYjRSZJ3iDKoL0ijPNOZEXvDF/vtVVS6W8YSU6d",
-	"CafNnIujqt5Ecea7ZsmnMRaTorFDEG8jMRaUDRC2TBqTEb8g+UqO1Nc4g/zbsNZpW7NdZzElv289mreo",
-	"59923OX2Ine5WVrukF/X+WLr0YqfnHP98vAWr1mO9GW+m6lcWJD69Zcq8+7g2sCopnt30Gxfxjm6eP3d",
-	"E7S3vfMImbaPSHfZzJPHXO9NOMsOukZQvKCx5i1cP3xVvTTzxYYat4VCckqYRNOYs4HTSNtAkjVKb34y",
-	"8+0ezVHNRQZ5nGnX6TntOYvvnCoxi3OnVcAw6fEuzpEe43xD4kXUUHWI3ipZ2qawhjLIqHNzts3QJbCW",
-	"U6c24rm712rZ3IZOi2D54fT0GOkHMh8Gmk7q7Hf29hzdtN0sVHiGA+b1CXRNRmIyGuF4ljQ+mY1z3l4F",
-	"zsmXWBbZ8eb7QoKPDQ1j37w+FCiiEJOhJrcu5MFkRMCkd75RfHGxjFGXtR/KiWL4q8VXcjxFwtgpsJ3f",
-	"7OIOwlAYmLQQ9hDuCR5NJPGUn9WP8UBtHn6wgfrivVeorM5GKpoL3Nh1+9V3f/ub97/91XQcWE+g/rXV",
-	"ftTtNprmv9bG+rvO5t+8V09/s/E3G4U+XaYIubhcQYk2dfwII8tJ7rWwvsXV8yBMaooHTfshTqL+kUHN",
-	"ap0JKskz95yvAKGH+rUdjU3zU2te1r2GGtbyLkT2L7oDPxS6jpVYMd69ohLItpM4urZHe/e9h0BnSxJf",
-	"4Ahcoxmwz4ic/cIZxM0ExZsnQ8wGQwz8p/bjXl9/FiirucIVOj4kx1mo3Cwe0jmqGiFTQoAbOZPDgomq",
-	"GYwVFa1bnK0EYN7KtNC5q9lvOx5ksbBTpPwkwViWkPXvF3TSmg4hB3SFflo5InisRNdCQnemr3RaEJS1",
-	"RLMDOjElmZZiXGWGnSU+RavVNL/jE+n8uqi90Vx5fRYXv6NCUhZI66HB7UPEBwOt30xe4pSykE8zm4Yt",
-	"VggZJMGPAmGqMe8mNzp9zOYFSa1aGZWLWtdJbleEOI2I5BoS6RuhcpTok6uwwvLTMGcq0DiaCLcNhS19",
-	"yd96azKpsHaWklz8tJrVv5ChO/cjlb5REljLTCTKwDm/aIrE5MDm2iSUS4ZXFySOcEFJ4rHhAjHEsfZg",
-	"wMkYYwrCoSxiW9r3Ayi0qBmIV+txZdS8e7fjtd9779re1vv3Xk0ZX2cgVt9tea3baBliFyoKIlQ47PzH",
-	"8j+nAN/ku8V9TQzoziLlJ3qiXYIlA0HNDeu1zJacIG2vIODbmdCQ+4mcXC8S6lfe/OKt8sX7zbx2SRdv",
-	"uXqlyuJNiKPFfLTQXlFK2c3RLXzAWlHlaMzBvZXCvb0Iae1CpN3cgMrYEEWxfUBLUXJVEQKqBeMVHgtL",
-	"M27wxQqmWHar+YxRtU8ArarxxYt8dx8Sqv1k2Hi+JKdPBxOdkb2P/AtKpiT24X5bICrd/iA2MVs/k2t3",
-	"Yf42h4YT21Or5D52Snp17HbVR6bxpu8kY/nKRPRzOWl+LikjSQbwcgkeurV3Jj8EGhAwU71AIYlsI5cs",
-	"kK6u3Pu5NnzuCllUZN+cR4jbx7do2gPMZMVsronovumEJZP6Q5vlkBWe122e157jXFFc1a8hdDPshlhk",
-	"IM5AlMko6HEeEczmexCXDL1IkQD5DKaHQDK4hDAEKTAaQyWjWCr0Ml6a/5BgqbwaFAnJY7ImkHnW+jR2",
-	"MmWylX3UXAx6e6U7JAEFlhbApT2PT3TjmsIZSk7oLZEQz96eumPlxT6EOccxvcCSoCGOzBwcFBF8YcSL",
-	"i5C8ao8GtU7t6Ul7Z7diDeY56Kj8pAgI7UuFA2foAXQmh1wDpesKrrWjgetyaygyzGsB+zwVt+erdg5J",
-	"N1xhxg88fNszfgyK55UMoNw3xZ+MTHVNtNhH/hgL4f6NyyEU0U0k9I1MHLtnb5+f7CPfAA4u/0BxCLT1",
-	"yqkifcBezXw7pYZ8FyZZmNiVn6iir8ajQc1uMNdH3MH8Yp4qvo4FIeHwkIdwFCGTfDSXo5W5nq3ALru3",
-	"xi7XZ8/nH7NjWxauZw/tLq5gHfF279ewp0lbmbm2Gnw0xmyGJpASYa8mVp/BY3qxhUnpZtKRN9u+d0mo",
-	"dZGd0CyeonE3czGS7cyjzP4t1UyZBF3lTdqxPTAmy07JymDVYGneGFkuiNPuP6tVU2cCtgsXoCPys3qu",
-	"+nyG5vXnM7jVxQnaswHfVSYpaOzcoL64cPJOGTUX5P18QcdXiulyxBXlem5BmuZWwTW+Tdg0uZoeZGbC",
-	"7Qb0m4sR0WXquoyyvtaYS8TMtgt9h+u/NOt7783/6+8/tbzd1pX9deGNnYZ7WfaRuYe/0Rytzyfj7kAd",
-	"GRXwhaiiO2z+XVjoD6nwhyxoLDyb+RSZUjWgjFKrCdxIhocAdESY/guVuhu5bTK4JhCO8pH7UmVw9/Jh",
-	"/nzsXzNlNXkaXhBgTdofe8oTPzx4eQClCR1AUoiVzTkl5FyXXMP1ItzDKSmiWyiLLjNZ3UgRSfJX2zZA",
-	"JxcBZv0MXD6asIgI7cbmkr7zG1iY6T8vY2xn8fkboZuNqLjpOAqvVt7HfL7QwMlAT8pVknR85QFkUvlv",
-	"Vml4/eIDPYhqElM5O4HZ7zZ4S4SAg1A/9mDg5XfW3Hj29nSOKg8Y0i+Zplg6SKczu9ETzhgJpC3HSho2",
-	"5/pn2dnxwJewZDbxDi5X4PcHE33FkgOMj/HHCUHr08vzs3//u3/ZKILStkGFDqi9GfK1MtJzDSHiqH5p",
-	"C1vwmKqH9TN+JQh1B6pvsaDBPJ0k7al0MBLagW/ofgi5Zm05+NzGUDouakHUr9XNa4WQAiw5QK8gIaHP",
-	"52H8QRvYJd20jeENCYBUiAkxzAed+sEQ0S2C1J7M/YCXyhjd3VidAXzAxqG17O6yLvvNb9APjoGvfvUU",
-	"B8NU4s1VuQyIFAjPzbbTmiB5rR9zJhWpdZkgLBROc17dfGo/KWaKJ0yY3a8J9ErRGiKXWgPaMitB4gsS",
-	"I0FDojdnK2GwYm2wxZPau0xczSYvoTevDz00HdIgXzDYw8E5gS+GhIwEMk0rsrxiOhPZKJ1tnpFZ6pzM",
-	"Gl12CiGWU3RBYtqnIOD7EWWk4IVnb5+f2EPIcm7uGBBVilVwh8WPY35BQxKbJoOKMGLkfxpPehENziZx",
-	"dLUpNz/p16+gW1CXhVQE/ILEM7VH/5N+6WqzMSVRVD9nfMo2NTHVM/cVvp62peleQAmkHJIuKyUR0UF+",
-	"wngQYEp4zzONcNNDcT6YqpckDS2pgcr1o7MvpSpJ01/mjqPLgCT6SqGuA56Onz95ik7aO7uQDZMTARsp",
-	"UWWFq9b1v9M/dNm6jyehj/4aJXv0kM84C2CwmYLgTNGj+sH0Z/LSvk1W+MSkHxMxtN8E7tRdz4WieQLH",
-	"NBFkH41jIgiTuqhjIkiYfRfhAVZMBH3WhX6xyxKlQHXhJ2WW0A6sRAAaU0/rOOGEKWryNy9aPpJYfap4",
-	"DDPqTprNrQCPqSJ4+IH4aN03OsDfaKAD+AujwpTKKtS4FW5K1Ho6bB2iIRZDYmrdhliApo55RDoKvl91",
-	"t7pf0QjP0K9d9mu9Xof/1J98a3b66FfUIxFnA7Cdp0Oupw4ouWKETMcIag9pqjLSRS1q7FzrRO1nnkRa",
-	"1lxA4jWbpbxrgyD7cIeX/ZvbDBhpUM3l4K/6fDTGTWUkeJhTZlldP28vCH/Vn6/yVpelyc9a7FubMsBR",
-	"JNLy5rQ1VNqh1PYbDzg/pwRRJiTBIfQKx2qfkHstna7mVEL4O9dmncf2uYL27LjLcu0L5xq0o3WrfjOd",
-	"ofyNfact3FAv0WVAGxa1kD1vsGbwY52WiELavJbPXQbkqTnJFpZPTTGzJjeQPkIruu3mllp7RIWgbOCh",
-	"CQNB6dnh/ojHXaZnUIfwXfNWS7GBTdFmeATsy7i+0zMJYEOs4Twns7V0Oa3fIoJjJ4qPe3witQ43IRwE",
-	"+iE5y2xuNjglDpaMRCUhIOCbb6AeQHzzDYjRsmoVtO7j8TiiASxgs7l/+0Fwprj8dEho3GW+snJAyPPk",
-	"WkskOeVKwBtOhvTyX00CvWJpgiFS77J1wtoL08l7OKwb1CoO2W420a+5BuswF6tHgHs6aIQjZfOTED07",
-	"efXSQ9gUfwRcKTEJoKnfjnGMR0TCtSuWKOREl+OOcSwIqgDZhFkFREINWgv9ihi3bGN6oBBrzhWRE7LU",
-	"VGG9Po97NAwJ04ttGTxoggJa5gm5JbsBUtCZ/RWWYFzW+8qN0kts6/2ISTBEdsZJUiiQEWELv6oMjIgG",
-	"5vz2kvMzHySXFAYZROr8Zmhd33ofKlE8oEIShR45pQHZ0IqcIf8wJKMxl4QFszp4FlDSA1wOtpvhPUsi",
-	"FWAcx+DcQgCn3sc0MmfaaqNfkX/Yr7/AMhj6KWJ1Wry7kTWR3Ev7T0/xwK+yruS8HuF4QPRqWzni7vFw",
-	"BuymdNzuNnpOv63yVaeySH223c59Vqei9Ca5gpJOwiyGSZilWR2t8lLhmP6ih0NzXjzOGHv7yNflT76R",
-	"UE6JU4U9xFiSekRHVJqjaO+lFG9mbHCORkob22kYSkFLZfL2FV/7r9UP9QP1g2+jFxU5+wJTuLRVK+8A",
-	"r2EUkjFhoSI6tB5iiXtYKNPGuZjfQFBBM2UVAVH6yZ4JSIk+yGKbVmQUQgO9TqZ9xAQFQxIo6QG2oJDZ",
-	"sp0uM52kFFqGmIWRMY72XZqCgTdBQMYSql50JLJHlHpUigRaxkBZkFEhR4pDjQYZYwWact+t3OdxSOIO",
-	"8uGwfLTegrhQs+khE3ZDO80N3Y3Q086J78RWfU893lMfFoqBF/bjAAmQb8lhgISpW6LxzTcILF3kH786",
-	"ObX2LWaIj3V0dl58dMBGV+eVaSLTZYrSlIIGNjTGmA14aR2uWx7GYDyKKYmNha5eyp1il414TBroAJ5z",
-	"fHrHqzW0BCLQKpE5x0UdAqSHdJk2q21nGxqbXRjrYs+adjpbS9OdHXOkDXcrNdXelC2i5SZs136kgU4o",
-	"G0SpnNNUqLdrfWMllEHm7SP/+OD0yQ9+lxnHIpWd4AyZ3SvBOrX5FYkqMLlIirp6RE4JYeZsYb5DerTu",
-	"FC4Q/YGiQaAd5c6lJnnH+I3SpAmgdWXC5ezVDS95ijP9bz3XwvybjoiXEZ8mAgN0ogE3k19sPhnuMoNm",
-	"CN5GNCBMZKL4YxwMSb3daNa8WrZP5HQ6bWD4c4PHg03zrtg8Onzy9OXJU3gnrSqsGQHmZp3Vmg3zkHJJ",
-	"8ZjWOrWtRrOxpa+ohhCF3Ax5oP5x5dU2zWONGR5F5ldpPCETMvgwPReND7pXyILHiiIL829wZT9tJkZU",
-	"2QNmqljJX6WJoxb+MUkunPu7qUj7BPm6V2ll2rIHNbL1U2lRrEJo4bweTa7WN0nu2zkDERpEk1CxLwhQ",
-	"naFPtch9rez4TnLXoskosf8PQ4jXC3lqllfnaqxZfQlYdGuSPrJ5pCQ1JKcsedBekb33ajERY64oUe2y",
-	"3WxCxoK2qU0yf+I9GALRQVJc7T4Prj0hcLr04vPKq23r9Ys+m8C5+S0OjeLUr7SWv/LGsen1S1vLX/rO",
-	"GubwRru9/I2fMsXs2+295a+8xpIcaWtIvbNTBbA3qR2jLyNsXQEQj0UojPEZiHRcodDjXXnRPbROR1AG",
-	"o7H/oeRACqMEnYwsN0ZsOkqm2SQzIjtdpt1/53Ut1yHdDib6Z64PqjKGBtHcEq/KGY5pAPlO75Oy9W95",
-	"OLtlmje5HVfZG2gYXTnHb61bXruI19IDa9S8mq60h+WVai/7rHlsE5658mpHPMCLBgHa55PnAJAvmKGb",
-	"FbjziXFx4YVWhSVOOT9SNsbXIzI0sSaMXyg1sloxUaJajMAk0KIqwXzmQQckQi4VzZiNze1E4iTCZLu5",
-	"BbcWXaa8MmUQnpOx3Ee+zk/R9O4bkWJ1cEenN/hOfoO23RtdpmHStnkuRy5v1WeM2nZzW/mkVQWV2Xoi",
-	"qXIcv72o/gscTQPal64R9U4Wv/GSy+/4hIVfDz+Y01vMEF6xWXjqZNkkYXntQBURj6cVo4d0zLuIlr4n",
-	"soyOml+H5rh6IOLPT8TfE7mMgFeznzSJHGM5BNtprDz/AivSqZsz0acBvSA6buIUvehsuMYCqY3hpjsj",
-	"obUUB+uThsYhN1K7iLn2LXP1eYx85Z+beTtJGpqP1nHi++vcG3jF3OQKopjXQuEndztFQaCNIt5946ip",
-	"1Q3WPkRX7thSNVmOlSzVzytvoE+UqcGZPggfI3xaFYTPsXPl8R3cePw5W68mB+Aa1uumW229RJ0XJchk",
-	"4jtwU+KKoaWaXbnqB2m7ta840GN2sTzSk3ameLAJ7ik2NEfFDsekBfM3Ng8KY0yvzb2vKJoPoPPTMoXc",
-	"5tZe6oSEtLtjp8sEVHQb1288kcl7/j6aMEkj3XLbzEdwhwzYDMg+plGjy15nstjMeCtU1GrOT7q2GTsi",
-	"6Tbnb3hdZnve2FZziMdJp7n9dO4AXC+TsKzvWpcd2Ftyp8uQvUJ3Ls6TW5y8yCmPnBk2/VJDZwa8+4md",
-	"WdyUmCROr/uH6Nk1ZeRDuA2ksBWCRTKwWBYvM1/sHdbCaBz8PlNYkQYo8lm5Ng6XNmHIytEuo5AXMbbO",
-	"WNL4i0oU8CgigSQh1DqlwliLP92ju5LQ0iCnQqtaFM0Z4zCAIqYHS+MeQmhwdNUpfEE0LelTkw+nFZgL",
-	"EBGAbOUO8oWp+hB4JroMlPjUtGNJW4l4erK/aUICvYdNhrPJWFjJov+eyFJybX4tquohXHdf4brq3HJ9",
-	"23y5wwgjPm43zrefm0rro5iMIxzY5GbdyTQpF9FaRRvB2SgfMt0tOUM2ERS4CCa86m+ZmgCT0+WquwAH",
-	"Q7ImUGTrIdf9t78/evX94cuzgydPXr15eXr25ODJD0/PTk+P/I1KKkpHz65tV99xhM/AdT8hvmpS6iHI",
-	"9xDkWyHId9sW82amDHRxHDCta5swm+efNZw9xKOQCKlzXpwWdDRGFziaZK8pKsUH3QLWrzxI6G5leaQw",
-	"i9kHK/7e4oXZg3DYLcc6n9ksKYwvvtAZ4bmacJtrnjTyBieipLQVbI8uA3ZF6/Yp40tAFYAtkzFp4cqx",
-	"6CRV0OeEjAX6MBFQiNZlJz8c1Ns7u1Af2UCn3FSHeqY8EWHo5wOdKEIyjvgMUZ2cbGtBtRUVQWbpfpeZ",
-	"itJEAJktTnl8LqAWC3rXrRATdLnydgKDdxSgcwHVoIdltkXm+B3HUR+qHfwKtW4ByRkdTyB9+wlnMubR",
-	"MuvjJT+RPCYP4b1rhfe+ruS4DFEtEoPXtD02P+l/nC0J5L02JeJp69BOUaeDmPQnQgfkbOMQhjhrIHgf",
-	"8tu6eSmyINutVIpocHJSpFqkTiSBGwPHg5a/n3i0rouvTuGfTdEvf1iT3OHvalfvK/Od2WCZrV+lZ/PS",
-	"sOF+l+UbUK8cSbSLmfbXd2iaZ9YpUap6E2simZ32wKufn1dd2sy3PP8CYoWTAnYCC0nkIIZB+8rytSxE",
-	"2XwvbHSYRvXt0GwSenbuD4+hTlASZtsF2dJdHT8cx+SC8knKptA/WX3ITKPvzRKzXV9SmWFpwO3Konb7",
-	"AxkzvZJOPHbSEWp3FNqz34fa2M8d21tJXijMpfMWb2xq/9nF+v4sA3YnRGZZfsU43ZjWz8msYmKerRdJ",
-	"+28ojWwbcORLMp0QXQO91MKlLEa3Qp4+ZPNBPdvXnswHm1geobNYf7AE7i02Z4/AZS7LOXeUwvfCNl2w",
-	"LaSy8/D0rbyNnp2TWXnMLOl0lQuaoUzMrJwZF+S5AQV/sWluAN09Zbk5a5eGz6A5xUPQ7CEn7vNH2RKx",
-	"UizRlpkLm5/OyWyVABq0gZFA0h3lvdu2b6Uxs8TCgN6IVUpGTTuWEZ7ZiL4ZRLWaZNNQJ5KtWoQNWvw9",
-	"hNe+iPDaEtK+Wz/9OZktjpFNQirrutdlNZs70x0TctoVA+jrqT6NJIl1QpCn/L/U4L6Bba0WfKohnENW",
-	"fjJXNLOg2coB3QNI6S2qHvk4IfEsHYmg/2q7Py9XowqWg8CoJG/R+iFPmwbTxFVZAAePz7QQqwxNOvWq",
-	"Aii9mdvD2WIn1zdpMXjmobsAkdsWhNClKT+KA9zGTvEc0wJo9UcyMDod4LeazYK27ouA0y3fNHyQPkYu",
-	"g2gi6AXZKB6m58zD/LkMo+qbGRCrjadZBKfpE1cZ0HYVQPVHrwXpV+X8JlKmQjGbIwIfdOu9OcHuMbi6",
-	"1VVpN3SGy9SmEZt1IxEXq04z1TkZZpEfLQsCGNr8VugbVlFpZhswf+0JZJnNVEghyyq1Bx69xySy3FG4",
-	"t8t5HrqjwNWRbeppTB9BB/raKceJ2abrma7mkNHVrf3xf/z///E//+8//fN/++O//Z9oE52YDzmPdmuo",
-	"N5GSs430Agn6OINJ3MjOzICsdQVNnTJ9MZZpkGSG9ozNxJsFIz3WBZFSobDLksT2J69enrw6enr29umT",
-	"Hw5Oz06fvjx4eWrKV0ueOTg+Pvydv6F7+UecnxsQDd4mY2tDJtMQkp6ZdlKCbnmr4VdbFg30Pb0gtuYV",
-	"cUY6XYadL6jTzxwPtdMT8Hicx8GayE4B2keYdVmyOJT62Nz/8dgZuhIqH1/Ps84jjzJoIa/Pz4MbgcwU",
-	"bG38YfTja70vGJBgUcK0ULdtT2cJcSkLjEdhl/W4HEI73CHW0t+2GlGfMUW+Ggc4sc1ZQND6dnNv41pB",
-	"0Ky0/FKDoVko7ycomsNUSVTUcY2cyOdDBPMhgglqTlFPyruKwTM23WKFV9W+3PyU+t6Vq33NKx1XugaY",
-	"IcZRxNkA5jEVq0KzvG5tYEWjFfY0TjZoxo4I245Z1/QQhRAdW11RgGno5wRYtZinnS/yUP/7ReQUZg2/",
-	"u7P7lrsohpAWxkHTSvZqUVCn8n1hDDTjz6F1GGDWZXpKpNC1AJSzjZXLgw5TeKvERB1wbeRvrgtLWaBq",
-	"PF4h3gd5YaVxKpn2DJg5sVFtv5UBoP9aPeIIA9ZKQchjIpGMKTh2DJ9jii5GkXmhMoh2LGYFGKcwuYHR",
-	"4Fythdbt9RSNYU4CEkzgMT2z7WaMiarHHAsjv81sl0vp6Ynqih6DIY5xoAi1N3N+wMKm1nWQ/8d//Qcf",
-	"9cE2Vf/+z3/6e9/rMh9HNCDO2BT1BPIP4Lf5yab6tRK02V2VBWpbZsJo+fDTqvgDVGmvhN5NOFetcAYr",
-	"nN1qZHfJVu4k4uvs5S8k+GukaYXcp/Q8HuyLewsqUVf5WbPC+eUdBX3TFTY/WS22zB5/GmNhzPFE8dku",
-	"O5qLzTUCOkARVnIpE/yBgX8mtMSUkEcjU+nIyDT54gpNdSylV7aqE6ipsC18Hgj/HggfCAlhlhxIOekX",
-	"Wq+vWHqWCztUV6lQKaei25fJZWGZhPgfekd8fe1ulhPxXTqElrQWeoTaLRCbn4x1v1DMH8PDOKrDuAIl",
-	"Jycx6WiBaYb6Fjk+5tOJo5HMULbyP9NR3pj9jtYAFwXmUcaYCZPpgpSogOlkSVTKXjskNvs541MnYa2p",
-	"F/iFxByZPq1VVArIJL31u5QEeoWnGqlF4uDtEOtxtg8K6t4VlCG5O2Lsost1tdxawkuJjz5W7xS46Nnr",
-	"hdVd9lKBEZMxj6VIyk7rpi9s3a5dFliyraCNVs4EKPTEe6Z4HEpR7TY7aMSVI0jPiYmr2HhOKkNMH93i",
-	"vANztZm5TkviHNdrfSfe6g1bXN19j6n8iiWmAvT3SJMrHuTDfciHlMohjuGQuen0huN4lhK4I0AMY92V",
-	"W5fyraQXyiYp49PveKwH3oZYmdCEnJt43AvOQjzbQDxGI87k0GrvKWUhn3r2SjrhPUlHpMt+UUy9bopo",
-	"1L/d8RQwXnejY8QbdLljScWNnqymh1iGVEjKApk8OR1yWyirGBeGs+omrvvqmbT/Ggv11Y/EkWdMlN4k",
-	"OCfSDIoFG0NfbZPRWM5Mgxy9uHlSxxkR1jV/lEkSX+BIixwc6xT72EapfIUsv4HewmRS/wCm1XYgMrkZ",
-	"iAs/9XjZZNSDgap8RBAW6MnJTyjmU9FlMNOchh4s7DEyPTP79uD4SPKj3rK/r6xNAB/Bi7blD2x7Y1VB",
-	"9xpI5cASypLI+4lMOphbWkDrUI9YLdb42+bjTrNZEqRTuFyoza4XdHzKwjzEK0QUF0Is+R3ACxd/hhbp",
-	"L6QsQm8pMxPJNKOMYUn1LGGTkZI3+ifF3zWvBgxde18BlMODlwc6CPuLHhFvIRNI3/fsZ6WAy+7AZbgn",
-	"CMvlPh8IijdPhpgNhpiWIdZ+pyyQvrs9D/5dhlNzbKL0gGVy9aqT2b0KL3eZV8okXqvtbTe9vZ0um88S",
-	"X/Ra09va8R43u9kSgDyyShpZ6v09mBP3YU68JFOr8jx9FCRRgTp/TfeLhVYsRph8XntCLR3h8UJzIpuA",
-	"aC2k9fx0mQ0P+T0uh+/o+3cf3vuICp2npvWkEth26+u9mbWgNmDmNpfDNNVN16mZnz5oeRRSPOBM+Q3U",
-	"zPNP+12arzaQz1k0O+OMvKPvk7Z5ds0+OBiUuetERS0zKmnXVwZtdy6f7EIl7G2OD42wjOnlA5PfB5P/",
-	"wKdohNksITU55SmbiCGO74GvDSylfP2KEWWsgrGdeOtOTyktn3RWQybzdYiFl2k+JYdQa6osYjvHBqxv",
-	"z85WVnIuuQ82CVrKsEXW4HcEiY2PdNlbGJ0zb35rH8AAk2S1aIcDclqUgLhUSNBz+Z+c/OR1mZAxwSMS",
-	"ovWAR5MRE0lyrwdQnmklr/9tbsil596XS6PgPYsg30uCGEItpG3+jk3z/cAp03vy9226sh8pojP5zQFc",
-	"GfswdoIOGI/J6vO5js0pV8muSVwvhVgnup10P7jzXJuv6bJdY9ZctZdZhjcloS7ju2e9ERYhFqHA4e5Z",
-	"Wwx+ko+GL35+ddw/8hZYie2d0+bjTgsyJNJf7p622iZtwtsqeL3Dj346Hn/4KPa+HV78Mj3+sHNQvzj9",
-	"w8Hvt74/ClY1L9N8g8TE4THCUWR8s5FhvwetdB9aKZMImB4QI67Ivze9lL2wWlCUVpz11ilUU4nGsTNZ",
-	"EgXUZa4GcrVPA0Z7g2fLeCoTMzdbENR2l1/VZvxct09lVqJG4wMf3gcfvmIJGeMg5kIUu1O3zolfyT1U",
-	"gqgSKXCcCwbb6LKeyZLM7U/i9F4mGVGbOrpPIp/ILsNp3uxcTHo9Jxz3M1aSnZ+I0/twmAKdtiqgUiA+",
-	"ZRtJDYJ177U/m3H+M9HLLvPf9WM+UpJpw2+gJ3w0nkhtPGYaR17LVT0xGH6IA3/uOPDdRy/t2ZY1udR/",
-	"fhD899MMN3eZbSrscUy80juuz2eQCTpglA1W6GOpntTVqsplZVyimEjoYbluLgehk54Sg8/ePj/ZmOut",
-	"c+DaUxhqTfuTCGEJaQIeEhphEWTPCm2r4gHpIJ+RS3lmHWYqugxHUzwTiE2iaGWn+UTv3LTCvLsutMky",
-	"ZQnbwKL6qYdWlfebrO0eg8ODGSa525aVkCttrIRzMtNh76RJdPoH1CMBHxGBxlgoPQeN4RScostso7cR",
-	"jwnqTaTuKW1v9hVTaibj54QJ+x4J0QWJad/OQoV5Z9DQmsYVR6G+hqkxKcF/0ZNaHDBLeDJ7Eg8l1X8R",
-	"k1Q0DevsjlQYlMuCKnp189P50m6PI34B7G/YWTetNfVzwLJgH4SmYlop13FMLxSoQxz191Nm1l06YK4x",
-	"HxuWpmygu8078iPADBLuSKq+t9vtjY6Z/TTfCW9B00f1fobtV2z8qEXMg9q7lxpohXyEq1H7Hfd/1Dnu",
-	"Cj4STGJIb3v3qdYjOCbxwUQOa51375VSECS+KHZfFVnZBHL1lL4UogKFPJiMCJNo3R9KOe5sbkY8wNGQ",
-	"C9l53Hzc9BHXNisZ9UgYEsVrkHEjwIOcxFGtU9sElWRwMxeiwAOSNkZZE6gX86kgMbqggkoYK2CcSt05",
-	"pw5Q1grdWZiOpD6WWN09HJwTFqIAR5H7LeD7wjCPu2lbxRWTPokJC7RF7QGKdIDBIM35sn3ZUufccF0+",
-	"GmNGiUATodBsvwCCxvZPsCVgSnZRoegPAl+jfXdvfMq0VxETHMJoOQsvyByYGwI/QlkxRFVs5pKLCS2C",
-	"CyD9FggIBTGBKA6ORDptD/ooHRwfekgEfEwg9xgyonSjcPe6y3RBnf/+sfbopkO+er8mDzblXnoiHptI",
-	"ttvFAlquOeDMNSaYB+tgLoE6f7Wnr3DV183cY/Tm9WE64Vg4609jKkkdmhYl0xJceJIAZgGhOHgvoOhx",
-	"TITuXCmLRoSpkzIBNMi9IkkYDx0/f/LURUl2AlRx6NNgYiJIXJR+arg3VxzjLOIUCBQvkOzv2dvTjD/h",
-	"ofGkF1ExhNUS/9j5dkbYFn89JgGPIdpliv2BruBw3MNwuwouAdOGI3RQGpguIY708toJFJs1bFzi6v3V",
-	"/woAAP//",
+	"7L3dbxu5liD+rxC6A9juW5Il+SOxjMHAnU53O3ESd+x07u0o46KqKIlxiVQXKcvqtIF5+T39gBksMIud",
+	"edyXwQK7WMzbArs7u//LYO7cf2PBQ7KKVaqSSv6Ik3v90OjYrioeHp5vno+PtYCPxpwRJkWt87E2JDgk",
+	"Mfzz6SkeqP+HRAQxHUvKWa1TOx0SFBPBJ3FA1gS6ILGgnHmoz2PkH/brL7AMhn6j5tXIJR6NI1Lr1Lq1",
+	"rX4b7wWtXrdW82oiGJIRVp+Ws7H6u5AxZYPa1ZVXO+IB1isVLfzm9RHifSQdGLIrbV60NiVhmEmxiYMR",
+	"yazW5/EIy1qnNolpPSZ9EhMWqEfmwXjJTySPyTwUB0xMSSxQgON4RtkACRLERAqEY4IYuSAxCnAwJGEW",
+	"LsbrAj7owkPYZFTrvEv/+L4IlNdExrODviTxPDQnJOAsFEhyNMVUoh7p81jhRgJwGRh23KVHlNGRWr2Z",
+	"LEmZJAMS167UomMc4xGRhhIOxuPDb46xHBafCu/3aUBxhHAQ8AmTawKpNwAFVD00Vq96NYZHaiE8HtOw",
+	"5tVi8vOExiSsdWQ8IS50fxGTfq1T+81mSpub+q9iE2ABxHxNWUjZ4PCbYqgCzgSPCOrpx9YEomUQmUfO",
+	"bgDWq94HEkgD2ZNJLHhcDJbPyKU8C+AJ3xLzOCYXlE8EGuMB2Ue4JwiTwFLqr30aCwl/yhIVmT0b//Tk",
+	"cPfww8Hlq9OXw0PWtPv7eULiWbpBvVyG+Eb48oiwgTrTnVbbUxRhf24VkeE3JCJqG2XoNmePQvPcInzb",
+	"Z24N4YchGY25JCyYPSezAq5FE0Z/nhB0gaMJQWMSI0XuLCQhmsZUkgY60FyDplQOAesCjwg6JzOEWYh6",
+	"PNR/oqzL2ttoyCexQAPF+OkJYZANCA8wZfBWMMRsQARiXL04QCMek0aXZQ7xUbCNH4fNvXqAtx7Vt3tt",
+	"Ut/DrX59i+z0doN22Oo3k1PVwjnFo7Ptutp3yfm2d3by5zvGUpJYffOv33W7l+1Wvdu9fETe//YvCsXh",
+	"YUiYpHJWdvjU/B0OHa0rlDx7e7omkC8mPX+jhAzsW7dHBn3QPiWMp/SZD8elzwVRgXpYkBBxto+2W200",
+	"HRKWUS7myRAJyvKqJqfUig/I6MPSk2k2i9D9vAzPgg6YIqRzkkM10isrjJ/TsBTj57eF6eeklBYOjg8d",
+	"+BiXiEqhGa8ULHJ7NHBER1TOQ3YoyUgA48/J0Z1msdCM4EsuECHp40kk9SsjfKlVKBxiolBbBQrVU4o6",
+	"JrJUVUVUyXttSqyCOP3GreHuFCynckWvLatFkl0/cW1oNAAAzZX6hhhzJgjYIF/j8DX5eUIEHG7AlfiG",
+	"f+LxOKLaaNwcx7wXkdFvPwhtQSZnrHYjMY1qHYCMCKlFOgXhrJBMQ/Ts5NXLDpowcjkmgSQhIixUGlr9",
+	"HlE2nkjYtJBYmY3zxuam0YHC7J8IOJpOba//eDdsPm49frwdPAp3dxRRSSwnotbZBglAJYiUFzhSNioJ",
+	"kXk9FcZDKceis7k5vYz4gLJGSC7sbsVmD4d1+8ZVVVwf67c1qotsfI2mADOFoZ76DVYCZzYmyHdWVMJG",
+	"2Tyc9SMa3PR0rBkxvWy1t7Z3dh893mviXhCSPsKRgmCGyCUVgONbP4q99CgO8otVOYfA4uD2DsHoIQ2G",
+	"RYGHjGWYMwDQFAs0URpNmY5YmR0kTk7SHJ0F0pzbtzzu0TAk7IYHJ4dUWNmPRngGfBVyJIf4TthmKz2r",
+	"dAvVjqmfPH9b56T1XazcDXUysDkUcm36IRxFfIoAQeYMEgjMIbzk8ls+YeENz4BxVM4/FQ9hs/DN6uey",
+	"nZ7LS658GLWtaufCuKzr52/jXF5yJCbBMOUhg/tkFYP74xicaKpe+xbTiIQ35oQyAxJ4VpmhaEAvCEOU",
+	"IcdC/ASnoxw9ezruvlFfb7zaOY2dN+vmzds4MYuLlHNG8COY7JM4VjYSYM+cZAEc5kxfY0nAELzxYWqn",
+	"EPcliVFLWWgcyHnRWRm3hpKVBFrbUT6nnKMRZjMruqvqnxhLUo/Mvm9FtuUBse4xFSDnzUG462rfwwkj",
+	"QvyqngSwiiAxT286oS4A5pTzIxwPyO1ZfJToSJ0BFkmOdnd2tnZRbybJXdgULUdPvXYtT8k5imBz1c5W",
+	"cl7Xz9+2hWcNYX5BYrS7jZ7Tr+3BJosavnrD8EQOeUx/uTFjYWN0W5OBCpT4DHdgLrTSY8hsohryJ+4r",
+	"t6SczMbBluOMgKGksDBh54xPmYdicsHPSaj+Ti7HCjH2WFxw5vjt7du39YOJHCohFGBJSiIJCkai6B87",
+	"zwJ7Z8McXxMcgxGJo9FfdmsGPUvi+FeaVi4wjXAvIjcmlZCMCQuVmav8MQODRlayyL4J4Ikhj2U0u30i",
+	"2nFtzlNleMc4ptHMBaI6PSVv3AY5HbgYogKFfMocYrFr3aZs/lFxb3JVc4PTpUwLgpiENCaBPJvEVHSQ",
+	"wl9nc1MM+bhhXtsMeh00mgjwRgG/aF39D3EWzRBnKOIBjoZcSMUzrfajRrPRbLQ2FD3HMVdbfvex1qck",
+	"CkErOOs1mkAIGOCsXWeNq/e3L7XajrmWkdgxwecCYRRPKpPcRXpet65AXHAs2aXr+Rv7yNcH4COGR0Qg",
+	"goMhgoNoQODJLAh3TceHxSF8lkpMJaX4xImPZUTWx1oQEyxJeAaXfe1me7featXbO6fNx51ms9Ns/gSP",
+	"K5EqkmceFTwDB2SjvI/CbbLdb+K93mN1UGSnv423eu2g5tUiLOSZ8rtzK+6eNvc6W/Zr9i6GAgmAbIfn",
+	"2SSKvJpyHpWsC0cUTmgc8zGJwYrM7chho7LNJTedobLMJB0V3HJmUZBH91sbCle6WUg+FmjK43PKBvtI",
+	"AQwRBrjvzKqLEkwWAqS+o9WDjhHOAUjD6uHL/Cks3NAUC6Qeh2CJp7Sg+suIsokkZn+0X7K9oqO93vY0",
+	"QSze4Ev1zFWWYJZuzTxsdjId0oggKk2ws3FteDWJLob3tXpGB29tAPhdDeLTsFvzEc8l6Awh5o4xs/H0",
+	"epzDsSuYtLh4Al8D7RNqfxBHxw4D9XEkyLzSZGRqhUpOglSRDhl+Xsi912U05x5Y0yJ6YTQT1e/0J3IS",
+	"k+tz4M1I8rrk4FLCsjMFCYCj6FUflPfCzACtOa68jzn0nxfpExO2UzqERH2Tv3JgzGrQWx2kbV+/gU6G",
+	"yqACt5fPXQROL8/Pfn+5xfdEc/rzG9L+MXz84fn5zweP2A+9n8Tp9tGoFXy7M/xu/Lo9ebtbnG/iokeB",
+	"O4+W9wvJV/vliT70lBVcCvHqClKrqKrqEPB9DbRkBbhecxWlmZDOERWyKAlgjAdEORAGaSKHFSrJSNuI",
+	"d4uf2zcX3ns1J61EPzMnhcz2nH9U4iZLiDiOMfycWWmJqCCX0iTDzOkEACL7tUJhoO3mQoMwn3iE1v/w",
+	"//23f/vf/+kPf/c/NpR5PiU9QSVBeDxWx45NZD537DofSRFsQWi1CiWYa+EzEXDN10zgMVUnHFPW54oj",
+	"KFMrWHgVDSgL/WwSR8Zu72xuJp5F53HzcXNTar9hSoIhlgVx3034RM2rjXior6svSEo2B8GIKLE1rnk1",
+	"PibsbBxhqXSA9jrUp+vq90BcjiOkjsb6Ea7v1Qj4yMIS4Cjq4eBcnZe+gVZoFOp/2nKYjMNSpO0YpJnE",
+	"wVqnpUiMnxN2JmV0piOsotbZ2m02q3xpjszNcVbKIvPuxrDOEcRiUE7goStLJIsffk717YhDPkWKTVER",
+	"CZEOk7x5faQsXEFYiMaEjyOCJNdOFPLdw/chaclX7ifxEQ7DfBbjDQnVzb8sQpsm5MUIeKGeWdFQmaf/",
+	"JU7FmLBj87imkhyLLLF5zMNvXh8K8LUTFllIBvDUiXb9i1liSe6EeuH09Ei97LLNAqreWYGqc+LbJnEa",
+	"Ww5o15xgnv7z6CvaW8EhJYhzqT3nODj7XKA7DgJJL6gsMQJ7k+CcSKEUBGdJHqMOy+rsTHOfC9lhPmzc",
+	"V74UGY3lbBVdYlYCCwMrmMjZmMSCM4hQm22KWmdvR6nFafrHVhuCQrErBJutU5BKnWbztyChalfvy2Xh",
+	"HK8lsFQ1BwwOv4b35s2CEvKwyyw4nRv4bnn97+WV/rqvCLNjf+d7yM/QZgcZXQ2o970uwwz5eVL0k5uJ",
+	"jQY6lJDdrNlVkYEgEgkyxjGWJJpZuTqeyOQpP5fzuYRMlpsT96rxS3T1DfXw3avMP1HtUqgnkkRFbUVl",
+	"eeeI9omS8Va8pVn7z96eCkSZueYWHmqZmJiyH2zW8z5qwT+0PNQhiowU1Gsm6ZGPd7czCZK7zcIMyQXK",
+	"pZJWWSBhbOp6sfy3yejgIbDElVCm0JBPUR/H4Fcr8h/EfMJCFJMRv8ARGvCVXIk+ZVQMM14cPNxs7eFw",
+	"m7Trj3qtoP6ov0Xqe3i7Wd8J2uFj0urv9rYeQTDaphWcAcgKVa12s9m0muOMXChKSf+622rubG8n9w1Z",
+	"M7pdb7ZPWy1r2t6QfTN7Kw1xQciV9wGfMZ8KE6wc8YtcsBLuQuMJE41PFDsuQu5cCnHyTI5z7BaQ4Ipc",
+	"MjBTJne3a97Cgpuy8yugVhobo14/e/OVs7RRenJJWhkWyMCH1hWLXGB98Kgf8xE8enB8uNG4nlEJTO+W",
+	"ByWQZSms8LxKsLhALiwLE+XNi/J40UMI4YsOIdxF+MyErT6X+NkbwMKKVvYplDaRSFcY6lTGfWByyCwW",
+	"SEg8ayCo+hiPD0ObLK6fzHHL9WnESx4dNa5poT5qF1io17M5/5zsyGrxhqtyshNv9VX9G1ZSOmifQ9Mh",
+	"F0khmdKxtpg2jmcIo4n6AA2L7C0gprxw6zdrJe5wlofn7Iblbm2ZrZlxkOc2+ooRFGLlHxJyrvzUEWe5",
+	"XKu7iQrMISG3xsd5k6HEQKn6cAbKSm+YbZSHZ9ZA1sTSszefMRnzWP0aPJlfOCPXtDn00lmgvTySEgQU",
+	"njwYwVXuJ2xhtIfWppdr4GK0dlHEpySuB1gQFBEplVzlMQrpgOYsjmLzwinlnF6+a9b3cP2X9x9bu1d/",
+	"URRjTYISb2N63RvzJPphC5TN9uaZ88zq9lozgVwDnv+50AE5S02DgjrDFAxrer4lT5Tj8MqiPREuVk42",
+	"0EuQKjGRk5jlw9tLYXQIbIyFmPIYgp5pPWer/XhxJbVXg3LjVyyaaUunQMLYXRfS2iSkEM8s8mbfqs0r",
+	"FzYcUabrmlFIQw9hgfykX8IFiXu6P4NpP2AuxbSZqmhG/6ztpvTnkAqT4ags03MyS9+wv9DXlMrk1bX3",
+	"Z6awPn0y/wdtpQPDaRJKv2l+kYBhf5G+kqCqoUvzdBml/V26ZubXCYy2+jj9oOb2BomxgEYNuthW74xL",
+	"/bHML4mkumtDSkNz+5jnQHWETy8IK1ESzulZclVKEDLXTYlogdaA1wuQKHl85rQ3MHEH/XtTdlvpznqR",
+	"82KjGFu42d+u74btfv1RsNWrPybbuL7T3+09Ch6He6RZqVQFiPSMjmG5rUaz0WptNR4pROJ4AKLE7LJT",
+	"KA1NAap2T4qVn2adhca7w2VXRVis0G8iae0AROVB6TYJlfqCALEWVZ4ye9AIh8QoNUCOCYWAjT2lAjTb",
+	"0nhH9kgXFGbr4Ep+Tc8kwujKwphPBqbuxuxKEKF8LURllyVbcVIBcUG/jaRoRCk6qyvUaWDJYxTw0Qiz",
+	"UHSZwZRv8lZ99Qkcz/KdEipQ6XIs3eY172ohJpfyP5Zn064J9Lu6qRSpH+Y0VAHDzEHlcFBhn44wjIkQ",
+	"7tmjAI8IaNF8JlmG/+YsZcOQhWpIfV5rIFMBp7UQXMfQ0EfrpDFoIL+cl30P+UavdNTJ/+vf/JP6lWan",
+	"Dt89643UrzayIC+WDXM7MMKiclF6UbhK1nLMVyAwPCt4Eqxl6ME9tASqUvUPumNZ7AqrJ02UsDxs9aA4",
+	"yhTHXYSEUsV/71GhJ2ATnZSY1wfZjhQVEu61iXWzGCi8/Zi0+s2gHW71tvHO3u7jR492d3d2tre3ttrt",
+	"VqvIn3XWvs+cn1WUQZEcSbeRAXDZ4TlZskW+WuYcV00SXXqormEND4mznx8/m7bi01+avR+3Ry+DR7+b",
+	"tY/GO8/F3vfh1nf93QPSes2339DHP8nmZ0cW2e0UVs0ZfrDGDATNEGHhmFMml+YJr4qeOSL7/Ck3g8OV",
+	"KHmZRsuQ8oLU3U8oiu5ASWQE8/2rCW3Tm057hacD9hi4McotgPQBU06TdAuynkHG8VE+gYQLTWiboXyd",
+	"ClnqcGs9d1KPghZp9vZwO9zqb5MdnBoOLdzubQXpndYf//b//8M//92//8PfonXtiFDOxIa54IJv5Ys5",
+	"vJoJPSvEKKsTixCLUOBw96wtBj/KR8MXP7067h+tWrQ1t5W7cDpWvYAoc070Ma8JpB+yUVh7XbEmEB6P",
+	"93VKnPEHrR/cmxUG72sFkbMbVBw5x7QQfvNUwQZejQlLAoWlW9H7z+5kMVks3ebyYim7teSMlgvWDOPe",
+	"IMUu59XvI3KJAwmlsCCVfQObyR3W8Pk5Rl7GfLfFcNej9mWXbMZ9vx4pLnrcXoqtWh+VPdylejN7gisV",
+	"vXzW4vYutG9W3927/v2Wkih8GsdFzWRfMXM5rwN6vZifE1ODnTtiW/GeZtaYOne4herzKOJTEirptuQ2",
+	"ap7jzKc/liUOrAmo+N5HDFJ5bDaBkhWAUgSYQB84ZSTUBsJaY81DOjqUK9HPdZW225nXGmZ/pYEpjTZT",
+	"5Z/96MooWSbONYYSoIpO2XZXLT5jc6k1ESRGWCBBCANFxOYbL6+SjYgvsMSxkz4kOpubckjjcHrZ+Dni",
+	"A94I2OZopDh1c7D1grM3P8mX35+Ho19ocBjR3uUuxd/+fBDs7F5cHp286Y97u2zn7fOT3//4++aT4Q/P",
+	"zyl+djL4oRX+NDl9Nbg4OoqHz3pPX//wwzZ5IS4ebxN88T3FNCA/X9Les8sn/e/J5vYuZHrFQuqM7CIj",
+	"vVUcPdoJWqT+qNfG9b1wq1935ZItuSv65O5pq52KN/2EKTjb8mqMBudGlGk55ooufvTj8fjDz2Lv6+HF",
+	"L9PjDzsH9YvT3x/8buu7o+AmWmy1zEv3HPPk8629GIXEy1xOmU4ktIaO6Rxu7tGzJT+fDWXMcXqeVMp9",
+	"4tZdWtk56vpY3DDAJbRqUGTI0fnq1qI0z1ZhSkZCyHdAIwlrzG1gVSOr1IZ/CgBAxrmRh0OsW8TZq3wQ",
+	"iOturqrp7dqDnG3JEWZZG990Xopmdtc9kPCQ6GESajfu3NC3Siwx7FNbPzmzDJPPEX2e/LJks0jfLLMc",
+	"02Ss6yW+ZlTMZyvYryXS563P2otvnu68aD+d/vThB/ny7YvLn06aW7//8GxYu6FNmlgH926NPjfVNkl1",
+	"iZuNnCUi3/7F7yi+W1So7ZnUP8N48YQhygQNreXTQL4t31Lf6rIME2fLvf74L//hj//1H//wP//+j3//",
+	"Xzz0w2v9UQ9BhifyM8VeG/u2GnY65ODXd5nM187qmpA58PlEOhCqZ3VAIb03t8GvLnMBzA4XmC8085Tc",
+	"kUMyQwMi0wdt/ASZbMou0w3jyAyaGdowPnEKfrFAWCEg4CFU74gAZzIPGuiESIQlAq+PcmZu201OkHOw",
+	"Bv5smovz9zmh/8IkyOYoQmAW9viln2TT59Fmrv/XBOpNaCTrNJH1ZDSJsOTxPvIjekH8Lku+YV82T+ok",
+	"huxezMJKCtCL3D5MxvvcHl4W6soD6IGNexEBryarHNx0+XyL/4XDNbyaw5tzax5jIeDq3I4MsXcPilvN",
+	"vBCdLuLU2FSdFbI0XyKxcorSG2mYtOIb4TC3YIWrYQdLu9uLJlQ063sH9Z9w/ZezeuGECq9mTIiCE3Pc",
+	"J91ZX0/xWO4/LVMGi9P+VgffyeUu9KdtcmNG+lmBpK+c8mKKitT6WZ+ModvpdpcZJ9YzLqyH1s7WlC20",
+	"Vl/bsLYemFo0a0QlQXvLmF2mrS/1TCKkclk7bplI7sDLcPRVIY6OIYRb7CObW4j1JE98A+Eg5ibNJbmI",
+	"KKnjSVrzLbVoqhkKyjbQts6SesBq5tAqJo4A6+b6rmeCCcc4uYl3upoDUFIGaj5SZJLkDaIM2ivXLuad",
+	"yIreGb7ea6uk0t8wkpw6E077SRdHVb2J4sx3zZJPYywmRbPSIN5GYiwoGyBsmdSULOZdirSgD/Jvw1qn",
+	"navos79vPZq3qOffdtzl9s3qMQu+2Hq04ifnXL88vMVrliN9me9mKhcWpH79ucq8O7g2MKrp3h002691",
+	"ji5ef/sE7W3vPEKmHSzS3Xfz5DHXkxfOsoOuERQvaLh7C9cPX1SP3XyxocZtoZCcEibRNOZs4DTYN5Bk",
+	"jdKbn8x8G1hzVHORQR5n2vh6Ttve4junSszi3GkVMEx6vItzpMc436h8ETVUnfy5Spa2KayhDDLq3Jxt",
+	"M4wNrOXUqY147u61Wja3odMiWL4/PT1G+oHMh4Gmk/4bO3t7jm7abhYqPMMB8/oEuqkjMRmNcDxLGiLN",
+	"xjlvrwLn5Essi+x4830hwceGRtJvXh8KFFGIyVCTWxfyYDIiYNI73yi+uFjGqMvakuVEMfzV4is5niJh",
+	"7BTYzm92cWdxKAxMWot7CPcEjyaSeMrP6sd4oDYPP9hAffHeK1RWZyMVzQVu7Lr96ru//s373/5qOg6s",
+	"J1D/2mo/6nYbTfNfa2P9XWfzr96rp7/a+KuNQp8uU4RcXK6gRJs6foSR5ST3Wljf4uo5MSY1xYNhHhAn",
+	"Uf/IoGa1zgSV5Jl7zleA0EP92o7GpvmpNS/rXkMNa3l3MvsXPZkDCl3HSqw4HWog207i6Noe7d33JAOd",
+	"LUl8gSNwjWbAPiNy9gtnEDcTFG+eDDEbDDHwn9qPe339SaCs5gpX6PiQHGehcrN4SIc/a4RMCQFu5EwO",
+	"C8ZAZzBWVLRucbYSgHkr00Lnrma/7XiQxcJOkfKTBGNZQta/X9BhbzqEHNAV+uzliOCxEl0LCd2ZygRt",
+	"k1Ki2QGdmJJMSzGuMsPOEp+i1Wqa3/GJdH5d1PZsrrw+i4tvqJCUBdJ6aHD7EPHBQOs3k5c4pSzk08ym",
+	"YYsVQgZJ8KN0RrOb3Oj0N5wXJLVqZVQual0nuV0R4jQikmtUpm+EylGiT67CCstPw5ypQONoItw2FLb0",
+	"JX/rrcmkwtpZSnLx02pW/0KG7tyPVPpGSWAtM6ksA+f8oikSkwOba5NQLhleXZA4wgUliceGC8QQx9qD",
+	"ASdjjCkIh7KIbWnfD6DQomYgXq3HlVHz7t2O137vvWt7W+/fezVlfJ2BWH235bVuo2WIXagoiFDhsPMf",
+	"y/+cAnyT7xb3NTGgO4uUn+iJdgmWDAo2N6zXMltygrS9goBvZ0JD7idycr1IqF9584u3yhfvN/PaJV28",
+	"5eqVKos3IY4W89FCe0UpZTdHt/ABa0WVozEH91YK9/YipLULkXZzAypjQxTF9gEtRclVRQioFoxXeCws",
+	"zbjBFyuYYtmt5jNG1T4BtKrGFy/y3X1IqPZN/bWYK8np08FEZ2TvI/+CkimJfbjfFohKtz+ITczWz+Ta",
+	"XZi/zaHhxPbUKrmPnZJeHbvTNpBpyOs7yVi+MhH9XE6an0vKSJIBvFyCh275n8kPgQYEzFQvUEgi28gl",
+	"C6SrK/d+rg2fu0IWFdk35xHi9vcuarQIs5oxm2suvG86Ycmk/tBmOWSF53Wb57XnOFcUV/VrCN0MuyEW",
+	"GYgzEGUyCnqcRwSz+d7kJf0mUyRAPoPpIZD0CCUMQQqMxlDJiKYKPc6X5j8kWCqvBkVC8pisCWSetT6N",
+	"nVibbGUfNReD3l7pDklAgaUFcGkv9BPduKZwtpoTekskxLO3p8g0u4FZKfsQ5hzH9AJLgoY4MvOxUETw",
+	"hREvLkLyqj0a1Dq1pyftnd2KNZjnoKPyE2QgtC8VDpw2ujCxAHINlK4ruNaOBq7LraHIMK8F7NNU3J6v",
+	"2jkk3XCF2V/w8G3P/jIonlcygHLfFH8yMtU10WIf+WMshPs3LodQRDeR0DcyceyevX1+so98Azi4/APF",
+	"IdDWK6eK9AF7NfPtlBryXZhkYWJXftKSvhqPBjW7wdx8AQfzi3mq+DoWhITDQx7CUYRM8tFcjlbmerYC",
+	"u+zeGrtcnz2f/5wd57RwPXtod3EF64i3e7+GPU3aysy11eCjMWYzNIGUCHs1sfpsLtOLLUxKN5OOvNn2",
+	"vUtCrYvshJK24HczLyfZzjzK7N9SzZRJ0FXepB3nBePz7PS8DFYNluaNkeWCOO3+s1o1dSZgu3ABOiI/",
+	"qeeqz21pXn9ui1tdnKA9G/BdZcKKxs4N6osLJ3KVUXNB3s9ndHylmC5HXFGu5xakaW4VXOPbhE2Tq+lB",
+	"ZibcbkC/uRgRXaauyyjra425RMxsu9B3uP5Ls7733vy//v5jy9ttXdlfF97YabiXZR+Ze/gbzdf7dDLu",
+	"DtSRUQGfiSq6w+bfhYX+kAp/yILGwrOZT5EpVQPKKLWawI1keAhAR4Tpv1Cpu5HbJoNrAuEoH7kvVQZ3",
+	"Lx/mz8f+NVNWk6fhBQHWpP2xpzzxw4OXB1Ca0AEkhVjZnFNCznXJNVwvimQCBwShRJeZrG6kiCT5q20b",
+	"oJOLALN+Bi4fTVhEhHZjc0nf+Q0szPSflzG2s/j8jdDNRtfcdEyNVyvvYz5faOBkoCflKkk6vvIAMqn8",
+	"N6s0vH7xgR5QN4mpnJ0okk2Ct0QIOAj1Yw8G4X5rzY1nb0/nqPIARudAZ0loiqWDdDqzGz3hjJFA2nKs",
+	"pGFzrn9WzUyCB76EJbOJd3C5Ar8/mOgrlhxgfIx/nhC0Pr08P/vXv/mnjSIobRtU6IDamyFfKyM97xQi",
+	"juqXtrAFj6l6WD/jV4JQd6D6GgsazNNJ0p5KByOhHfiG7oeQa9aWg89tDKXjohZE/VrdvFYIKcCSA/QK",
+	"EhL6fB7G77WBXdJN2xjekABIhZgQw3zQqR8MEd0iSO3J3A94qYzR3Y3VGcAHbBxay+4u67Lf/AZ97xj4",
+	"6ldPcTBMJd5clcuASIHw3MxLrQmS1/oxZ1KRWpcJwkLhNOfVzaf2k2KmeMKE2f2aQK8UrSFyqTWgLbMS",
+	"JL4gMRI0JHpzthIGK9YGWzypvcvE1WzyEnrz+tBD0yEN8gWDPRycE/hiSMhIINO0IssrpjORjdLZ5hmZ",
+	"pc7JrNFlpxBiOUUXJKZ9PbyoH1FGCl549vb5iT2ELOfmjgFRpVgFd1j8OOYXNCSxaTKoCCNG/sfxpBfR",
+	"4GwSR1ebcvOjfv0KugV1WUhFwC9IPFN79D/ql642G1MSRfVzxqdsUxNTPXNf4espfJruBZRAyiHpslIS",
+	"ER3kJ4wHAaaE9zzTCDc9FOeDqXpJ0tCSGqhcPzr7UqqSNP1l7ji6DEiirxTqOuDp+PmTp+ikvbML2TA5",
+	"EbCRElVWuGpd/43+ocvWfTwJffSXKNmjh3zGWQADDxUEZ4oe1Q+mP5OX9m2ywicm/ZiIof2mnsAFXc+F",
+	"onkCxzQRZB+NYyIIk7qoYyJImH0X4QFWTAR91oV+scsSpUB14SdlltAOrEQAGlNP6zjhhClq8jcvWj6S",
+	"WH2qeDw76k6aza0Aj6kiePiB+GjdNzrA32igA/gLo8KUyirUuBVuStR6OmwdoiEWQ2Jq3YZYgKaOeUQ6",
+	"Cr5fdbe6X9EIz9CvXfZrvV6H/9SffGt2+uhX1CMRZwOwnadDrqcOKLlihEzHCGoPaaoy0kUtauxc60Tt",
+	"Z55EWtZcQOI1m6W8a4Mg+3CHl/2b2wwYaVDN5eCv+nw0xk1lJHiYU2ZZXT9vLwh/1Z+v8laXpcnPWuxb",
+	"mzLAUSTS8ua0NVTaodT2Gw84P6cEUSYkwSH0Csdqn5B7LZ2u5lQPJ8u1Weexfa6gPTvuslz7wrkG7Wjd",
+	"qt9MZyh/Y99pCzfUS3QZ0IZFLWTPG6wZ/FinJaKQNq/lc5cBeWpOsoXlU1PMrMkNpI/Qim67uaXWHlEh",
+	"KBt4aMJAUHqGKELE4y7Ts+lD+K55q6XYwKZoMzwC9mVc3+mZBLAh1nCek9laupzWbxHBsRPFxz0+kVqH",
+	"mxAOAv2QnGU2NxucEgdLRqKSEBDw1VdQDyC++grEaFm1Clr38Xgc0QAWsNncv/0gOFNcDuPxusxXVg4I",
+	"eZ5ca4kkp1wJeMPJkF7+q0mgVyxNMETqXbZOWHthOnkPh3WDWsUh280m+jXXYB3mYvUIcE8HjXCkbH4S",
+	"omcnr156CJvij4ArJSYBNPXbMY7xiEi4dsUShZzoctwxjgVBFSCbMKuASKhBa6FfEeOWbUwPFGLNuSJy",
+	"QpaaKqzX53GPhiFherEtgwdNUEDLPCG3ZDdACjqzv8ISjMt6X7lReoltvR8xCYbIzjhJCgUyImzhV5WB",
+	"EdHAnN9ecn7mg+SSwiCDSJ3fDK3rW+9DJYoHVEii0COnNCAbWpEz5B+GZDTmkrBgVgfPAkp6gMvBdjO8",
+	"Z0mkAozjGJxbCODU+5hG5kxbbfQr8g/79RdYBkM/RaxOi3c3siaSe2n/6Ske+FXWlZzXIxwPiF5tK0fc",
+	"PR7OgN2UjtvdRs/p11W+6lQWqc+227nP6lSU3iRXUNJJmMUwCbM0q6NVXioc01/0cGjOi8cZY28f+br8",
+	"yTcSyilxqrCHGEtSj+iISnMU7b2U4s2MDc7RSGljOw1DKWipTN6+4mv/tfqhfqB+8G30oiJnX2AKl7Zq",
+	"5R3gNYxCMiYsVESH1kMscQ8LZdo4F/MbCCpopqwiIEo/2TMBKdEHWWzTioxCaKDXybSPmKBgSAIlPcAW",
+	"FDJbttNlppOUQssQszAyxtG+S1Mw8CYIyFhC1YuORPaIUo9KkUDLGCgLMirkSHGo0SBjrEBT7ruV+zwO",
+	"SdxBPhyWj9ZbEBdqNj1kwm5op7mhuxF62jnxndiq76nHe+rDQjHwwn4cIAHyLTkMkDB1SzS++gqBpYv8",
+	"41cnp9a+xQzxsY7OzouPDtjo6rwyTWS6TFGaUtDAhsYYswEvrcN1y8MYjEcxJbGx0NVLuVPsshGPSQMd",
+	"wHOOT+94tYaWQARaJTLnuKhDgPSQLtNmte1sQ2OzC2Nd7FnTTmdrabqzY4604W6lptqbskW03ITt2o80",
+	"0AllgyiVc5oK9Xatb6yEMsi8feQfH5w++d7vMuNYpLITnCGzeyVYpza/IlEFJhdJUVePyCkhzJwtzHdI",
+	"j9adwgWiP1A0CLSj3LnUJO8Yv1GaNAG0rky4nL264SVPcab/redamH/TEfEy4tNEYIBONOBm8ovNJ8Nd",
+	"ZtAMwduIBoSJTBR/jIMhqbcbzZpXy/aJnE6nDQx/bvB4sGneFZtHh0+evjx5Cu+kVYU1I8DcrLNas2Ee",
+	"Ui4pHtNap7bVaDa29BXVEKKQmyEP1D+uvNqmeawxw6PI/CqNJ2RCBh+m56LxQfcKWfBYUWRh/g2u7KfN",
+	"xIgqe8BMFSv5qzRx1MI/JsmFc383FWkfIV/3Kq1MW/agRrZ+Ki2KVQgtnNejydX6Jsl9O2cgQoNoEir2",
+	"BQGqM/SpFrmvlR3fSe5aNBkl9v9hCPF6IU/N8upcjTWrLwGLbk3SRzaPlKSG5JQlD9orsvdeLSZizBUl",
+	"ql22m03IWNA2tUnmT7wHQyA6SIqr3efBtScETpdefF55tW29ftFnEzg3v8ahUZz6ldbyV944Nr1+aWv5",
+	"S99awxzeaLeXv/Fjpph9u723/JXXWJIjbQ2pd3aqAPYmtWP0ZYStKwDisQiFMT4DkY4rFHq8Ky+6h9bp",
+	"CMpgNPY/lBxIYZSgk5HlxohNR8k0m2RGZKfLtPvvvK7lOqTbKa2SvT6oyhgaRHNLvCpnOKYB5Du9T8rW",
+	"v+bh7JZp3uR2XGVvoGF05Ry/tW557SJeSw+sUfNqutIelleqveyz5rFNeObKqx3xAC8aBGifT54DQD5j",
+	"hm5W4M4nxsWFF1oVljjl/EjZGF+OyNDEmjB+odTIasVEiWoxApNAi6oE85kHHZAIuVQ0YzY2txOJkwiT",
+	"7eYW3Fp0mfLKlEF4TsZyH/k6P0XTu29EitXBHZ3e4Dv5Ddp2b3SZhknb5rkcubxVnzFq281t5ZNWFVRm",
+	"64mkynH89qL6L3A0DWifu0bUO1n8xksuv+UTFn45/GBObzFDeMVm4amTZZOE5bUDVUQ8nlaMHtIx7yJa",
+	"+o7IMjpqfhma4+qBiD89EX9H5DICXs1+0iRyjOUQbKex8vwLrEinbs5Enwb0gui4iVP0orPhGgukNoab",
+	"7oyE1lIcrE8aGofcSO0i5tq3zNXnMfKVf27m7SRpaD5ax4nvr3Nv4BVzkyuIYl4LhZ/c7RQFgTaKePeN",
+	"o6ZWN1j7EF25Y0vVZDlWslQ/rbyBPlGmBmf6IHyM8GlVED7HzpXHt3Dj8adsvZocgGtYr7bZWR1MWMqZ",
+	"2Pxo/3lGw6vS4I8iUvsg8rUBbBK9fJ1brgTakE/RaBIM5/MujTXbZaatpxmcoNMnbIpFnzIqhiRE6779",
+	"5xmWvperUYsnDMpxE/FXxaIwwH5j9nCXpkV+qRKet+h8MHnvg4m+1fnKOmPKEmlKHJaj0oL6G5kPy6OT",
+	"lloOv6ldvV/CvWIhm5ant2Wis3DPuRIXHVFh2egLD9OaXSyP06Z9ZR549J4iu3NUfPvc+b4sQvzaZG2I",
+	"oukeOrs004bB5NxIrf/S3qydLhPQj8EEbsYTmbzn76MJkzTSDfPNdBN3RIjNX+5jGjW67HUmB9UMp0NF",
+	"jSL9pOei8QKSXpH+htdltmOVbRSJeJz0idxPp4ZAcggJy7omdtmBzXFxeoTZBBgn7cXewWqVL7hOP+GM",
+	"6LkuXZaYF1QgIWkUKUUPEfh1QUje6Jg3AMrj5+adzzWAbsC7nwi6xU2JkeJMvHiIoV9T1j4E3UGaW2Fa",
+	"JEuLZfoyM8jeZC+MycPvM+VVWgg7qclUoiGPQqGD9Ylk9nK5+54e/OQ0/aMSBTyKSCCdwgoam0C/SaTW",
+	"mdhO5rvNHIqSvoX9iA6GpibRGcoC7S2whDz0jq2GosKm55i0IUiJdy8VlGymUueB2+WhhE+HoxTUfGIq",
+	"FHL6hkLy17jL1m3WIcgVAXnsWiiDs6fltk4i8t/+7ujVd4cvzw6ePHn15uXp2ZODJ98/PTs9PfL3EZVd",
+	"ZrJaFbmos9jQijPmU519Yz1CyC+b4jgUyjzFqIeD80EMhXAfeM9DlHVZD5QRFB8my37z9Ojp6dOzrw9O",
+	"n3x/dnL401PfOSJP56KJSXxBL4hSyAC/2O8yU7HoW8Hjw/wrQlJPVB+IVm4BZjovN1FoOjsKagTULodY",
+	"ZDS5HpilqSs9nb0Geuv6sTYZB85nzTb77DJdJsJFUsKozyO15HsTmR9aI+mFrgxgZJq0DR3hWZfpk3PK",
+	"soSe/WDHmgmCxjG5oHxiii4gR970XdGcFSaqoIre/cbV1fO+dvtT+9oOU5nt7Ju0eUOEPaKOypk54mi7",
+	"Bw32ZVxiwcFW1y4L7rOSTnH5C60Ckx9i8lAv1EG+MHWXAs9El4EhPjUN0dJmXh580bYBcwNgJmfwmrGt",
+	"TxDTuisz8YFh7uvCrDq33GX0C4Zs3e5N235uLrwPxgwObHmR7iWeFGy6uj57z4ZMf2nOUM4oUsYCfMtU",
+	"5RmDyDU1AxwMyZpAke1IsL7AXKrm0+r7q2v7tHd8x2bgup9LtmpS6uGa7eGabYVrttv2VjczjRgWx/LT",
+	"u4kJs5V2OacU8SgkQuqsU6cJLI3RBY4m2USBSjF+t4XEFx7od7eyPNqfxexDzP/eYv7Zg3DYLcc6n9gs",
+	"KbwjeKFrsnJdWWy1VzJKA5yIkuYSYHt0GbArWrdPGV8C6vBsoWoS+YlmnaQPyTkhY4E+TASUgnfZyfcH",
+	"9fbOLnQoaKBTbvozeKZBAMIQIIBeUCEZR3wG0SIIWpiOAWBFRVDbsd9lpqdDIoDMFqc8PhdQDQ038yvE",
+	"412uvJ2g/B0Fx11ANehhmW2ROX7HcdSHakevQ7V5QHJGxxMooHrCmYx5tMz6eMlPJI/JQ2j9WqH1Lys9",
+	"PUNUi8TgNW2PzY/6H2dLguivTZOWtHl3p6jXUEz6E6HD4rZ1F0OcNRC8Dxnm3bwUWZBvXipFNDg5KVIt",
+	"41wkgRsDx4OWv5+7IN2ZpjqFfzJFv/xhTXKVEnUSvjMbLLP1q0xNWBo23O+y/AiIlSOJdjEzgOIOTfPM",
+	"OiVKVW9iTSTTSx949dPzqkub+aEjn0GscFLATmAhiRzEip3A8rUsRNn8NAp0mEb1la6Sk5iR0LOT93gM",
+	"lfqSMNuwzzbP0PHD5BbNrgETDNSHcAgVNr1ZYrbru0IzrhS4XVnUboc+Y6ZX0onHTkpR7Y5Ce/b70J3i",
+	"U8f2VpIXCnPpxOMbm9p/crG+P8mA3QmRWZZfMU43pvVzMquYXGsrNtMOWEoj2xZY+aYIToiugV5q4VIW",
+	"o1uhUg4ycqGi/EtPyIVNLI/QWaw/WAL3FpuzR+Ayl+WcO0rDfWHbHtkmjtmJtPpW3kbPzsmsPGaW9JrM",
+	"Bc1QJmZWzowLckyBgj/bFFOA7p4yTJ21S8Nn0B7qIWj2kI/66aNsiVgplmjLzIXNj+dktkoADRqx2aRO",
+	"KpPGq6Uxs8TCgO7EVZo2mIZoIzyzEX0zCnI1yaahTiRbtQgbNNl9CK99FuG1JaR9t376czJbHCObhFTW",
+	"dZJ0NZs7058a6lIUA+jrqT6NJIl1QpCn/L/U4L6Bba0WfKohnENWfjZmNLOg2eof3YVP6S2qHvl5QuJZ",
+	"OpRI/9XOX1iuRhUsB4FRSd6i9UOetu2niauyAA4en2khVhmadO5kBVB6M3eKgsVOrnPhYvDMQ3cBIrdN",
+	"gKFPYn4YFriNneJJ4gXQ6o9kYHRmsGw1mwWDVRYBp5uuavggfYxcBtFE0AuyUTzO1plI/VMZRtU3MyBW",
+	"GxC3CE7TqbUyoO0qgOqPXgvSL8r5TaRMhYJURwQ+6NZ7c4LdY3B1q6vSbugMl6lNIzbrRiIuVp2mxCMZ",
+	"J5Uf7g4CGBrtV+jcWVFpZkcgfOkJZJnNVEghyyq1Bx69xySy3FG4t8t5HrqjwNWRbattTB9BB/raKceJ",
+	"2bEnmbkikNHVrf3h//z3f/u///mP//i//vAv/xFtohPzIefRbg31JlJytpFeIMEkBTCJG9mpVZC1rqCp",
+	"U6YvxjItCk3N2djMnFswVGtdECkVCrssSWx/8urlyaujp2dvnz75/uD07PTpy4OXp6YEveSZg+Pjw2/8",
+	"DVuTyM8NiAZvk7G1IZN5REnXajurSBf6afjVlkUDfUcviK1bR5yRTpdh5wvq9DPHQ+38Ijwe53GwJrJz",
+	"+PYRZl2WLA6lPjb3fzx2xp6FyseHIW5zyKMMhrjo8zPVpVPSE1Tqj2jjD6MfXut9wYgiixKmhbptPD5L",
+	"iEtZYDwKu6zH5RAa0g+xlv622Zf6jCnU1zjAiW3OAoLWt5t7G9cKgmal5ecaDM1CeT9B0RymSqKijmv0",
+	"UI/4EMHMqzlFPSnvKgbP2HSLFV5V+3LzY+p7V660N690XOkaYIYYRxFnA5iIWKwKzfK6PYkVjVbY0zjZ",
+	"oBn8JexABF3TQxRCdGx1RQGmoZ8TYNVinnbCl6nZfzD67jenMGv43Z3dt9xFMYS0MA6aNiuoFgV1+k8s",
+	"jIFm/Dm0DiNEbdcDYdoTcLaxcnnQYQpvlZioA66N/M11UioLVI3HK8T7IC+sNE7ldO6YObFRbb+VAaD/",
+	"Wj3iCCNOS0HIYyKRjCk4dhCuY4ouRpF5oTKIdjB1BRh1XwhGg3O1Flq311M0hklFSDCBx/TMtowyJqru",
+	"DyKM/DbT1S6lB+0/sKLHYIhjHChC7c2cH7CwqXUd5P/hn//OR32wTdW///0f/tb3uszHEQ2IM7hMPYH8",
+	"A/htfra4fq0EbXZXZYHalpnxXT5+vCr+AFXaK6F3E85VK5zBCme3GtldspU7ifg6e/kzCf4aaVoh9yk9",
+	"jwf74t6CStRVftascH55R0HfdIXNj1aLLbPHn8ZYGHM8UXx23oTboKqBDlCElVzKBH9g5K4JLTEl5NHI",
+	"VDoyMk2+uEI3IEvpla3qBGoqEFGbecgmuBfCB0JCmCUHUk76hdbrK5ae5cIZEVUqVMqp6PZlcllYJiH+",
+	"h94RX167m+VEfJcOoSWthR6h6d22+dFY9wvF/DE8jKM6tFhXcnISk44WmGasfpHjYz6dOBpdZqPSRv5n",
+	"ZrrMtzUEFwUmQseYCZPpgpSogPmgSVTKXjskNvs5g7bbNmGtqRf4hcQcmV7LVVQKyCS99buUBHqFpxqp",
+	"ReLg7RDrgfIPCureFZQhuTti7KLLdbXcWsJLiY8+Vu8UuOjZ64XVXfZSgWH6RyZlp3XT27lu1y4LLNl2",
+	"7kYrZwIUEDBCTPE4lKLabXbQiCtHkJ4TE1ex8ZxUhphe2MV5B+ZqM3OdVtpdslrrO/FWb9ji6u57TOVX",
+	"LDEVoL9HmlzxIB/uQz6kVA5xDIfMTac3HMezlMAdAWIY667cupRvJb1QNkkZn37LYz1yPsTKhCbk3MTj",
+	"XnAW4tkG4jEacSaTyStTykI+9eyVdMJ7ko5Il/2imHrdFNGof7sDomDA/UYn6SArCGFJxY2ebarHSIdU",
+	"SMoCmTw5HXJbKKsY12lyvK+eSfuvsVBf/UgcecZE6U2CcyLNqHawMfTVNhmN5cw0yNGLmyd1nBFhXfNH",
+	"mSTxBY60yMGxTrGPbZTKV8jyG+gtzAb3D2BefAcik5uBuPBTj5dNRj0Yac5HBGGBnpz8CF1iu2zdh3i0",
+	"Bwt7jEzPzL493Xo3+VFv2d9X1iaAj+BF2/IHtr3y/JrXQCoHllCWRN5PZDKFwNICWod6xGqxxt82H3ea",
+	"zZIgncLlQm12vaDjUxbmIV4horgQYsnvAF64+DO0SH8hZRF6S5mZSGZI+ngS6SXVs4RNRkre6J8Uf9e8",
+	"GjB07X0FUA4PXh7oICxwtkwgE0jf9+xnpYDL7sBluCcIy+U+HwiKN0+GmA2GmJYh1n6nLJC+uz0P/l2G",
+	"U3NsovSAZXL1qpPZvQovd5lXyiReq+1tN729nS6bzxJf9FrT29rxHje72RKAPLJKGlnq/T2YE/dhTrxM",
+	"26t7tu26VYFOT30OrViMMPm09oRaOsLjheZErnm8sZDW8xOiNjzk97gcvqPv331478MMN+hNAXpSt5HX",
+	"W1/vzawFtaHUu3orTXXTdWrmpw9aHoUUDzhTfgMV2rxJ+12arzaQz1k0O+OMvKPvk7Z5ds0+OBiUuetE",
+	"RS0zKmnXVwZtdy6f7EIl7G2OD42wjOnlA5PfB5N/z6dohNksITU55SmbiCGO74GvDSylfP2KEWWsgrGd",
+	"eOtOTyktn3RWQybzdYjNJArLR3IItabKIrazQcD69owHAHIuuQ82CVrKsEXW4HcEiY2PdNlbGH81b35r",
+	"H8AAk2S1aIcDclqUgLhUSCChscq9LhMyJnhEQrQe8GgyYiJJ7vUAyjOt5PW/zQ259Nz7cmkUvGcR5HtJ",
+	"EEOohbTN37Fpvh84ZXpP/r5NV/YjRXQmvzmAK2MfZkrQAeMxWX3G3rE55SrZNYnrpRDrRLeT7gd3nmvz",
+	"JV22a8yaq/Yyy/CmJNRlfPesN8IixCIUONw9a4vBj/LR8MVPr477R94CK7G9c9p83GlBhkT6y93TVtuk",
+	"TXhbBa93+NGPx+MPP4u9r4cXv0yPP+wc1C9Of3/wu63vjoJVzcs03yAxcXiMcBQZ32xk2O9BK92HVsok",
+	"AqYHxIgr8u9NL2UvrBYUpRVnvXUK1VSicexMlkQBdZmrgVzt04A5WODZMp7KxMzNFgS13eVXtRk/1e1T",
+	"mZWo0fjAh/fBh69YQsY4iLkQxe7UrXPiF3IPlSCqRAoc54LBNrqsZ7Lor3UyU9zcZERt6ug+iXwiuwyn",
+	"ebNzMen1nHDcz1hJdgYqTu/DBcJJ3RnvQ6YKn7KNpAbBuvfan804/5noZZf57/oxHynJtOE30BM+Gk+k",
+	"Nh4zjSOv5aqeGAw/xIE/dRz47qOX9mzLmlzqPz8I/vtphpu7zDYV9jgmXukd16czyAQdMMoGK/SxVE/q",
+	"alXlsjIuUUwk9LBcN5eD0ElPicFnb5+fbMz11jlw7SkMtab9SYSwhDQBDwmNsAiyZ/XAZ+VhdJDPyKU8",
+	"sw4zFV2GoymeCcQmUbSy03yid25aYd5dF9pkmbKEbWBR/dRDq8r7TdZ2j8HhwQyT3G3LSsiVNlbCOZnp",
+	"sHfSJDr9A+qRgI+IQGMslJ6DxnAKTtFlttHbiMcExr5CT2l7s6+YUjMZjBa275EQXZCY9memzTTMO4OG",
+	"1rQoJFXY/Q2mxqQE/1lPanHALOHJ7Ek8lFT/WUxS0TSssztSYVAuC6ro1c2P50u7PY74BbC/YWfdtNbU",
+	"zwHLgn0QmopppVzHMb1QoA5x1N9PmVl36SAhjOU2LE3ZwI4KT+SHmbENE6qN+t5utzc6ZvbTfCe8BU0f",
+	"1fsZtl+x8aMWMQ9q715qoBXyEa5G7Xfc/1HnuCv4SDCJIb3t3cdaj+CYxAcTOax13r1XSkGQ+KLYfVVk",
+	"ZRPI1VP6UogKFPJgMiJMonV/KOW4s7kZ8QBHQy5k53HzcdNHXNusZNQjYUgUr0HGjQAPchJHtU5tE1SS",
+	"wc1ciAIPSNoYZU2gXsyngsToggoqYayAcSp155w6QFkrdGdhOpL6WGJ193BwTliIAhxF7reA7wvDPO6m",
+	"bRVXTPokJizQFrUHKNIBBoM058v2ZUudc8N1+WiMGSUCTYRCs/0CCBrbP8GWgCnZRYWiPwh8jfbdvfEp",
+	"015FTHAIo+UsvCBzYG4I/AhlxRBVsZlLLia0CC6A9GsgIBTEBKI4OBLptD3oo3RwfOghEfAxgdxjyIjS",
+	"jcLd6y7TBXX++8fJWPzV+zV5sCn30hPx2ESy3S4W0HLNAWeuMcE8WAdzCdT5qz19hau+buYeozevD9MJ",
+	"x8JZfxpTSerQtCiZluDCkwQwCwjFwXsBRY9jInTnSlk0IkydlAmgQe4VScJ46Pj5k6cuSrIToIpDnwYT",
+	"E0HiovRTw7254hhnEadAoHiBZH/P3p5m/AkPjSe9iIohrJb4x863M8K2+OsxCXgM0S5T7A90BYfjHobb",
+	"VXAJmDYcoYPSwHQJcaSX106g2Kxh4xJX76/+XwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

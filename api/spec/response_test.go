@@ -29,7 +29,7 @@ func TestValidateResponse(t *testing.T) {
 			strings.Replace(account, `"secret":{"set":false,"version":0,"updated_at":null},`, "", 1), false},
 		{"a problem as plain JSON", "GET", "/v1/tenants/acme/accounts/wx1234567890abcdef", 404, "application/json", problem, false},
 		{"an undocumented status", "GET", "/v1/tenants/acme/accounts/wx1234567890abcdef", 500, "application/problem+json", problem, false},
-		{"no content", "DELETE", "/v1/tenants/acme/accounts/wx1234567890abcdef", 204, "", "", true},
+		{"no content", "DELETE", "/v1/tenants/acme/accounts/wx1234567890abcdef/client-secrets/3f2a9c1b", 204, "", "", true},
 		{"an undocumented path", "GET", "/v1/nothing", 200, "application/json", "{}", false},
 	}
 	for _, tt := range tests {

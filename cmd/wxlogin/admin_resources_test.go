@@ -135,12 +135,16 @@ func TestAdminAPIResources(t *testing.T) {
 		if res := s.admin(admin, http.MethodGet, base+"/identities/"+pia.Subject, nil); res.status != http.StatusNotFound {
 			t.Errorf("deleted identity: %d", res.status)
 		}
-		decode[struct{}](t, s.admin(admin, http.MethodDelete, base+"/accounts/"+appSandbox, nil), http.StatusNoContent)
+		s.loginAs(ctx, newBrowser(), appSandbox, "pia", "snsapi_base")
+		deleted := s.admin(admin, http.MethodDelete, base+"/accounts/"+appSandbox, nil)
 		if res := s.admin(admin, http.MethodGet, base+"/accounts/"+appSandbox, nil); res.status != http.StatusNotFound {
 			t.Errorf("deleted account: %d", res.status)
 		}
 		if res := s.admin(admin, http.MethodDelete, base+"/accounts/"+appSandbox, nil); res.status != http.StatusNotFound {
 			t.Errorf("deleting it again: %d, want 404", res.status)
+		}
+		if d := s.awaitDeletion(admin, deleted); d.Appid != appSandbox || d.IdentitiesDeleted != 1 || d.LoginEventsDeleted != 1 {
+			t.Errorf("the finished deletion: %+v, want 1 identity and 1 login event of %s", d, appSandbox)
 		}
 	})
 

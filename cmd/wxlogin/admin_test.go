@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxlogin/wxlogin/api/gen"
 	"github.com/wxlogin/wxlogin/api/gen/client"
 	"github.com/wxlogin/wxlogin/api/spec"
 	"github.com/wxlogin/wxlogin/internal/opaque"
@@ -34,6 +36,17 @@ func (s *stack) admin(key, method, path string, body any) adminCall {
 // adminWith is admin with further request headers.
 func (s *stack) adminWith(key, method, path string, body any, header http.Header) adminCall {
 	s.t.Helper()
+	res, err := s.tryAdmin(key, method, path, body, header)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return res
+}
+
+// tryAdmin is adminWith for goroutines other than the test's: it returns
+// the error of a request that got no answer instead of ending the test.
+// Every answer is checked against openapi.yaml.
+func (s *stack) tryAdmin(key, method, path string, body any, header http.Header) (adminCall, error) {
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -45,7 +58,7 @@ func (s *stack) adminWith(key, method, path string, body any, header http.Header
 	}
 	req, err := http.NewRequest(method, s.public+path, r)
 	if err != nil {
-		s.t.Fatal(err)
+		return adminCall{}, err
 	}
 	if r != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -58,14 +71,46 @@ func (s *stack) adminWith(key, method, path string, body any, header http.Header
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		s.t.Fatalf("%s %s: %v", method, path, err)
+		return adminCall{}, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	if err := apiSpec(s.t).ValidateResponse(resp); err != nil {
 		s.t.Errorf("%s %s: the answer breaks openapi.yaml: %v", method, path, err)
 	}
-	b, _ := io.ReadAll(resp.Body)
-	return adminCall{status: resp.StatusCode, header: resp.Header, body: b}
+	b, err := io.ReadAll(resp.Body)
+	return adminCall{status: resp.StatusCode, header: resp.Header, body: b}, err
+}
+
+// deleteAccount deletes the tenant's account appID as key and waits until
+// its rows are purged.
+func (s *stack) deleteAccount(key, appID string) gen.AccountDeletion {
+	s.t.Helper()
+	return s.awaitDeletion(key, s.admin(key, http.MethodDelete, "/v1/tenants/"+tenantID+"/accounts/"+appID, nil))
+}
+
+// awaitDeletion follows the Location of an account delete's 202 answer
+// res until the deletion finished, and returns it.
+func (s *stack) awaitDeletion(key string, res adminCall) gen.AccountDeletion {
+	s.t.Helper()
+	loc := res.header.Get("Location")
+	if res.status != http.StatusAccepted || loc == "" {
+		s.t.Fatalf("delete account: %d %s, Location %q; want 202 with a Location", res.status, res.body, loc)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var d gen.AccountDeletion
+		got := s.admin(key, http.MethodGet, loc, nil)
+		if got.status != http.StatusOK || json.Unmarshal(got.body, &d) != nil {
+			s.t.Fatalf("GET %s: %d %s", loc, got.status, got.body)
+		}
+		if d.FinishedAt != nil {
+			return d
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the deletion at %s did not finish in a minute: %+v", loc, d)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 var (
@@ -163,6 +208,7 @@ func TestAdminAPIAuthorization(t *testing.T) {
 		"getAccount":                {allowed: []string{adm, view}},
 		"updateAccount":             {allowed: []string{adm}, body: map[string]any{"name": "Account A"}},
 		"deleteAccount":             {allowed: []string{adm}, destructive: true},
+		"getAccountDeletion":        {allowed: []string{adm, view}},
 		"getAppSecretStatus":        {allowed: []string{adm, view}},
 		"putAppSecret":              {allowed: []string{adm}, body: map[string]string{"app_secret": secretA}},
 		"listClientSecrets":         {allowed: []string{adm, view}},
@@ -184,7 +230,7 @@ func TestAdminAPIAuthorization(t *testing.T) {
 		"getReportActivity":         {allowed: []string{adm, view}, query: "?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z"},
 	}
 	params := strings.NewReplacer("{tenant}", tenantID, "{appid}", appA, "{key_id}", opaque.Hex(16), "{secret_id}", opaque.Hex(16),
-		"{identity_id}", opaque.Hex(16), "{unionid}", "o"+opaque.Hex(13), "{kid}", opaque.Hex(8), "{binding_id}", opaque.Hex(16))
+		"{identity_id}", opaque.Hex(16), "{unionid}", "o"+opaque.Hex(13), "{kid}", opaque.Hex(8), "{binding_id}", opaque.Hex(16), "{deletion_id}", opaque.Hex(16))
 	keys := []struct{ name, role, key string }{
 		{"operator", op, operator}, {"admin of A", adm, adminA}, {"viewer of A", view, viewerA},
 		{"admin of B", "", adminB}, {"revoked", "", revoked}, {"expired", "", expired}, {"no key", "", ""},

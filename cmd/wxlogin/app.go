@@ -35,6 +35,9 @@ type app struct {
 	// sandboxSeed derives the sandbox's openids and unionids; random when
 	// nil.
 	sandboxSeed []byte
+	// accountDeleted is signalled when this replica records an account
+	// deletion, for purge to start on it.
+	accountDeleted chan struct{}
 }
 
 func openApp(ctx context.Context, env *environment) (*app, error) {
@@ -56,7 +59,13 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 	m.WatchDB(db.SQL(), "wxlogin")
 	now := func() time.Time { return time.Now().UTC() }
 	tokens := token.NewManager(db, sec, token.Config{Now: now})
-	ts := &tenants.Service{Store: db, Secrets: sec, Keys: tokens, Now: now}
+	accountDeleted := make(chan struct{}, 1)
+	ts := &tenants.Service{Store: db, Secrets: sec, Keys: tokens, Now: now, AccountDeleted: func() {
+		select {
+		case accountDeleted <- struct{}{}:
+		default: // a purge is due already
+		}
+	}}
 	// Keep connections to WeChat open: every login calls it, and each new
 	// connection to api.weixin.qq.com is a TLS handshake.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
@@ -70,7 +79,8 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 	if cfg.AccountCacheTTL > 0 {
 		ls.CacheAccounts(cfg.AccountCacheTTL)
 	}
-	return &app{cfg: cfg, db: db, secrets: sec, closeSecrets: closeSecrets, tokens: tokens, tenants: ts, login: ls, logger: logger, metrics: m}, nil
+	return &app{cfg: cfg, db: db, secrets: sec, closeSecrets: closeSecrets, tokens: tokens, tenants: ts, login: ls, logger: logger, metrics: m,
+		accountDeleted: accountDeleted}, nil
 }
 
 // openSecrets picks Vault when it is configured, the local encrypted store

@@ -131,7 +131,9 @@ func (a *app) allowDemoRedirects(ctx context.Context, appID string, redirectURIs
 	if err != nil || !slices.ContainsFunc(redirectURIs, func(u string) bool { return !acct.AllowsRedirect(u) }) {
 		return err
 	}
-	acct.RedirectURIs = redirectURIs
-	_, err = a.tenants.UpdateAccount(ctx, acct)
+	_, err = a.tenants.UpdateAccount(ctx, demoTenant, appID, func(a *tenants.Account) error {
+		a.RedirectURIs = redirectURIs
+		return nil
+	})
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,8 +17,10 @@ import (
 
 	"github.com/wxlogin/wxlogin/api"
 	"github.com/wxlogin/wxlogin/internal/health"
+	"github.com/wxlogin/wxlogin/internal/opaque"
 	"github.com/wxlogin/wxlogin/internal/reports"
 	"github.com/wxlogin/wxlogin/internal/wechatsim"
+	"github.com/wxlogin/wxlogin/tenants"
 )
 
 func runServe(ctx context.Context, env *environment, args []string) error {
@@ -62,10 +65,11 @@ func (a *app) serve(ctx context.Context, extra map[string]http.Handler, ready fu
 		go func() { errc <- srv.Serve(listeners[i]) }()
 	}
 	var sweeper sync.WaitGroup
-	defer sweeper.Wait() // the sweeper is done before the caller closes the database
+	defer sweeper.Wait() // the sweeper and the purge are done before the caller closes the database
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
 	sweeper.Go(func() { a.sweep(sweepCtx) })
+	sweeper.Go(func() { a.purge(sweepCtx) })
 
 	select {
 	case err := <-errc:
@@ -219,5 +223,41 @@ func (a *app) rollUpReports(ctx context.Context) {
 	}
 	if err != nil {
 		a.logger.Warn("roll up report days", slog.String("error", err.Error()))
+	}
+}
+
+// purgeInterval is how often a replica looks for account deletions that
+// other replicas recorded; one it records itself it starts on at once.
+const purgeInterval = 10 * time.Second
+
+// purge carries out account deletions (tenants.Service.PurgeAccounts) until
+// ctx ends: at start (a deletion a stopped replica left goes on), when this
+// replica records one, and every purgeInterval. Every replica runs it; the
+// purge's lease lets one work at a time.
+func (a *app) purge(ctx context.Context) {
+	host, _ := os.Hostname()
+	p := tenants.Purge{Holder: host + "/" + opaque.Hex(8), BatchSize: a.cfg.DeleteBatchSize, Pause: a.cfg.DeleteBatchPause,
+		Batch: func(d tenants.AccountDeletion) {
+			a.logger.Debug("purged a batch of a deleted account", slog.String("tenant", d.TenantID), slog.String("appid", d.AppID),
+				slog.String("deletion", d.ID), slog.Int64("identities", d.Identities), slog.Int64("login_events", d.LoginEvents))
+		}}
+	t := time.NewTicker(purgeInterval)
+	defer t.Stop()
+	for {
+		done, err := a.tenants.PurgeAccounts(ctx, p)
+		for _, d := range done {
+			a.logger.Info("deleted account purged", slog.String("tenant", d.TenantID), slog.String("appid", d.AppID),
+				slog.String("deletion", d.ID), slog.Int64("identities", d.Identities), slog.Int64("login_events", d.LoginEvents),
+				slog.Duration("took", d.FinishedAt.Sub(d.RequestedAt)))
+		}
+		if err != nil && ctx.Err() == nil {
+			a.logger.Warn("purge deleted accounts", slog.String("error", err.Error()))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-a.accountDeleted:
+		}
 	}
 }

@@ -73,6 +73,11 @@ type Config struct {
 	// RequestTimeout bounds what one HTTP request may wait for.
 	RequestTimeout  time.Duration
 	ShutdownTimeout time.Duration
+	// DeleteBatchSize is how many identities of a deleted account one
+	// transaction of the background purge removes; DeleteBatchPause how
+	// long the purge waits between two.
+	DeleteBatchSize  int
+	DeleteBatchPause time.Duration
 
 	// APIRate and APIBurst are each API key's token bucket on the admin
 	// API, per replica: requests per second and the largest burst.
@@ -171,6 +176,12 @@ func Settings() []Setting {
 		{"WXLOGIN_ACCOUNT_CACHE_TTL", "5s", "how long a replica reuses an account it read for logins; changes reach it within this time", false, dur(func(c *Config) *time.Duration { return &c.AccountCacheTTL })},
 		{"WXLOGIN_REQUEST_TIMEOUT", "15s", "how long one HTTP request may wait for the database (a pooled connection included), Vault and WeChat before it is answered 503; the HTTP server's write timeout is 15 s longer, and a streamed CSV export is bounded by that alone", false, dur(func(c *Config) *time.Duration { return &c.RequestTimeout })},
 		{"WXLOGIN_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGTERM", false, dur(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+		{"WXLOGIN_DELETE_BATCH_SIZE", "1000", "how many identities of a deleted account (with their login events, and the relinking of their persons) one transaction of the background purge removes", false, func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			c.DeleteBatchSize = n
+			return err
+		}},
+		{"WXLOGIN_DELETE_BATCH_PAUSE", "0s", "how long the purge of a deleted account waits between two batches, leaving the database to logins", false, dur(func(c *Config) *time.Duration { return &c.DeleteBatchPause })},
 		{"WXLOGIN_API_RATE", "50", "admin API requests per second per API key, on each replica", false, func(c *Config, v string) error {
 			r, err := strconv.ParseFloat(v, 64)
 			c.APIRate = r
@@ -304,6 +315,8 @@ func (c Config) Validate() error {
 		{c.AccountCacheTTL < 0 || c.AccountCacheTTL > time.Minute, "WXLOGIN_ACCOUNT_CACHE_TTL must be between 0 and 1m"},
 		{c.RequestTimeout <= 0 || c.RequestTimeout > 10*time.Minute, "WXLOGIN_REQUEST_TIMEOUT must be between 0 and 10m"},
 		{c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute, "WXLOGIN_SHUTDOWN_TIMEOUT must be between 0 and 10m"},
+		{c.DeleteBatchSize < 1 || c.DeleteBatchSize > 100000, "WXLOGIN_DELETE_BATCH_SIZE must be between 1 and 100000"},
+		{c.DeleteBatchPause < 0 || c.DeleteBatchPause > time.Minute, "WXLOGIN_DELETE_BATCH_PAUSE must be between 0 and 1m"},
 		{!(c.APIRate > 0) || math.IsInf(c.APIRate, 1), "WXLOGIN_API_RATE must be a positive number"},
 		{c.APIBurst < 1, "WXLOGIN_API_BURST must be at least 1"},
 		{c.MetricsAddr != "" && !hostPort(c.MetricsAddr), "WXLOGIN_METRICS_ADDR must be host:port, :port or empty"},

@@ -38,7 +38,7 @@ func TestDefaults(t *testing.T) {
 		VaultAppRoleMount: "approle", VaultKubernetesMount: "kubernetes", VaultKubernetesTokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token",
 		WeChatAPIURL: "https://api.weixin.qq.com", WeChatOpenURL: "https://open.weixin.qq.com", Sandbox: true,
 		SecretCacheTTL: time.Minute, SecretMaxStale: 10 * time.Minute, AccountCacheTTL: 5 * time.Second, ShutdownTimeout: 20 * time.Second,
-		APIRate: 50, APIBurst: 100, LogLevel: slog.LevelInfo, MetricsAddr: ":9090",
+		DeleteBatchSize: 1000, APIRate: 50, APIBurst: 100, LogLevel: slog.LevelInfo, MetricsAddr: ":9090",
 		DatabaseMaxConns: 32, VaultTimeout: 5 * time.Second, RequestTimeout: 15 * time.Second,
 		WeChatTimeout: 5 * time.Second, WeChatBudget: 8 * time.Second, WeChatMaxInFlight: 256,
 	}
@@ -82,6 +82,9 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"wechat timeout negative", map[string]string{"WXLOGIN_WECHAT_TIMEOUT": "-1s"}, "WXLOGIN_WECHAT_TIMEOUT"},
 		{"wechat budget below its timeout", map[string]string{"WXLOGIN_WECHAT_TIMEOUT": "5s", "WXLOGIN_WECHAT_BUDGET": "4s"}, "WXLOGIN_WECHAT_BUDGET"},
 		{"nothing in flight to wechat", map[string]string{"WXLOGIN_WECHAT_MAX_IN_FLIGHT": "0"}, "WXLOGIN_WECHAT_MAX_IN_FLIGHT"},
+		{"delete batch zero", map[string]string{"WXLOGIN_DELETE_BATCH_SIZE": "0"}, "WXLOGIN_DELETE_BATCH_SIZE"},
+		{"delete batch not a number", map[string]string{"WXLOGIN_DELETE_BATCH_SIZE": "many"}, "WXLOGIN_DELETE_BATCH_SIZE"},
+		{"delete pause negative", map[string]string{"WXLOGIN_DELETE_BATCH_PAUSE": "-1s"}, "WXLOGIN_DELETE_BATCH_PAUSE"},
 		{"rate not a number", map[string]string{"WXLOGIN_API_RATE": "fast"}, "WXLOGIN_API_RATE"},
 		{"rate zero", map[string]string{"WXLOGIN_API_RATE": "0"}, "WXLOGIN_API_RATE"},
 		{"rate not a number at all", map[string]string{"WXLOGIN_API_RATE": "NaN"}, "WXLOGIN_API_RATE"},

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/wxlogin/wxlogin/tenants"
 )
@@ -27,6 +29,9 @@ type accountRow struct {
 	SecretUpdatedAt        time.Time `bun:"secret_updated_at,nullzero"`
 	CreatedAt              time.Time `bun:"created_at"`
 	UpdatedAt              time.Time `bun:"updated_at"`
+	// DeletedAt is set when the account is deleted: from then on it is
+	// kept only for its deletion to purge (account_deletion.go).
+	DeletedAt *time.Time `bun:"deleted_at"`
 }
 
 func newAccountRow(a tenants.Account) *accountRow {
@@ -67,13 +72,28 @@ func (r *accountRow) account() tenants.Account {
 	}
 }
 
+// live is the condition on an accounts row that it is not deleted.
+const live = "deleted_at IS NULL"
+
 // CreateAccount implements tenants.Store. An unknown tenant is
 // tenants.ErrNotFound.
 func (db *DB) CreateAccount(ctx context.Context, a tenants.Account) error {
-	if _, err := db.bun.NewInsert().Model(newAccountRow(a)).Exec(ctx); err != nil {
-		return wrap("create account", err)
+	const op = "create account"
+	_, err := db.bun.NewInsert().Model(newAccountRow(a)).Exec(ctx)
+	if err == nil {
+		return nil
 	}
-	return nil
+	if err = wrap(op, err); errors.Is(err, tenants.ErrConflict) {
+		deleting, _ := db.bun.NewSelect().Model((*accountRow)(nil)).
+			Where("tenant_id = ?", a.TenantID).
+			Where("app_id = ?", a.AppID).
+			Where("deleted_at IS NOT NULL").
+			Exists(ctx)
+		if deleting {
+			return fmt.Errorf("store: %s: %w: the account of this AppId is being deleted; register it again once its deletion finished", op, tenants.ErrConflict)
+		}
+	}
+	return err
 }
 
 // GetAccount implements tenants.Store.
@@ -82,6 +102,7 @@ func (db *DB) GetAccount(ctx context.Context, tenantID, appID string) (tenants.A
 	err := db.bun.NewSelect().Model(&row).
 		Where("tenant_id = ?", tenantID).
 		Where("app_id = ?", appID).
+		Where(live).
 		Scan(ctx)
 	if err != nil {
 		return tenants.Account{}, wrap("get account", err)
@@ -92,41 +113,62 @@ func (db *DB) GetAccount(ctx context.Context, tenantID, appID string) (tenants.A
 // ListAccounts implements tenants.Store.
 func (db *DB) ListAccounts(ctx context.Context, tenantID string, p tenants.Page) ([]tenants.Account, error) {
 	var rows []accountRow
-	q := db.bun.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID)
+	q := db.bun.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID).Where(live)
 	if err := paged(q, "app_id", ascending, p).Scan(ctx); err != nil {
 		return nil, wrap("list accounts", err)
 	}
 	return convert(rows, (*accountRow).account), nil
 }
 
-// UpdateAccount implements tenants.Store.
-func (db *DB) UpdateAccount(ctx context.Context, a tenants.Account) error {
-	res, err := db.bun.NewUpdate().Model(newAccountRow(a)).
-		Column("name", "mode", "default_scope", "redirect_uris", "token_ttl_seconds", "open_platform_id", "updated_at").
-		Where("tenant_id = ?", a.TenantID).
-		Where("app_id = ?", a.AppID).
-		Exec(ctx)
-	return wrapAffected("update account", res, err)
+// deletingAccounts selects the AppIDs of the tenant's deleted accounts,
+// whose rows readers leave out until the deletion purged them.
+func deletingAccounts(idb bun.IDB, tenantID string) *bun.SelectQuery {
+	return idb.NewSelect().Model((*accountRow)(nil)).Column("app_id").
+		Where("tenant_id = ?", tenantID).
+		Where("deleted_at IS NOT NULL")
 }
 
-// DeleteAccount implements tenants.Store: the schema's foreign keys
-// cascade the delete to the rows that hang on the account; then the
-// persons who had identities in it are relinked.
-func (db *DB) DeleteAccount(ctx context.Context, tenantID, appID string) error {
-	var res sql.Result
+// lockAccount reads the tenant's account with that AppID, unless it is
+// deleted, and locks it until tx ends: the account lock of tenants.Store
+// that its writers take turns on. On PostgreSQL that is FOR NO KEY UPDATE,
+// which logins' foreign key checks (KEY SHARE) do not wait for. A SQLite
+// transaction holds the database's one write lock from its start (BEGIN
+// IMMEDIATE, see sqlitePragmas), which is lock enough.
+func lockAccount(ctx context.Context, tx bun.Tx, tenantID, appID string) (accountRow, error) {
+	var row accountRow
+	q := tx.NewSelect().Model(&row).
+		Where("tenant_id = ?", tenantID).
+		Where("app_id = ?", appID).
+		Where(live)
+	if tx.Dialect().Name() == dialect.PG {
+		q = q.For("NO KEY UPDATE")
+	}
+	return row, q.Scan(ctx)
+}
+
+// UpdateAccount implements tenants.Store.
+func (db *DB) UpdateAccount(ctx context.Context, tenantID, appID string, update func(tenants.Account) (tenants.Account, error)) (tenants.Account, error) {
+	var row accountRow
 	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		persons, err := identityPersons(ctx, tx, tenantID, "app_id", appID)
+		old, err := lockAccount(ctx, tx, tenantID, appID)
 		if err != nil {
 			return err
 		}
-		res, err = tx.NewDelete().Model((*accountRow)(nil)).
-			Where("tenant_id = ?", tenantID).
-			Where("app_id = ?", appID).
+		a, err := update(old.account())
+		if err != nil {
+			return err
+		}
+		row = *newAccountRow(a)
+		row.TenantID, row.AppID = tenantID, appID
+		_, err = tx.NewUpdate().Model(&row).
+			Column("name", "mode", "default_scope", "redirect_uris", "token_ttl_seconds", "open_platform_id", "updated_at").
+			WherePK().
+			Returning("*").
 			Exec(ctx)
-		if err != nil {
-			return err
-		}
-		return relinkPersons(ctx, tx, tenantID, persons)
+		return err
 	})
-	return wrapAffected("delete account", res, err)
+	if err != nil {
+		return tenants.Account{}, wrap("update account", err)
+	}
+	return row.account(), nil
 }

@@ -6,18 +6,31 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/wxlogin/wxlogin/tenants"
 )
 
 // SetSecretVersion implements tenants.Store.
-func (db *DB) SetSecretVersion(ctx context.Context, tenantID, appID string, version int, at time.Time) error {
-	res, err := db.bun.NewUpdate().Model((*accountRow)(nil)).
-		Set("secret_version = ?", version).
-		Set("secret_updated_at = ?", at).
-		Where("tenant_id = ?", tenantID).
-		Where("app_id = ?", appID).
-		Exec(ctx)
-	return wrapAffected("set secret version", res, err)
+func (db *DB) SetSecretVersion(ctx context.Context, tenantID, appID string, at time.Time, write func(context.Context) (int, error)) (tenants.Account, error) {
+	var row accountRow
+	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if row, err = lockAccount(ctx, tx, tenantID, appID); err != nil {
+			return err
+		}
+		version, err := write(ctx)
+		if err != nil {
+			return err
+		}
+		row.SecretVersion, row.SecretUpdatedAt = version, at
+		_, err = tx.NewUpdate().Model(&row).Column("secret_version", "secret_updated_at").WherePK().Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return tenants.Account{}, wrap("set secret version", err)
+	}
+	return row.account(), nil
 }
 
 // ConfirmSecretVersion implements tenants.Store in one statement, which
@@ -29,6 +42,7 @@ func (db *DB) ConfirmSecretVersion(ctx context.Context, tenantID, appID string, 
 		Set("secret_confirmed_version = CASE WHEN secret_confirmed_version < ? THEN ? ELSE secret_confirmed_version END", version, version).
 		Where("tenant_id = ?", tenantID).
 		Where("app_id = ?", appID).
+		Where(live).
 		Where("secret_version >= ?", version).
 		Exec(ctx)
 	err = wrapAffected(op, res, err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -42,10 +43,16 @@ func (r *clientSecretRow) clientSecret() tenants.ClientSecret {
 	}
 }
 
-// CreateClientSecret implements tenants.Store. An unknown account is
-// tenants.ErrNotFound.
+// CreateClientSecret implements tenants.Store.
 func (db *DB) CreateClientSecret(ctx context.Context, s tenants.ClientSecret) error {
-	if _, err := db.bun.NewInsert().Model(newClientSecretRow(s)).Exec(ctx); err != nil {
+	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := lockAccount(ctx, tx, s.TenantID, s.AppID); err != nil {
+			return err
+		}
+		_, err := tx.NewInsert().Model(newClientSecretRow(s)).Exec(ctx)
+		return err
+	})
+	if err != nil {
 		return wrap("create client secret", err)
 	}
 	return nil
@@ -67,7 +74,8 @@ func (db *DB) clientSecrets(ctx context.Context, tenantID, appID string, activeO
 	var rows []clientSecretRow
 	q := db.bun.NewSelect().Model(&rows).
 		Where("tenant_id = ?", tenantID).
-		Where("app_id = ?", appID)
+		Where("app_id = ?", appID).
+		Where("app_id NOT IN (?)", deletingAccounts(db.bun, tenantID))
 	if activeOnly {
 		q = q.Where("revoked_at IS NULL")
 	}
@@ -80,11 +88,19 @@ func (db *DB) clientSecrets(ctx context.Context, tenantID, appID string, activeO
 // RevokeClientSecret implements tenants.Store. The statement matches a
 // revoked secret too, and keeps its time, so that revoking twice succeeds.
 func (db *DB) RevokeClientSecret(ctx context.Context, tenantID, appID, id string, at time.Time) error {
-	res, err := db.bun.NewUpdate().Model((*clientSecretRow)(nil)).
-		Set("revoked_at = COALESCE(revoked_at, ?)", at).
-		Where("tenant_id = ?", tenantID).
-		Where("app_id = ?", appID).
-		Where("id = ?", id).
-		Exec(ctx)
+	var res sql.Result
+	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := lockAccount(ctx, tx, tenantID, appID); err != nil {
+			return err
+		}
+		var err error
+		res, err = tx.NewUpdate().Model((*clientSecretRow)(nil)).
+			Set("revoked_at = COALESCE(revoked_at, ?)", at).
+			Where("tenant_id = ?", tenantID).
+			Where("app_id = ?", appID).
+			Where("id = ?", id).
+			Exec(ctx)
+		return err
+	})
 	return wrapAffected("revoke client secret", res, err)
 }

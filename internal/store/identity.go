@@ -88,6 +88,7 @@ func getIdentity(ctx context.Context, idb bun.IDB, tenantID, id string) (identit
 	err := idb.NewSelect().Model(&row).
 		Where("tenant_id = ?", tenantID).
 		Where("id = ?", id).
+		Where("app_id NOT IN (?)", deletingAccounts(idb, tenantID)).
 		Scan(ctx)
 	return row, err
 }
@@ -95,7 +96,9 @@ func getIdentity(ctx context.Context, idb bun.IDB, tenantID, id string) (identit
 // ListIdentities implements tenants.Store.
 func (db *DB) ListIdentities(ctx context.Context, tenantID string, f tenants.IdentityFilter) ([]tenants.Identity, error) {
 	var rows []identityRow
-	q := matching(db.bun.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID),
+	q := matching(db.bun.NewSelect().Model(&rows).
+		Where("tenant_id = ?", tenantID).
+		Where("app_id NOT IN (?)", deletingAccounts(db.bun, tenantID)),
 		filter{"app_id", f.AppID},
 		filter{"openid", f.OpenID},
 		filter{"unionid", f.UnionID},

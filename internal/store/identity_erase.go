@@ -12,7 +12,7 @@ import (
 // DeleteIdentity implements tenants.Store.
 func (db *DB) DeleteIdentity(ctx context.Context, tenantID, id string) error {
 	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		gone, err := deleteIdentities(ctx, tx, tenantID, "id", id)
+		gone, err := deleteIdentities(ctx, tx, tenantID, "id = ?", id)
 		if err == nil && gone.Identities == 0 {
 			return sql.ErrNoRows
 		}
@@ -33,7 +33,7 @@ func (db *DB) ErasePerson(ctx context.Context, tenantID, unionID string) (tenant
 	var gone tenants.Erasure
 	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		gone, err = deleteIdentities(ctx, tx, tenantID, "unionid", unionID)
+		gone, err = deleteIdentities(ctx, tx, tenantID, "unionid = ?", unionID)
 		return err
 	})
 	if err != nil {
@@ -42,19 +42,20 @@ func (db *DB) ErasePerson(ctx context.Context, tenantID, unionID string) (tenant
 	return gone, nil
 }
 
-// deleteIdentities deletes the tenant's identities whose column holds value,
-// with their login events, counts what went, and relinks the persons they
-// were. The events go first, found by tenant and identity, so the cascade
-// from the identities finds none.
-func deleteIdentities(ctx context.Context, tx bun.Tx, tenantID, column, value string) (tenants.Erasure, error) {
+// deleteIdentities deletes the tenant's identities that the condition
+// match (on an identities row, with args) selects, with their login
+// events, counts what went, and relinks the persons they were. The events
+// go first, found by tenant and identity, so the cascade from the
+// identities finds none.
+func deleteIdentities(ctx context.Context, tx bun.Tx, tenantID, match string, args ...any) (tenants.Erasure, error) {
 	var gone tenants.Erasure
-	persons, err := identityPersons(ctx, tx, tenantID, column, value)
+	persons, err := identityPersons(ctx, tx, tenantID, match, args...)
 	if err != nil {
 		return gone, err
 	}
 	ids := tx.NewSelect().Model((*identityRow)(nil)).Column("id").
 		Where("tenant_id = ?", tenantID).
-		Where("? = ?", bun.Ident(column), value)
+		Where(match, args...)
 	res, err := tx.NewDelete().Model((*loginEventRow)(nil)).
 		Where("tenant_id = ?", tenantID).
 		Where("identity_id IN (?)", ids).
@@ -67,7 +68,7 @@ func deleteIdentities(ctx context.Context, tx bun.Tx, tenantID, column, value st
 	}
 	res, err = tx.NewDelete().Model((*identityRow)(nil)).
 		Where("tenant_id = ?", tenantID).
-		Where("? = ?", bun.Ident(column), value).
+		Where(match, args...).
 		Exec(ctx)
 	if err == nil {
 		gone.Identities, err = res.RowsAffected()
@@ -78,14 +79,14 @@ func deleteIdentities(ctx context.Context, tx bun.Tx, tenantID, column, value st
 	return gone, relinkPersons(ctx, tx, tenantID, persons)
 }
 
-// identityPersons returns the persons of the tenant's identities whose
-// column holds value.
-func identityPersons(ctx context.Context, idb bun.IDB, tenantID, column, value string) ([]string, error) {
+// identityPersons returns the persons of the tenant's identities that the
+// condition match selects.
+func identityPersons(ctx context.Context, idb bun.IDB, tenantID, match string, args ...any) ([]string, error) {
 	var persons []string
 	err := idb.NewSelect().TableExpr("identities AS i").
 		ColumnExpr("DISTINCT "+personKey).
 		Where("i.tenant_id = ?", tenantID).
-		Where("i.? = ?", bun.Ident(column), value).
+		Where(match, args...).
 		Scan(ctx, &persons)
 	return persons, err
 }

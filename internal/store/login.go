@@ -49,7 +49,7 @@ func (db *DB) CompleteLogin(ctx context.Context, c login.Completion) (tenants.Id
 // claimTransaction marks the login transaction completed by identityID. It
 // fails with login.ErrTransactionUsed when the transaction was completed
 // already, and with sql.ErrNoRows when it is not the tenant's account's,
-// or expired at the login's time.
+// the account was deleted, or it expired at the login's time.
 func claimTransaction(ctx context.Context, tx bun.Tx, c login.Completion, identityID string) error {
 	l := c.Login
 	res, err := tx.NewUpdate().Model((*transactionRow)(nil)).
@@ -61,6 +61,10 @@ func claimTransaction(ctx context.Context, tx bun.Tx, c login.Completion, identi
 		Where("app_id = ?", c.Code.AppID). // the login's account; l.AppID is the app that logged the person in
 		Where("completed_at IS NULL").
 		Where("expires_at > ?", l.At).
+		Where("EXISTS (?)", tx.NewSelect().Model((*accountRow)(nil)).Column("app_id").
+			Where("tenant_id = ?", l.TenantID).
+			Where("app_id = ?", c.Code.AppID).
+			Where(live)).
 		Exec(ctx)
 	if err != nil {
 		return err

@@ -9,10 +9,14 @@ import (
 	"github.com/wxlogin/wxlogin/internal/reports"
 )
 
+// notDeletedSQL, after an identity's app_id, holds when its account (of
+// tenant ?0) is not deleted.
+const notDeletedSQL = "NOT IN (SELECT d.app_id FROM accounts AS d WHERE d.tenant_id = ?0 AND d.deleted_at IS NOT NULL)"
+
 // personsSQL selects a page of persons (?0 tenant, ?1 limit), narrowed by
 // the condition %s on identity g, with one row per identity of each: the
 // page's unionids and their aggregates first, then their identities, in
-// unionid and AppID order.
+// unionid and AppID order. Identities of deleted accounts are left out.
 const personsSQL = `
 WITH page AS (
 	SELECT g.unionid,
@@ -20,19 +24,19 @@ WITH page AS (
 		MAX(g.last_login_at) AS last_login_at,
 		CAST(SUM(g.login_count) AS BIGINT) AS logins
 	FROM identities AS g
-	WHERE g.tenant_id = ?0 AND g.unionid IS NOT NULL AND %s
+	WHERE g.tenant_id = ?0 AND g.unionid IS NOT NULL AND g.app_id ` + notDeletedSQL + ` AND %s
 	GROUP BY g.unionid
 	ORDER BY g.unionid
 	LIMIT ?1
 )
 SELECT page.unionid, page.first_login_at, page.last_login_at, page.logins,
 	(SELECT f.app_id FROM identities AS f
-		WHERE f.tenant_id = ?0 AND f.unionid = page.unionid
+		WHERE f.tenant_id = ?0 AND f.unionid = page.unionid AND f.app_id ` + notDeletedSQL + `
 		ORDER BY f.first_login_at, f.app_id
 		LIMIT 1) AS first_app_id,
 	i.app_id, i.openid
 FROM page
-JOIN identities AS i ON i.tenant_id = ?0 AND i.unionid = page.unionid
+JOIN identities AS i ON i.tenant_id = ?0 AND i.unionid = page.unionid AND i.app_id ` + notDeletedSQL + `
 ORDER BY page.unionid, i.app_id, i.openid`
 
 // Conditions of personsSQL, with their arguments from ?2 on.

@@ -161,6 +161,80 @@ func (h *history) activity(q reports.ActivityQuery) reports.Activity {
 	return a
 }
 
+// randomLogin is a login to one of h's accounts of one of people users
+// at a random time in the 10 days from base: users below 30 have a
+// unionid, which only some logins carry.
+func (h *history) randomLogin(rng *rand.Rand, tenantID string, base time.Time, people int) tenants.IdentityLogin {
+	u := rng.IntN(people)
+	appID := h.appIDs[rng.IntN(len(h.appIDs))]
+	unionID := ""
+	if u < 30 && rng.IntN(3) > 0 {
+		unionID = fmt.Sprintf("u%02d", u)
+	}
+	return tenants.IdentityLogin{
+		TenantID: tenantID, AppID: appID, OpenID: fmt.Sprintf("o-%s-%02d", appID, u), UnionID: unionID,
+		Scope: tenants.ScopeUserInfo,
+		At:    base.Add(time.Duration(rng.Int64N(int64(10 * 24 * time.Hour)))).Truncate(time.Microsecond),
+	}
+}
+
+// without is h once account appID and its identities are gone.
+func (h *history) without(appID string) *history {
+	g := &history{appIDs: slices.DeleteFunc(slices.Clone(h.appIDs), func(id string) bool { return id == appID }),
+		identities: map[string]*oracleIdentity{}}
+	for id, o := range h.identities {
+		if o.appID != appID {
+			g.identities[id] = o
+		}
+	}
+	return g
+}
+
+// reportWindows are the windows checkHistory asks the summary of, around
+// the 10 days from base.
+func reportWindows(base time.Time) []reports.Window {
+	return []reports.Window{
+		{From: base, To: base.AddDate(0, 0, 10)},
+		{From: base.AddDate(0, 0, 3), To: base.AddDate(0, 0, 5)},
+		{From: base.Add(37 * time.Hour), To: base.Add(40 * time.Hour)},
+		{From: base.Add(-8 * time.Hour), To: base.AddDate(0, 0, 10)},
+		{From: base.AddDate(0, 0, 3).Add(-8 * time.Hour), To: base.AddDate(0, 0, 5).Add(-8 * time.Hour)},
+		{From: base.Add(4 * time.Hour), To: base.AddDate(0, 0, 8)},
+		// From 08:00 in Shanghai, long enough to count the 16 hours
+		// to midnight, and the rest, apart.
+		{From: base, To: base.AddDate(0, 0, 40)},
+	}
+}
+
+// checkHistory fails t unless the tenant's summary (in reportWindows),
+// overlap and activity (by day in Shanghai and New York, by week in UTC)
+// are what the history h says.
+func checkHistory(t *testing.T, db *store.DB, tenantID string, h *history, base time.Time, stage string) {
+	t.Helper()
+	ctx := context.Background()
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range reportWindows(base) {
+		got, err := db.Summary(ctx, tenantID, w)
+		tenantstest.IsErr(t, stage+": Summary", err, nil)
+		tenantstest.Equal(t, fmt.Sprintf("%s: Summary of %v", stage, w), got, h.summary(w))
+	}
+	o, err := db.Overlap(ctx, tenantID)
+	tenantstest.IsErr(t, stage+": Overlap", err, nil)
+	tenantstest.Equal(t, stage+": Overlap", o, h.overlap())
+	for _, q := range []reports.ActivityQuery{
+		{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Day},
+		{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Week, Location: time.UTC},
+		{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Day, Location: newYork},
+	} {
+		a, err := db.Activity(ctx, tenantID, q)
+		tenantstest.IsErr(t, stage+": Activity", err, nil)
+		tenantstest.Equal(t, fmt.Sprintf("%s: Activity by %v", stage, q.Interval), a, h.activity(q))
+	}
+}
+
 // TestPersonRollups logs a tenant's people in at random times, in no
 // order, with unionids that some identities only gain later, and deletes
 // identities, a person and an account along the way, then logs a few
@@ -183,10 +257,6 @@ func TestPersonRollups(t *testing.T) {
 		login := logIn(db)
 		// Days are rolled up in Shanghai, where base is 08:00, then in New
 		// York, where it is midnight and clocks go back that night.
-		newYork, err := time.LoadLocation("America/New_York")
-		if err != nil {
-			t.Fatal(err)
-		}
 		zone := "Asia/Shanghai"
 		rollUp := func() int {
 			t.Helper()
@@ -196,33 +266,7 @@ func TestPersonRollups(t *testing.T) {
 		}
 		checkReports := func(stage string) {
 			t.Helper()
-			for _, w := range []reports.Window{
-				{From: base, To: base.AddDate(0, 0, 10)},
-				{From: base.AddDate(0, 0, 3), To: base.AddDate(0, 0, 5)},
-				{From: base.Add(37 * time.Hour), To: base.Add(40 * time.Hour)},
-				{From: base.Add(-8 * time.Hour), To: base.AddDate(0, 0, 10)},
-				{From: base.AddDate(0, 0, 3).Add(-8 * time.Hour), To: base.AddDate(0, 0, 5).Add(-8 * time.Hour)},
-				{From: base.Add(4 * time.Hour), To: base.AddDate(0, 0, 8)},
-				// From 08:00 in Shanghai, long enough to count the 16 hours
-				// to midnight, and the rest, apart.
-				{From: base, To: base.AddDate(0, 0, 40)},
-			} {
-				got, err := db.Summary(ctx, tenantID, w)
-				tenantstest.IsErr(t, stage+": Summary", err, nil)
-				tenantstest.Equal(t, fmt.Sprintf("%s: Summary of %v", stage, w), got, h.summary(w))
-			}
-			o, err := db.Overlap(ctx, tenantID)
-			tenantstest.IsErr(t, stage+": Overlap", err, nil)
-			tenantstest.Equal(t, stage+": Overlap", o, h.overlap())
-			for _, q := range []reports.ActivityQuery{
-				{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Day},
-				{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Week, Location: time.UTC},
-				{Window: reports.Window{From: base, To: base.AddDate(0, 0, 10)}, Interval: reports.Day, Location: newYork},
-			} {
-				a, err := db.Activity(ctx, tenantID, q)
-				tenantstest.IsErr(t, stage+": Activity", err, nil)
-				tenantstest.Equal(t, fmt.Sprintf("%s: Activity by %v", stage, q.Interval), a, h.activity(q))
-			}
+			checkHistory(t, db, tenantID, h, base, stage)
 		}
 		// check checks the reports as they are, with the days that the
 		// stage's writes left rolled up, and with every day rolled up
@@ -241,20 +285,8 @@ func TestPersonRollups(t *testing.T) {
 			check(stage + ", rebuilt")
 		}
 
-		// randomLogin is a login of one of users people at a random time:
-		// users below 30 have a unionid, which only some logins carry.
 		randomLogin := func(rng *rand.Rand, people int) tenants.IdentityLogin {
-			u := rng.IntN(people)
-			appID := h.appIDs[rng.IntN(len(h.appIDs))]
-			unionID := ""
-			if u < 30 && rng.IntN(3) > 0 {
-				unionID = fmt.Sprintf("u%02d", u)
-			}
-			return tenants.IdentityLogin{
-				TenantID: tenantID, AppID: appID, OpenID: fmt.Sprintf("o-%s-%02d", appID, u), UnionID: unionID,
-				Scope: tenants.ScopeUserInfo,
-				At:    base.Add(time.Duration(rng.Int64N(int64(10 * 24 * time.Hour)))).Truncate(time.Microsecond),
-			}
+			return h.randomLogin(rng, tenantID, base, people)
 		}
 		var mu sync.Mutex
 		record := func(l tenants.IdentityLogin, ident tenants.Identity) {
@@ -340,7 +372,7 @@ func TestPersonRollups(t *testing.T) {
 		}
 		logins(100)
 		check("after deletes and 100 more logins")
-		_, err = db.ErasePerson(ctx, tenantID, "u07")
+		_, err := db.ErasePerson(ctx, tenantID, "u07")
 		tenantstest.IsErr(t, "ErasePerson", err, nil)
 		for id, o := range h.identities {
 			if o.unionID == "u07" {
@@ -348,13 +380,8 @@ func TestPersonRollups(t *testing.T) {
 			}
 		}
 		check("after erasing a person")
-		tenantstest.IsErr(t, "DeleteAccount", db.DeleteAccount(ctx, tenantID, appIDs[1]), nil)
-		for id, o := range h.identities {
-			if o.appID == appIDs[1] {
-				delete(h.identities, id)
-			}
-		}
-		h.appIDs = slices.Delete(h.appIDs, 1, 2)
+		deleteAccount(t, db, tenantID, appIDs[1], 7)
+		h = h.without(appIDs[1])
 		check("after deleting an account")
 		logins(50)
 		zone = "America/New_York"

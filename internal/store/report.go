@@ -38,11 +38,17 @@ func (db *DB) reportTx(ctx context.Context, fn func(ctx context.Context, tx bun.
 	})
 }
 
-// tenantAppIDs returns the AppIDs of the tenant's accounts, in order.
+// tenantAppIDs returns the AppIDs of the tenant's accounts, in order. A
+// deleted account is left out of every report at once, though its rows
+// go only as its deletion purges them: the reports read its identities'
+// counts and its persons' groups without it. Until the purge relinked them,
+// the logins of people whose previous login was in it may not count them
+// as active or new in the tenant.
 func tenantAppIDs(ctx context.Context, tx bun.Tx, tenantID string) ([]string, error) {
 	var appIDs []string
 	err := tx.NewSelect().Model((*accountRow)(nil)).Column("app_id").
 		Where("tenant_id = ?", tenantID).
+		Where(live).
 		Order("app_id").
 		Scan(ctx, &appIDs)
 	return appIDs, err
@@ -55,9 +61,11 @@ type personGroup struct {
 	Persons int64
 }
 
-// personGroups returns the tenant's persons grouped by the accounts they
-// are in: one row per combination found, however many persons.
-func personGroups(ctx context.Context, tx bun.Tx, tenantID string) ([]personGroup, error) {
+// personGroups returns the tenant's persons grouped by the accounts
+// appIDs (in order) they are in: one row per combination found, however
+// many persons. Other accounts (deleted ones) are left out of the
+// combinations, and persons in none of appIDs out of the groups.
+func personGroups(ctx context.Context, tx bun.Tx, tenantID string, appIDs []string) ([]personGroup, error) {
 	var rows []struct {
 		Accounts string `bun:"accounts"`
 		Persons  int64  `bun:"persons"`
@@ -68,9 +76,15 @@ func personGroups(ctx context.Context, tx bun.Tx, tenantID string) ([]personGrou
 		Where("tenant_id = ?", tenantID).
 		Group("accounts").
 		Scan(ctx, &rows)
-	groups := make([]personGroup, len(rows))
-	for i, r := range rows {
-		groups[i] = personGroup{AppIDs: strings.Fields(r.Accounts), Persons: r.Persons}
+	groups := make([]personGroup, 0, len(rows))
+	for _, r := range rows {
+		in := slices.DeleteFunc(strings.Fields(r.Accounts), func(appID string) bool {
+			_, found := slices.BinarySearch(appIDs, appID)
+			return !found
+		})
+		if len(in) > 0 {
+			groups = append(groups, personGroup{AppIDs: in, Persons: r.Persons})
+		}
 	}
 	return groups, err
 }
@@ -107,12 +121,15 @@ func (db *DB) Summary(ctx context.Context, tenantID string, w reports.Window) (r
 		}
 		for _, r := range idents {
 			a := index[r.AppID]
+			if a == nil {
+				continue // a deleted account's
+			}
 			a.Identities, a.WithUnionID, a.WithoutUnionID = r.Identities, r.WithUnionID, r.Identities-r.WithUnionID
 			s.Total.Identities += a.Identities
 			s.Total.WithUnionID += a.WithUnionID
 			s.Total.WithoutUnionID += a.WithoutUnionID
 		}
-		groups, err := personGroups(ctx, tx, tenantID)
+		groups, err := personGroups(ctx, tx, tenantID, appIDs)
 		if err != nil {
 			return err
 		}
@@ -148,7 +165,7 @@ func (db *DB) Overlap(ctx context.Context, tenantID string) (reports.Overlap, er
 		if o.AppIDs, err = tenantAppIDs(ctx, tx, tenantID); err != nil {
 			return err
 		}
-		groups, err := personGroups(ctx, tx, tenantID)
+		groups, err := personGroups(ctx, tx, tenantID, o.AppIDs)
 		if err != nil {
 			return err
 		}
@@ -185,6 +202,7 @@ func (db *DB) AccountsWithoutUnionID(ctx context.Context, tenantID string) ([]st
 	err := db.bun.NewSelect().Table("identities").
 		Column("app_id").
 		Where("tenant_id = ?", tenantID).
+		Where("app_id NOT IN (?)", deletingAccounts(db.bun, tenantID)).
 		Group("app_id").
 		Having("COUNT(unionid) = 0").
 		Order("app_id").

@@ -2,6 +2,10 @@ package tenantstest
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,9 +114,17 @@ func testUpdateAccount(t *testing.T, s tenants.Store) {
 	changed.UpdatedAt = a.UpdatedAt.Add(time.Hour)
 	// Fields UpdateAccount leaves alone.
 	update := changed
+	update.Kind = tenants.KindWebsite
 	update.SecretVersion, update.SecretConfirmedVersion, update.SecretUpdatedAt = 7, 5, Now()
 	update.CreatedAt = Now().Add(time.Hour)
-	IsErr(t, "UpdateAccount", s.UpdateAccount(ctx, update), nil)
+	var seen tenants.Account
+	got, err := s.UpdateAccount(ctx, a.TenantID, a.AppID, func(old tenants.Account) (tenants.Account, error) {
+		seen = old
+		return update, nil
+	})
+	IsErr(t, "UpdateAccount", err, nil)
+	Equal(t, "the account update was given", seen, a)
+	Equal(t, "UpdateAccount's answer", got, changed)
 
 	for _, tc := range []struct {
 		name     string
@@ -129,15 +141,90 @@ func testUpdateAccount(t *testing.T, s tenants.Store) {
 		})
 	}
 
+	t.Run("an error of update changes nothing", func(t *testing.T) {
+		refused := errors.New("refused")
+		_, err := s.UpdateAccount(ctx, a.TenantID, a.AppID, func(old tenants.Account) (tenants.Account, error) {
+			old.Name = "Not written"
+			return old, refused
+		})
+		IsErr(t, "UpdateAccount", err, refused)
+		got, err := s.GetAccount(ctx, a.TenantID, a.AppID)
+		IsErr(t, "GetAccount", err, nil)
+		Equal(t, "account after a refused update", got, changed)
+	})
+
 	other := NewAccount(t, s, tenantA.ID)
 	for _, tc := range []struct{ name, tenantID, appID string }{
 		{"other tenant's account", tenantB.ID, other.AppID},
 		{"unknown AppID", tenantA.ID, "wx0000000000000000"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			missing := changed
-			missing.TenantID, missing.AppID = tc.tenantID, tc.appID
-			IsErr(t, "UpdateAccount", s.UpdateAccount(ctx, missing), tenants.ErrNotFound)
+			_, err := s.UpdateAccount(ctx, tc.tenantID, tc.appID, func(tenants.Account) (tenants.Account, error) {
+				t.Error("update called for a missing account")
+				return changed, nil
+			})
+			IsErr(t, "UpdateAccount", err, tenants.ErrNotFound)
 		})
+	}
+}
+
+// testConcurrentAccountWrites: updates, AppSecret writes and client
+// secret writes of one account from many goroutines at once take turns
+// on the account's lock, so each update sees every one before it (none is
+// lost) and no two secret writes overlap, recorded in the order they ran.
+func testConcurrentAccountWrites(t *testing.T, s tenants.Store) {
+	ctx := context.Background()
+	a := NewAccount(t, s, NewTenant(t, s).ID)
+	const writers = 12
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		inside   int // secret writes running
+		versions int // the last version a write made
+	)
+	for i := range writers {
+		wg.Go(func() {
+			_, err := s.UpdateAccount(ctx, a.TenantID, a.AppID, func(old tenants.Account) (tenants.Account, error) {
+				old.RedirectURIs = append(old.RedirectURIs, fmt.Sprintf("https://example.com/w/%d", i))
+				old.UpdatedAt = Now()
+				return old, nil
+			})
+			IsErr(t, "UpdateAccount", err, nil)
+		})
+		wg.Go(func() {
+			_, err := s.SetSecretVersion(ctx, a.TenantID, a.AppID, Now(), func(context.Context) (int, error) {
+				mu.Lock()
+				inside++
+				versions++
+				v, overlap := versions, inside > 1
+				mu.Unlock()
+				if overlap {
+					t.Error("two AppSecret writes of one account ran at once")
+				}
+				time.Sleep(2 * time.Millisecond)
+				mu.Lock()
+				inside--
+				mu.Unlock()
+				return v, nil
+			})
+			IsErr(t, "SetSecretVersion", err, nil)
+		})
+		wg.Go(func() {
+			cs := clientSecret(a, Now())
+			IsErr(t, "CreateClientSecret", s.CreateClientSecret(ctx, cs), nil)
+			IsErr(t, "RevokeClientSecret", s.RevokeClientSecret(ctx, a.TenantID, a.AppID, cs.ID, Now()), nil)
+		})
+	}
+	wg.Wait()
+	got, err := s.GetAccount(ctx, a.TenantID, a.AppID)
+	IsErr(t, "GetAccount", err, nil)
+	if n := len(got.RedirectURIs) - len(a.RedirectURIs); n != writers {
+		t.Errorf("the account has %d of the %d redirect URIs the updates added: updates were lost", n, writers)
+	}
+	Equal(t, "the recorded AppSecret version, the last written", got.SecretVersion, writers)
+	secrets, err := s.ListClientSecrets(ctx, a.TenantID, a.AppID)
+	IsErr(t, "ListClientSecrets", err, nil)
+	if len(secrets) != writers || slices.ContainsFunc(secrets, func(cs tenants.ClientSecret) bool { return cs.RevokedAt == nil }) {
+		t.Errorf("client secrets %+v, want %d, all revoked", secrets, writers)
 	}
 }

@@ -2,11 +2,26 @@ package tenantstest
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/wxlogin/wxlogin/tenants"
 )
+
+// version is a SetSecretVersion write that stores nothing and makes
+// version v.
+func version(v int) func(context.Context) (int, error) {
+	return func(context.Context) (int, error) { return v, nil }
+}
+
+// setVersion records version v of a's AppSecret, changed at at.
+func setVersion(t *testing.T, s tenants.Store, a tenants.Account, v int, at time.Time) tenants.Account {
+	t.Helper()
+	got, err := s.SetSecretVersion(context.Background(), a.TenantID, a.AppID, at, version(v))
+	IsErr(t, "SetSecretVersion", err, nil)
+	return got
+}
 
 func testSecretVersion(t *testing.T, s tenants.Store) {
 	ctx := context.Background()
@@ -14,20 +29,33 @@ func testSecretVersion(t *testing.T, s tenants.Store) {
 	a := NewAccount(t, s, tenantA.ID)
 	at := Now().Add(time.Minute)
 
-	IsErr(t, "SetSecretVersion", s.SetSecretVersion(ctx, a.TenantID, a.AppID, 2, at), nil)
 	want := a
 	want.SecretVersion, want.SecretUpdatedAt = 2, at
+	Equal(t, "SetSecretVersion's answer", setVersion(t, s, a, 2, at), want)
 	got, err := s.GetAccount(ctx, a.TenantID, a.AppID)
 	IsErr(t, "GetAccount", err, nil)
 	Equal(t, "account after SetSecretVersion", got, want)
 
-	for _, tc := range []struct{ name, tenantID, appID string }{
-		{"unknown account", a.TenantID, "wx0000000000000000"},
-		{"other tenant", tenantB.ID, a.AppID},
+	refused := errors.New("secret store down")
+	for _, tc := range []struct {
+		name, tenantID, appID string
+		write                 func(context.Context) (int, error)
+		wantErr               error
+	}{
+		{"unknown account", a.TenantID, "wx0000000000000000", nil, tenants.ErrNotFound},
+		{"other tenant", tenantB.ID, a.AppID, nil, tenants.ErrNotFound},
+		{"the write fails", a.TenantID, a.AppID, func(context.Context) (int, error) { return 0, refused }, refused},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := s.SetSecretVersion(ctx, tc.tenantID, tc.appID, 9, at)
-			IsErr(t, "SetSecretVersion", err, tenants.ErrNotFound)
+			write := tc.write
+			if write == nil {
+				write = func(context.Context) (int, error) {
+					t.Error("write called for a missing account")
+					return 9, nil
+				}
+			}
+			_, err := s.SetSecretVersion(ctx, tc.tenantID, tc.appID, at.Add(time.Hour), write)
+			IsErr(t, "SetSecretVersion", err, tc.wantErr)
 			got, err := s.GetAccount(ctx, a.TenantID, a.AppID)
 			IsErr(t, "GetAccount", err, nil)
 			Equal(t, "account untouched", got, want)
@@ -40,7 +68,7 @@ func testConfirmSecretVersion(t *testing.T, s tenants.Store) {
 	tenantA, tenantB := NewTenant(t, s), NewTenant(t, s)
 	a := NewAccount(t, s, tenantA.ID)
 	at := Now()
-	IsErr(t, "SetSecretVersion", s.SetSecretVersion(ctx, a.TenantID, a.AppID, 3, at), nil)
+	setVersion(t, s, a, 3, at)
 
 	// Each step runs on the account as the steps before it left it.
 	steps := []struct {
@@ -72,7 +100,7 @@ func testConfirmSecretVersion(t *testing.T, s tenants.Store) {
 
 	t.Run("a new version keeps the confirmed one", func(t *testing.T) {
 		later := at.Add(time.Minute)
-		IsErr(t, "SetSecretVersion", s.SetSecretVersion(ctx, a.TenantID, a.AppID, 4, later), nil)
+		setVersion(t, s, a, 4, later)
 		want := a
 		want.SecretVersion, want.SecretConfirmedVersion, want.SecretUpdatedAt = 4, 3, later
 		got, err := s.GetAccount(ctx, a.TenantID, a.AppID)

@@ -479,6 +479,33 @@ type AccountCreate struct {
 	TokenTTLSeconds *int `json:"token_ttl_seconds,omitempty"`
 }
 
+// AccountDeletion The deletion of an account and how far its background removal got.
+//
+// Example: {"appid":"wx1234567890abcdef","finished_at":null,"id":"019ad4e2-7b1c-7f3e-9a40-5c2d8e1f6b37","identities_deleted":120000,"login_events_deleted":610544,"requested_at":"2026-12-02T11:00:00Z"}
+type AccountDeletion struct {
+	// Appid An official account's AppId, 'wx' and 16 lower-case letters or digits.
+	//
+	// Example: wx1234567890abcdef
+	Appid AppID `json:"appid"`
+
+	// FinishedAt When the last of its rows was removed; null while that runs.
+	FinishedAt *time.Time `json:"finished_at"`
+
+	// ID An id wxlogin made.
+	//
+	// Example: 3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c
+	ID ObjectID `json:"id"`
+
+	// IdentitiesDeleted Identities of the account removed so far.
+	IdentitiesDeleted int64 `json:"identities_deleted"`
+
+	// LoginEventsDeleted Their login events removed so far.
+	LoginEventsDeleted int64 `json:"login_events_deleted"`
+
+	// RequestedAt When the account was deleted (and vanished from the API).
+	RequestedAt time.Time `json:"requested_at"`
+}
+
 // AccountList A page of official accounts.
 //
 // Example: {"items":[{"appid":"wx1234567890abcdef","created_at":"2026-11-25T08:00:00Z","default_scope":"snsapi_userinfo","kind":"official","login_url":"http://localhost:8080/t/acme/wechat/wx1234567890abcdef/login","mode":"live","name":"Acme Shop","open_platform_id":"acme-open","redirect_uris":["https://shop.example.com/wechat/callback"],"secret":{"set":true,"updated_at":"2026-11-25T08:05:00Z","version":1},"token_ttl_seconds":3600,"updated_at":"2026-11-25T08:05:00Z"}],"next_cursor":null}
@@ -1246,6 +1273,11 @@ type BindingID = ObjectID
 // Cursor defines model for Cursor.
 type Cursor = string
 
+// DeletionID An id wxlogin made.
+//
+// Example: 3f2a9c1b7d4e4f0a9b8c7d6e5f4a3b2c
+type DeletionID = ObjectID
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -1698,6 +1730,16 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/tenants/{tenant} (the `UpdateTenant` operationId).
 	UpdateTenant(ctx context.Context, tenant TenantPath, params *UpdateTenantParams, body UpdateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetAccountDeletion Follow an account's deletion
+	//
+	// The deletion `deleteAccount` started: how much of the account's data is
+	// removed so far, and when it finished (`finished_at`, null while it runs).
+	//
+	// Roles: admin, viewer.
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/account-deletions/{deletion_id} (the `GetAccountDeletion` operationId).
+	GetAccountDeletion(ctx context.Context, tenant TenantPath, deletionID DeletionID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListAccounts List official accounts
 	//
 	// The tenant's official accounts, ordered by AppId.
@@ -1713,7 +1755,8 @@ type ClientInterface interface {
 	// set it with `putAppSecret`; until then logins through the account fail.
 	// Redirect URIs must be https (http only on `localhost` and `127.0.0.1`),
 	// without fragment or userinfo; they are matched exactly, byte for byte.
-	// An AppId the tenant already registered gets 409.
+	// An AppId the tenant already registered gets 409, and so does one whose
+	// deletion is still running (see `deleteAccount`).
 	//
 	// Roles: admin.
 	//
@@ -1728,7 +1771,8 @@ type ClientInterface interface {
 	// set it with `putAppSecret`; until then logins through the account fail.
 	// Redirect URIs must be https (http only on `localhost` and `127.0.0.1`),
 	// without fragment or userinfo; they are matched exactly, byte for byte.
-	// An AppId the tenant already registered gets 409.
+	// An AppId the tenant already registered gets 409, and so does one whose
+	// deletion is still running (see `deleteAccount`).
 	//
 	// Roles: admin.
 	//
@@ -1739,8 +1783,17 @@ type ClientInterface interface {
 
 	// DeleteAccount Delete an official account
 	//
-	// Deletes the account with its client secrets and its AppSecret; logins through
-	// it stop. The identities it collected stay until they are erased.
+	// Deletes the account with everything it holds: its AppSecret, client secrets,
+	// the identities it collected with their login events and refresh tokens, and
+	// logins in flight. The account is gone at once: from this answer on the API
+	// answers 404 for it, lists and reports leave it out, and logins through it stop
+	// (other replicas may still start one within `WXLOGIN_ACCOUNT_CACHE_TTL`; it
+	// cannot complete). Its rows are removed afterwards by a background job, in
+	// batches of `WXLOGIN_DELETE_BATCH_SIZE` identities, that survives restarts;
+	// follow `Location` to see it finish. The AppId can be registered again once it
+	// has; until then creating it answers 409. While it runs, the reports' persons
+	// are those of the other accounts, but the tenant's active and new persons may
+	// still count logins of people whose previous login was in the deleted account.
 	//
 	// Roles: admin.
 	//
@@ -2252,6 +2305,26 @@ func (c *Client) UpdateTenant(ctx context.Context, tenant TenantPath, params *Up
 	return c.Client.Do(req)
 }
 
+// GetAccountDeletion Follow an account's deletion
+//
+// The deletion `deleteAccount` started: how much of the account's data is
+// removed so far, and when it finished (`finished_at`, null while it runs).
+//
+// Roles: admin, viewer.
+//
+// Corresponds with GET /v1/tenants/{tenant}/account-deletions/{deletion_id} (the `GetAccountDeletion` operationId).
+func (c *Client) GetAccountDeletion(ctx context.Context, tenant TenantPath, deletionID DeletionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAccountDeletionRequest(c.Server, tenant, deletionID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListAccounts List official accounts
 //
 // The tenant's official accounts, ordered by AppId.
@@ -2277,7 +2350,8 @@ func (c *Client) ListAccounts(ctx context.Context, tenant TenantPath, params *Li
 // set it with `putAppSecret`; until then logins through the account fail.
 // Redirect URIs must be https (http only on `localhost` and `127.0.0.1`),
 // without fragment or userinfo; they are matched exactly, byte for byte.
-// An AppId the tenant already registered gets 409.
+// An AppId the tenant already registered gets 409, and so does one whose
+// deletion is still running (see `deleteAccount`).
 //
 // Roles: admin.
 //
@@ -2302,7 +2376,8 @@ func (c *Client) CreateAccountWithBody(ctx context.Context, tenant TenantPath, p
 // set it with `putAppSecret`; until then logins through the account fail.
 // Redirect URIs must be https (http only on `localhost` and `127.0.0.1`),
 // without fragment or userinfo; they are matched exactly, byte for byte.
-// An AppId the tenant already registered gets 409.
+// An AppId the tenant already registered gets 409, and so does one whose
+// deletion is still running (see `deleteAccount`).
 //
 // Roles: admin.
 //
@@ -2323,8 +2398,17 @@ func (c *Client) CreateAccount(ctx context.Context, tenant TenantPath, params *C
 
 // DeleteAccount Delete an official account
 //
-// Deletes the account with its client secrets and its AppSecret; logins through
-// it stop. The identities it collected stay until they are erased.
+// Deletes the account with everything it holds: its AppSecret, client secrets,
+// the identities it collected with their login events and refresh tokens, and
+// logins in flight. The account is gone at once: from this answer on the API
+// answers 404 for it, lists and reports leave it out, and logins through it stop
+// (other replicas may still start one within `WXLOGIN_ACCOUNT_CACHE_TTL`; it
+// cannot complete). Its rows are removed afterwards by a background job, in
+// batches of `WXLOGIN_DELETE_BATCH_SIZE` identities, that survives restarts;
+// follow `Location` to see it finish. The AppId can be registered again once it
+// has; until then creating it answers 409. While it runs, the reports' persons
+// are those of the other accounts, but the tenant's active and new persons may
+// still count logins of people whose previous login was in the deleted account.
 //
 // Roles: admin.
 //
@@ -3252,6 +3336,47 @@ func NewUpdateTenantRequestWithBody(server string, tenant TenantPath, params *Up
 			req.Header.Set("If-Match", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewGetAccountDeletionRequest constructs an http.Request for the GetAccountDeletion method
+func NewGetAccountDeletionRequest(server string, tenant TenantPath, deletionID DeletionID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "tenant", tenant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "deletion_id", deletionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tenants/%s/account-deletions/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -5188,6 +5313,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/tenants/{tenant} (the `UpdateTenant` operationId).
 	UpdateTenantWithResponse(ctx context.Context, tenant TenantPath, params *UpdateTenantParams, body UpdateTenantJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateTenantResponse, error)
 
+	// GetAccountDeletionWithResponse Follow an account's deletion
+	//
+	// The deletion `deleteAccount` started: how much of the account's data is
+	// removed so far, and when it finished (`finished_at`, null while it runs).
+	//
+	// Roles: admin, viewer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tenants/{tenant}/account-deletions/{deletion_id} (the `GetAccountDeletion` operationId).
+	GetAccountDeletionWithResponse(ctx context.Context, tenant TenantPath, deletionID DeletionID, reqEditors ...RequestEditorFn) (*GetAccountDeletionResponse, error)
+
 	// ListAccountsWithResponse List official accounts
 	//
 	// The tenant's official accounts, ordered by AppId.
@@ -5205,7 +5342,8 @@ type ClientWithResponsesInterface interface {
 	// set it with `putAppSecret`; until then logins through the account fail.
 	// Redirect URIs must be https (http only on `localhost` and `127.0.0.1`),
 	// without fragment or userinfo; they are matched exactly, byte for byte.
-	// An AppId the tenant already registered gets 409.
+	// An AppId the tenant already registered gets 409, and so does one whose
+	// deletion is still running (see `deleteAccount`).
 	//
 	// Roles: admin.
 	//
@@ -5220,7 +5358,8 @@ type ClientWithResponsesInterface interface {
 	// set it with `putAppSecret`; until then logins through the account fail.
 	// Redirect URIs must be https (http only on `localhost` and `127.0.0.1`),
 	// without fragment or userinfo; they are matched exactly, byte for byte.
-	// An AppId the tenant already registered gets 409.
+	// An AppId the tenant already registered gets 409, and so does one whose
+	// deletion is still running (see `deleteAccount`).
 	//
 	// Roles: admin.
 	//
@@ -5231,8 +5370,17 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteAccountWithResponse Delete an official account
 	//
-	// Deletes the account with its client secrets and its AppSecret; logins through
-	// it stop. The identities it collected stay until they are erased.
+	// Deletes the account with everything it holds: its AppSecret, client secrets,
+	// the identities it collected with their login events and refresh tokens, and
+	// logins in flight. The account is gone at once: from this answer on the API
+	// answers 404 for it, lists and reports leave it out, and logins through it stop
+	// (other replicas may still start one within `WXLOGIN_ACCOUNT_CACHE_TTL`; it
+	// cannot complete). Its rows are removed afterwards by a background job, in
+	// batches of `WXLOGIN_DELETE_BATCH_SIZE` identities, that survives restarts;
+	// follow `Location` to see it finish. The AppId can be registered again once it
+	// has; until then creating it answers 409. While it runs, the reports' persons
+	// are those of the other accounts, but the tenant's active and new persons may
+	// still count logins of people whose previous login was in the deleted account.
 	//
 	// Roles: admin.
 	//
@@ -6227,6 +6375,117 @@ func (r UpdateTenantResponse) ContentType() string {
 	return ""
 }
 
+// GetAccountDeletionResponse401Headers the declared response headers of an HTTP 401 response for GetAccountDeletion
+type GetAccountDeletionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetAccountDeletionResponse429Headers the declared response headers of an HTTP 429 response for GetAccountDeletion
+type GetAccountDeletionResponse429Headers struct {
+	RetryAfter *int
+}
+
+// GetAccountDeletionResponse503Headers the declared response headers of an HTTP 503 response for GetAccountDeletion
+type GetAccountDeletionResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetAccountDeletionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountDeletion
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *Validation
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *RateLimited
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAccountDeletionResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetAccountDeletionResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAccountDeletionResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAccountDeletionResponse) GetJSON200() *AccountDeletion {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetAccountDeletionResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetAccountDeletionResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetAccountDeletionResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetAccountDeletionResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetAccountDeletionResponse) GetApplicationProblemJSON422() *Validation {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetAccountDeletionResponse) GetApplicationProblemJSON429() *RateLimited {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetAccountDeletionResponse) GetApplicationProblemJSON503() *Unavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAccountDeletionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAccountDeletionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAccountDeletionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAccountDeletionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListAccountsResponse401Headers the declared response headers of an HTTP 401 response for ListAccounts
 type ListAccountsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -6471,6 +6730,11 @@ func (r CreateAccountResponse) ContentType() string {
 	return ""
 }
 
+// DeleteAccountResponse202Headers the declared response headers of an HTTP 202 response for DeleteAccount
+type DeleteAccountResponse202Headers struct {
+	Location *string
+}
+
 // DeleteAccountResponse401Headers the declared response headers of an HTTP 401 response for DeleteAccount
 type DeleteAccountResponse401Headers struct {
 	WWWAuthenticate *string
@@ -6489,6 +6753,8 @@ type DeleteAccountResponse503Headers struct {
 type DeleteAccountResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *AccountDeletion
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -6503,12 +6769,19 @@ type DeleteAccountResponse struct {
 	ApplicationProblemJSON429 *RateLimited
 	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationProblemJSON503 *Unavailable
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *DeleteAccountResponse202Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteAccountResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *DeleteAccountResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteAccountResponse503Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r DeleteAccountResponse) GetJSON202() *AccountDeletion {
+	return r.JSON202
 }
 
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
@@ -9785,6 +10058,24 @@ func (c *ClientWithResponses) UpdateTenantWithResponse(ctx context.Context, tena
 	return ParseUpdateTenantResponse(rsp)
 }
 
+// GetAccountDeletionWithResponse Follow an account's deletion
+//
+// The deletion `deleteAccount` started: how much of the account's data is
+// removed so far, and when it finished (`finished_at`, null while it runs).
+//
+// Roles: admin, viewer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tenants/{tenant}/account-deletions/{deletion_id} (the `GetAccountDeletion` operationId).
+func (c *ClientWithResponses) GetAccountDeletionWithResponse(ctx context.Context, tenant TenantPath, deletionID DeletionID, reqEditors ...RequestEditorFn) (*GetAccountDeletionResponse, error) {
+	rsp, err := c.GetAccountDeletion(ctx, tenant, deletionID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAccountDeletionResponse(rsp)
+}
+
 // ListAccountsWithResponse List official accounts
 //
 // The tenant's official accounts, ordered by AppId.
@@ -9808,7 +10099,8 @@ func (c *ClientWithResponses) ListAccountsWithResponse(ctx context.Context, tena
 // set it with `putAppSecret`; until then logins through the account fail.
 // Redirect URIs must be https (http only on `localhost` and `127.0.0.1`),
 // without fragment or userinfo; they are matched exactly, byte for byte.
-// An AppId the tenant already registered gets 409.
+// An AppId the tenant already registered gets 409, and so does one whose
+// deletion is still running (see `deleteAccount`).
 //
 // Roles: admin.
 //
@@ -9829,7 +10121,8 @@ func (c *ClientWithResponses) CreateAccountWithBodyWithResponse(ctx context.Cont
 // set it with `putAppSecret`; until then logins through the account fail.
 // Redirect URIs must be https (http only on `localhost` and `127.0.0.1`),
 // without fragment or userinfo; they are matched exactly, byte for byte.
-// An AppId the tenant already registered gets 409.
+// An AppId the tenant already registered gets 409, and so does one whose
+// deletion is still running (see `deleteAccount`).
 //
 // Roles: admin.
 //
@@ -9846,8 +10139,17 @@ func (c *ClientWithResponses) CreateAccountWithResponse(ctx context.Context, ten
 
 // DeleteAccountWithResponse Delete an official account
 //
-// Deletes the account with its client secrets and its AppSecret; logins through
-// it stop. The identities it collected stay until they are erased.
+// Deletes the account with everything it holds: its AppSecret, client secrets,
+// the identities it collected with their login events and refresh tokens, and
+// logins in flight. The account is gone at once: from this answer on the API
+// answers 404 for it, lists and reports leave it out, and logins through it stop
+// (other replicas may still start one within `WXLOGIN_ACCOUNT_CACHE_TTL`; it
+// cannot complete). Its rows are removed afterwards by a background job, in
+// batches of `WXLOGIN_DELETE_BATCH_SIZE` identities, that survives restarts;
+// follow `Location` to see it finish. The AppId can be registered again once it
+// has; until then creating it answers 409. While it runs, the reports' persons
+// are those of the other accounts, but the tenant's active and new persons may
+// still count logins of people whose previous login was in the deleted account.
 //
 // Roles: admin.
 //
@@ -11036,6 +11338,114 @@ func ParseUpdateTenantResponse(rsp *http.Response) (*UpdateTenantResponse, error
 	return response, nil
 }
 
+// ParseGetAccountDeletionResponse parses an HTTP response from a GetAccountDeletionWithResponse call
+func ParseGetAccountDeletionResponse(rsp *http.Response) (*GetAccountDeletionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAccountDeletionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountDeletion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Validation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAccountDeletionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetAccountDeletionResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAccountDeletionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListAccountsResponse parses an HTTP response from a ListAccountsWithResponse call
 func ParseListAccountsResponse(rsp *http.Response) (*ListAccountsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -11297,8 +11707,12 @@ func ParseDeleteAccountResponse(rsp *http.Response) (*DeleteAccountResponse, err
 	}
 
 	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest AccountDeletion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -11352,6 +11766,16 @@ func ParseDeleteAccountResponse(rsp *http.Response) (*DeleteAccountResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 202:
+		var headers DeleteAccountResponse202Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers202 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeleteAccountResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
