@@ -49,7 +49,9 @@ type Store interface {
 	// logins through it are not completed, reports leave it out), and its
 	// AppID stays taken (CreateAccount is ErrConflict) until the deletion
 	// finished. It takes the account's lock (see UpdateAccount), so a
-	// SetSecretVersion runs wholly before it or finds no account.
+	// SetSecretVersion runs wholly before it or finds no account, and it
+	// waits for logins adding an identity to the account: once it
+	// returned, no identity of the account appears.
 	// ErrNotFound if there is no such account. The AppSecret in the secret
 	// store is the caller's to delete, once the deletion is recorded.
 	DeleteAccount(ctx context.Context, tenantID, appID string, at time.Time) (AccountDeletion, error)
@@ -65,10 +67,9 @@ type Store interface {
 	// once; ErrLeaseLost if another holder has it): it deletes the next
 	// limit identities of the account with their login events and refresh
 	// tokens, and relinks their persons. The batch that finds fewer than
-	// limit left deletes every identity still there (those that logins in
-	// flight when the account was deleted added) and then the account
-	// row with everything else that hangs on it (client secrets, logins in
-	// flight and their codes), and marks d finished at now. Progress is
+	// limit left deletes them and then the account row with everything
+	// else that hangs on it (client secrets, logins in flight and their
+	// codes), and marks d finished at now. Progress is
 	// recorded with each batch, so a purge interrupted anywhere goes on
 	// where it stopped. It returns d as recorded; a finished d is returned
 	// as it is.

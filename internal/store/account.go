@@ -128,20 +128,32 @@ func deletingAccounts(idb bun.IDB, tenantID string) *bun.SelectQuery {
 		Where("deleted_at IS NOT NULL")
 }
 
+// Row lock strengths of lockAccount on PostgreSQL.
+const (
+	// forWrite makes the account's writers take turns; logins' foreign key
+	// checks (KEY SHARE) go on.
+	forWrite = "NO KEY UPDATE"
+	// forDelete also waits for the transactions adding rows under the
+	// account (logins adding an identity hold KEY SHARE on it through
+	// their foreign key check), and makes those that come after wait; they
+	// then find the account deleted.
+	forDelete = "UPDATE"
+)
+
 // lockAccount reads the tenant's account with that AppID, unless it is
 // deleted, and locks it until tx ends: the account lock of tenants.Store
-// that its writers take turns on. On PostgreSQL that is FOR NO KEY UPDATE,
-// which logins' foreign key checks (KEY SHARE) do not wait for. A SQLite
-// transaction holds the database's one write lock from its start (BEGIN
-// IMMEDIATE, see sqlitePragmas), which is lock enough.
-func lockAccount(ctx context.Context, tx bun.Tx, tenantID, appID string) (accountRow, error) {
+// that its writers take turns on, with strength (forWrite or forDelete)
+// on PostgreSQL. A SQLite transaction holds the database's one write lock
+// from its start (BEGIN IMMEDIATE, see sqlitePragmas), which is lock
+// enough.
+func lockAccount(ctx context.Context, tx bun.Tx, tenantID, appID, strength string) (accountRow, error) {
 	var row accountRow
 	q := tx.NewSelect().Model(&row).
 		Where("tenant_id = ?", tenantID).
 		Where("app_id = ?", appID).
 		Where(live)
 	if tx.Dialect().Name() == dialect.PG {
-		q = q.For("NO KEY UPDATE")
+		q = q.For(strength)
 	}
 	return row, q.Scan(ctx)
 }
@@ -150,7 +162,7 @@ func lockAccount(ctx context.Context, tx bun.Tx, tenantID, appID string) (accoun
 func (db *DB) UpdateAccount(ctx context.Context, tenantID, appID string, update func(tenants.Account) (tenants.Account, error)) (tenants.Account, error) {
 	var row accountRow
 	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		old, err := lockAccount(ctx, tx, tenantID, appID)
+		old, err := lockAccount(ctx, tx, tenantID, appID, forWrite)
 		if err != nil {
 			return err
 		}

@@ -24,6 +24,14 @@ func deleteAccount(t *testing.T, db *store.DB, tenantID, appID string, batch int
 	ctx := context.Background()
 	d, err := db.DeleteAccount(ctx, tenantID, appID, tenantstest.Now())
 	tenantstest.IsErr(t, "DeleteAccount", err, nil)
+	return purgeAll(t, db, d, batch)
+}
+
+// purgeAll purges deletion d to the end, batch identities at a
+// time, and returns it finished.
+func purgeAll(t *testing.T, db *store.DB, d tenants.AccountDeletion, batch int) tenants.AccountDeletion {
+	t.Helper()
+	ctx := context.Background()
 	lease := tenants.Lease{Name: tenants.PurgeLease, Holder: "test-" + d.ID, Expires: tenantstest.Now().Add(time.Minute)}
 	claimed, err := db.ClaimLease(ctx, lease, tenantstest.Now())
 	if err != nil || !claimed {
@@ -159,5 +167,42 @@ func TestAccountPurge(t *testing.T) {
 		checkHistory(t, db, tenantID, gone, base, "purged")
 		tenantstest.IsErr(t, "RebuildPersons", db.RebuildPersons(ctx, tenantID), nil)
 		checkHistory(t, db, tenantID, gone, base, "purged, rebuilt")
+	})
+}
+
+// TestDeleteAccountWaitsForIdentitiesBeingAdded: a DeleteAccount sent while
+// a transaction (a login's) adds an identity to the account returns only
+// once that transaction committed, so the purge, which goes through the
+// identities once in openid order, finds it.
+func TestDeleteAccountWaitsForIdentitiesBeingAdded(t *testing.T) {
+	eachDB(t, func(t *testing.T, url func(t testing.TB) string) {
+		ctx := context.Background()
+		db := openMigrated(t, url)
+		a := tenantstest.NewAccount(t, db, tenantstest.NewTenant(t, db).ID)
+		login, err := db.SQL().BeginTx(ctx, nil)
+		tenantstest.IsErr(t, "BeginTx", err, nil)
+		_, err = login.ExecContext(ctx, fmt.Sprintf(`INSERT INTO identities (id, tenant_id, app_id, openid, first_login_at, last_login_at, login_count)
+			VALUES ('being-added', '%s', '%s', 'o-late', '2026-11-01 00:00:00', '2026-11-01 00:00:00', 1)`, a.TenantID, a.AppID))
+		tenantstest.IsErr(t, "insert an identity", err, nil)
+		deleted := make(chan error, 1)
+		go func() {
+			_, err := db.DeleteAccount(ctx, a.TenantID, a.AppID, tenantstest.Now())
+			deleted <- err
+		}()
+		select {
+		case err := <-deleted:
+			t.Fatalf("DeleteAccount returned (%v) while a login was adding an identity to the account", err)
+		case <-time.After(300 * time.Millisecond):
+		}
+		tenantstest.IsErr(t, "commit the login", login.Commit(), nil)
+		tenantstest.IsErr(t, "DeleteAccount", <-deleted, nil)
+		running, err := db.RunningAccountDeletions(ctx)
+		tenantstest.IsErr(t, "RunningAccountDeletions", err, nil)
+		if len(running) != 1 {
+			t.Fatalf("running deletions: %+v", running)
+		}
+		if d := purgeAll(t, db, running[0], 10); d.Identities != 1 {
+			t.Errorf("the purge removed %d identities, want the one added", d.Identities)
+		}
 	})
 }

@@ -16,7 +16,7 @@ func (db *DB) SetSecretVersion(ctx context.Context, tenantID, appID string, at t
 	var row accountRow
 	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if row, err = lockAccount(ctx, tx, tenantID, appID); err != nil {
+		if row, err = lockAccount(ctx, tx, tenantID, appID, forWrite); err != nil {
 			return err
 		}
 		version, err := write(ctx)

@@ -46,7 +46,7 @@ func (r *clientSecretRow) clientSecret() tenants.ClientSecret {
 // CreateClientSecret implements tenants.Store.
 func (db *DB) CreateClientSecret(ctx context.Context, s tenants.ClientSecret) error {
 	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := lockAccount(ctx, tx, s.TenantID, s.AppID); err != nil {
+		if _, err := lockAccount(ctx, tx, s.TenantID, s.AppID, forWrite); err != nil {
 			return err
 		}
 		_, err := tx.NewInsert().Model(newClientSecretRow(s)).Exec(ctx)
@@ -90,7 +90,7 @@ func (db *DB) clientSecrets(ctx context.Context, tenantID, appID string, activeO
 func (db *DB) RevokeClientSecret(ctx context.Context, tenantID, appID, id string, at time.Time) error {
 	var res sql.Result
 	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := lockAccount(ctx, tx, tenantID, appID); err != nil {
+		if _, err := lockAccount(ctx, tx, tenantID, appID, forWrite); err != nil {
 			return err
 		}
 		var err error
