@@ -13,6 +13,7 @@ test:
 bench:
 	scripts/bench.sh
 	scripts/bench-reports.sh
+	scripts/bench-delete.sh
 
 soak:
 	scripts/soak.sh

@@ -117,3 +117,55 @@ start_login_stack() {
   wx_pid=$last_pid
   wait_for "$base/healthz" "$wx_pid" "$dir/wxlogin.log"
 }
+
+# seed_tenant DB ROLE: makes the benchmark tenant $tenant, with the
+# accounts ${appids[@]}, on a new database under $dir: PostgreSQL (DB
+# postgres: a durable cluster from scripts/services.sh, in $svc) or SQLite,
+# and fills it with tools/seed ($identities identities, $events login
+# events over 90 days). Sets wxenv (wxlogin's settings; its URL is $base)
+# and key (an API key of ROLE), and adds a line about the data to $notes.
+seed_tenant() {
+  local db=$1 role=$2 a seeded port
+  mkdir -p "$dir/data"
+  wxenv=()
+  if [ "$db" = postgres ]; then
+    svc=$(mktemp -d /tmp/wxlogin-bench.XXXXXX)
+    WXLOGIN_PG_DURABLE=1 scripts/services.sh start "$svc"
+    # shellcheck disable=SC1091
+    . "$svc/env"
+    wxenv+=(WXLOGIN_DATABASE_URL="$WXLOGIN_TEST_POSTGRES_URL")
+  else
+    wxenv+=(WXLOGIN_DATABASE_URL="sqlite:$dir/data/wxlogin.db")
+  fi
+  port=$(free_port)
+  base=http://127.0.0.1:$port
+  # The admin API's rate limit would count the requests, not what they do.
+  wxenv+=(WXLOGIN_HTTP_ADDR="127.0.0.1:$port" WXLOGIN_PUBLIC_URL="$base" WXLOGIN_DATA_DIR="$dir/data"
+    WXLOGIN_API_RATE=1000 WXLOGIN_API_BURST=1000 WXLOGIN_METRICS_ADDR=)
+  setup env "${wxenv[@]}" bin/wxlogin migrate up
+  setup env "${wxenv[@]}" bin/wxlogin tenant create -id "$tenant" -name "Benchmark"
+  for a in "${appids[@]}"; do
+    WXLOGIN_APP_SECRET="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" setup env "${wxenv[@]}" bin/wxlogin account create \
+      -tenant "$tenant" -appid "$a" -name "$a" -mode live -redirect-uri https://bench.example/cb -open-platform bench
+  done
+  key=$(env "${wxenv[@]}" bin/wxlogin apikey create -tenant "$tenant" -name "bench-$role" -role "$role" 2>>"$dir/setup.log")
+  bin/seed -database-url "${wxenv[0]#WXLOGIN_DATABASE_URL=}" -tenant "$tenant" -appids "$(IFS=,; echo "${appids[*]}")" \
+    -identities "$identities" -events "$events" 2>"$dir/seed.log"
+  seeded=$(sed 's/^seed: //' "$dir/seed.log" | paste -sd ';' | sed 's/;/; /')
+  # What autovacuum does to the tables after a bulk load, at once (on
+  # SQLite, wxlogin gathers statistics itself when it opens the database).
+  if [ "$db" = postgres ]; then psql -X -q "$WXLOGIN_TEST_POSTGRES_URL" -c 'vacuum analyze'; fi
+  notes+="- $db: seeded $seeded; database $(if [ "$db" = postgres ]; then
+    psql -X -At "$WXLOGIN_TEST_POSTGRES_URL" -c "select pg_size_pretty(pg_database_size(current_database())) ||
+      ', PostgreSQL ' || current_setting('server_version') || ' with shared_buffers=' || current_setting('shared_buffers')"
+  else du -h "$dir/data/wxlogin.db" | cut -f1; fi)"$'\n'
+}
+
+# start_wxlogin [NAME=value...]: runs `wxlogin serve` with wxenv and the
+# settings given, logging to $dir/wxlogin.log, as $wx_pid, and waits until
+# it answers.
+start_wxlogin() {
+  start_bg "$dir/wxlogin.log" env "${wxenv[@]}" "$@" bin/wxlogin serve
+  wx_pid=$last_pid
+  wait_for "$base/healthz" "$wx_pid" "$dir/wxlogin.log"
+}

@@ -85,44 +85,8 @@ export_persons() {
 
 bench_db() {
   db=$1 dir=$out/$1
-  mkdir -p "$dir/data"
-  local wxenv=() a seeded from to person port
-  if [ "$db" = postgres ]; then
-    svc=$(mktemp -d /tmp/wxlogin-bench-reports.XXXXXX)
-    WXLOGIN_PG_DURABLE=1 scripts/services.sh start "$svc"
-    # shellcheck disable=SC1091
-    . "$svc/env"
-    wxenv+=(WXLOGIN_DATABASE_URL="$WXLOGIN_TEST_POSTGRES_URL")
-  else
-    wxenv+=(WXLOGIN_DATABASE_URL="sqlite:$dir/data/wxlogin.db")
-  fi
-  port=$(free_port)
-  base=http://127.0.0.1:$port
-  # The admin API's rate limit would count the requests, not the reports.
-  wxenv+=(WXLOGIN_HTTP_ADDR="127.0.0.1:$port" WXLOGIN_PUBLIC_URL="$base" WXLOGIN_DATA_DIR="$dir/data"
-    WXLOGIN_API_RATE=1000 WXLOGIN_API_BURST=1000 WXLOGIN_METRICS_ADDR=)
-  setup env "${wxenv[@]}" bin/wxlogin migrate up
-  setup env "${wxenv[@]}" bin/wxlogin tenant create -id "$tenant" -name "Reports bench"
-  for a in "${appids[@]}"; do
-    WXLOGIN_APP_SECRET="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" setup env "${wxenv[@]}" bin/wxlogin account create \
-      -tenant "$tenant" -appid "$a" -name "$a" -mode live -redirect-uri https://reports.example/cb -open-platform reports
-  done
-  key=$(env "${wxenv[@]}" bin/wxlogin apikey create -tenant "$tenant" -name bench-viewer -role viewer 2>>"$dir/setup.log")
-  bin/seed -database-url "${wxenv[0]#WXLOGIN_DATABASE_URL=}" -tenant "$tenant" -appids "$(IFS=,; echo "${appids[*]}")" \
-    -identities "$identities" -events "$events" 2>"$dir/seed.log"
-  seeded=$(sed 's/^seed: //' "$dir/seed.log" | paste -sd ';' | sed 's/;/; /')
-  # What autovacuum does to the tables after a bulk load, at once (on
-  # SQLite, wxlogin gathers statistics itself when it opens the database).
-  if [ "$db" = postgres ]; then psql -X -q "$WXLOGIN_TEST_POSTGRES_URL" -c 'vacuum analyze'; fi
-  notes+="- $db: seeded $seeded; database $(if [ "$db" = postgres ]; then
-    psql -X -At "$WXLOGIN_TEST_POSTGRES_URL" -c "select pg_size_pretty(pg_database_size(current_database())) ||
-      ', PostgreSQL ' || current_setting('server_version') || ' with shared_buffers=' || current_setting('shared_buffers')"
-  else du -h "$dir/data/wxlogin.db" | cut -f1; fi)"$'\n'
-
-  env "${wxenv[@]}" bin/wxlogin serve >"$dir/wxlogin.log" 2>&1 &
-  wx_pid=$!
-  pids+=("$wx_pid")
-  for _ in $(seq 100); do curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break; sleep 0.1; done
+  seed_tenant "$db" viewer
+  start_wxlogin
 
   # The last 90 days of the tenant's time zone, Asia/Shanghai (the seed
   # rolled up its days, as wxlogin does in the background): the summary
