@@ -89,10 +89,7 @@ bench_db() {
       i=$((i + 1))
     done
   fi
-  if [ "$db" = postgres ]; then
-    scripts/services.sh stop "$svc"
-    svc=""
-  fi
+  stop_services
 }
 
 load=$(cut -d ' ' -f 1-3 /proc/loadavg)

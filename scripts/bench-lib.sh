@@ -161,6 +161,14 @@ seed_tenant() {
   else du -h "$dir/data/wxlogin.db" | cut -f1; fi)"$'\n'
 }
 
+# stop_services: stops the PostgreSQL cluster seed_tenant started, if any.
+stop_services() {
+  if [ -n "$svc" ]; then
+    scripts/services.sh stop "$svc"
+    svc=""
+  fi
+}
+
 # start_wxlogin [NAME=value...]: runs `wxlogin serve` with wxenv and the
 # settings given, logging to $dir/wxlogin.log, as $wx_pid, and waits until
 # it answers.

@@ -108,10 +108,7 @@ bench_db() {
 
   kill "$wx_pid"
   wait "$wx_pid" 2>/dev/null || true
-  if [ "$db" = postgres ]; then
-    scripts/services.sh stop "$svc"
-    svc=""
-  fi
+  stop_services
 }
 
 load=$(cut -d ' ' -f 1-3 /proc/loadavg)

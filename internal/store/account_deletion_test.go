@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"slices"
 	"testing"
 	"time"
 
@@ -84,13 +83,7 @@ func TestAccountPurge(t *testing.T) {
 		db, err := store.Open(ctx, dbURL, store.Options{})
 		tenantstest.IsErr(t, "Open", err, nil)
 		tenantstest.IsErr(t, "MigrateUp", db.MigrateUp(ctx, io.Discard), nil)
-		tenantID := tenantstest.NewTenant(t, db).ID
-		var appIDs []string
-		for range 4 {
-			appIDs = append(appIDs, tenantstest.NewAccount(t, db, tenantID).AppID)
-		}
-		slices.Sort(appIDs)
-		h := &history{appIDs: slices.Clone(appIDs), identities: map[string]*oracleIdentity{}}
+		tenantID, h := newHistory(t, db)
 		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 		rng := rand.New(rand.NewPCG(12, 2))
 		for range 400 {
@@ -105,7 +98,7 @@ func TestAccountPurge(t *testing.T) {
 			o.unionID = ident.UnionID
 			o.logins = append(o.logins, l.At)
 		}
-		deleting := appIDs[1]
+		deleting := h.appIDs[1]
 		gone := h.without(deleting)
 		identities := int64(len(h.identities) - len(gone.identities))
 		acct, err := db.GetAccount(ctx, tenantID, deleting)

@@ -161,6 +161,18 @@ func (h *history) activity(q reports.ActivityQuery) reports.Activity {
 	return a
 }
 
+// newHistory creates a tenant with 4 accounts, and their empty history.
+func newHistory(t *testing.T, db *store.DB) (string, *history) {
+	t.Helper()
+	tenantID := tenantstest.NewTenant(t, db).ID
+	h := &history{identities: map[string]*oracleIdentity{}}
+	for range 4 {
+		h.appIDs = append(h.appIDs, tenantstest.NewAccount(t, db, tenantID).AppID)
+	}
+	slices.Sort(h.appIDs)
+	return tenantID, h
+}
+
 // randomLogin is a login to one of h's accounts of one of people users
 // at a random time in the 10 days from base: users below 30 have a
 // unionid, which only some logins carry.
@@ -245,13 +257,8 @@ func TestPersonRollups(t *testing.T) {
 	eachDB(t, func(t *testing.T, url func(t testing.TB) string) {
 		ctx := context.Background()
 		db := openMigrated(t, url)
-		tenantID := tenantstest.NewTenant(t, db).ID
-		var appIDs []string
-		for range 4 {
-			appIDs = append(appIDs, tenantstest.NewAccount(t, db, tenantID).AppID)
-		}
-		slices.Sort(appIDs)
-		h := &history{appIDs: slices.Clone(appIDs), identities: map[string]*oracleIdentity{}}
+		tenantID, h := newHistory(t, db)
+		appIDs := slices.Clone(h.appIDs)
 		rng := rand.New(rand.NewPCG(4, 25))
 		base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 		login := logIn(db)
