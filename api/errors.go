@@ -21,11 +21,16 @@ const retryAfterSeconds = "5"
 // sees: a status and a page in Chinese and English.
 func pageFor(err error) (int, page) {
 	var le *login.Error
+	var limited *rateLimitedError
 	retry := ""
 	if errors.As(err, &le) {
 		retry = le.RetryURL
 	}
 	switch {
+	case errors.As(err, &limited):
+		return http.StatusTooManyRequests, page{Title: "请求过于频繁", TitleEN: "Too many requests", Retry: limited.retry,
+			Text:   fmt.Sprintf("你的网络发出的登录请求太多了，请等待 %d 秒后再试。", limited.seconds()),
+			TextEN: fmt.Sprintf("Too many logins came from your network. Please wait %s, then try again.", limited.wait())}
 	case errors.Is(err, login.ErrUnknownAccount):
 		return http.StatusNotFound, page{Title: "找不到登录入口", TitleEN: "Login not found",
 			Text: "这个登录链接指向的账号不存在。", TextEN: "This login link names an account that does not exist."}
@@ -76,16 +81,27 @@ func pageFor(err error) (int, page) {
 // writePage answers a person's browser.
 func writePage(c *gin.Context, err error) {
 	status, p := pageFor(err)
-	if status == http.StatusServiceUnavailable {
+	var limited *rateLimitedError
+	switch {
+	case errors.As(err, &limited):
+		c.Header("Retry-After", limited.retryAfter())
+	case status == http.StatusServiceUnavailable:
 		c.Header("Retry-After", retryAfterSeconds)
 	}
 	renderPage(c, status, p)
 }
 
-// writeTokenError answers the token endpoint (RFC 6749 §5.2).
+// writeTokenError answers the token endpoint (RFC 6749 §5.2); a client
+// over its rate gets 429 too_many_requests with Retry-After.
 func writeTokenError(c *gin.Context, err error) {
 	c.Header("Cache-Control", "no-store")
 	var oe *login.OAuthError
+	var limited *rateLimitedError
+	if errors.As(err, &limited) {
+		c.Header("Retry-After", limited.retryAfter())
+		c.JSON(http.StatusTooManyRequests, gin.H{"error": "too_many_requests", "error_description": limited.Error()})
+		return
+	}
 	if !errors.As(err, &oe) {
 		writeUnavailable(c)
 		return

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -71,7 +70,7 @@ func problemFor(err error) problem {
 		return problem{Type: problemBase + "forbidden", Title: "Forbidden", Status: http.StatusForbidden, Detail: err.Error()}
 	case errors.As(err, &limited):
 		return problem{Type: problemBase + "rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
-			Detail: err.Error(), retryAfter: strconv.Itoa(limited.seconds())}
+			Detail: err.Error(), retryAfter: limited.retryAfter()}
 	}
 	return problem{Type: problemBase + "unavailable", Title: "Temporarily unavailable", Status: http.StatusServiceUnavailable,
 		Detail: "a dependency of wxlogin is unavailable; retry shortly", retryAfter: retryAfterSeconds}

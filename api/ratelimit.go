@@ -3,96 +3,88 @@ package api
 import (
 	"fmt"
 	"math"
-	"sync"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/time/rate"
+
+	"github.com/wxlogin/wxlogin/internal/ratelimit"
 )
 
-// bucketIdle is how long a key's bucket stays unused before it may be
-// dropped; it is dropped only once full again, when a fresh bucket would
-// be the same.
-const bucketIdle = 10 * time.Minute
-
-// rateLimiter is a token bucket per API key for the /v1 group, which runs it
-// after authentication. Limits are per replica: behind a load balancer over
-// n replicas a key may make up to n times its rate. Memory stays bounded by
-// the keys active in the last bucketIdle: idle full buckets are dropped.
-type rateLimiter struct {
-	rate  rate.Limit
-	burst int
-	now   func() time.Time
-
-	mu      sync.Mutex
-	buckets map[string]*bucket
-	swept   time.Time
+// Limits are the rate limits of the HTTP layer, each a token bucket per
+// key (see package ratelimit).
+type Limits struct {
+	// Login is each client address's on the hosted-login pages (login,
+	// callback, OpenID Connect authorize).
+	Login ratelimit.Limit
+	// Token is each client address's on the token endpoint.
+	Token ratelimit.Limit
+	// API is each caller's on the admin API: an API key's, or a console
+	// binding's.
+	API ratelimit.Limit
 }
 
-type bucket struct {
-	limiter *rate.Limiter
-	used    time.Time
+// limitAddress charges each request to its client address's bucket under
+// limit and answers with refuse when there is no token. The address is
+// gin's ClientIP: the connection's, or the one X-Forwarded-For gives when
+// the connection comes from a trusted proxy; a forged header charges
+// nobody else.
+func limitAddress(l *ratelimit.Limiter, limit ratelimit.Limit, refuse func(*gin.Context, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		charge(c, l, limit, addressKey(c.ClientIP()), refuse)
+	}
 }
 
-// newRateLimiter allows each key perSecond requests a second on average and
-// burst at once.
-func newRateLimiter(perSecond float64, burst int, now func() time.Time) *rateLimiter {
-	return &rateLimiter{rate: rate.Limit(perSecond), burst: burst, now: now, buckets: map[string]*bucket{}, swept: now()}
+// limitCaller charges each admin API request to its caller's bucket (an
+// API key's, or a console binding's); it runs after authentication.
+func limitCaller(l *ratelimit.Limiter, limit ratelimit.Limit) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p := caller(c)
+		charge(c, l, limit, string(p.Kind)+":"+p.ID, writeProblem)
+	}
 }
 
-// middleware answers 429 when the authenticated key is over its rate.
-func (l *rateLimiter) middleware(c *gin.Context) {
-	if d := l.take(caller(c).ID); d > 0 {
-		writeProblem(c, &rateLimitedError{delay: d})
+func charge(c *gin.Context, l *ratelimit.Limiter, limit ratelimit.Limit, key string, refuse func(*gin.Context, error)) {
+	if d := l.Take(c.Request.Context(), limit, key); d > 0 {
+		refuse(c, &rateLimitedError{delay: d, retry: c.Request.URL.RequestURI()})
+		c.Abort()
 		return
 	}
 	c.Next()
 }
 
-// take spends one of keyID's tokens and returns zero, or, when there is
-// none, spends nothing and returns how long until there is one.
-func (l *rateLimiter) take(keyID string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if now.Sub(l.swept) >= bucketIdle {
-		l.sweep(now)
+// addressKey is the bucket key of a client address: an IPv4 address, or
+// the /64 network of an IPv6 address, which one host is given whole.
+func addressKey(ip string) string {
+	a := net.ParseIP(ip)
+	if a == nil || a.To4() != nil {
+		return ip
 	}
-	b := l.buckets[keyID]
-	if b == nil {
-		b = &bucket{limiter: rate.NewLimiter(l.rate, l.burst)}
-		l.buckets[keyID] = b
-	}
-	b.used = now
-	r := b.limiter.ReserveN(now, 1)
-	d := r.DelayFrom(now)
-	if d > 0 {
-		r.CancelAt(now)
-	}
-	return d
+	return (&net.IPNet{IP: a.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
 }
 
-// sweep drops the buckets unused for bucketIdle that are full again.
-func (l *rateLimiter) sweep(now time.Time) {
-	for id, b := range l.buckets {
-		if now.Sub(b.used) >= bucketIdle && b.limiter.TokensAt(now) >= float64(l.burst) {
-			delete(l.buckets, id)
-		}
-	}
-	l.swept = now
+// rateLimitedError is a request over its rate; it may be retried, at
+// retry (its own URL), after delay.
+type rateLimitedError struct {
+	delay time.Duration
+	retry string
 }
 
-// rateLimitedError is a key over its rate; it may retry after delay.
-type rateLimitedError struct{ delay time.Duration }
-
-func (e *rateLimitedError) Error() string {
-	if s := e.seconds(); s != 1 {
-		return fmt.Sprintf("retry after %d seconds", s)
-	}
-	return "retry after 1 second"
-}
+func (e *rateLimitedError) Error() string { return "retry after " + e.wait() }
 
 // seconds is the delay rounded up to whole seconds, as Retry-After takes it.
 func (e *rateLimitedError) seconds() int {
 	return int(math.Ceil(e.delay.Seconds()))
+}
+
+// retryAfter is the Retry-After header.
+func (e *rateLimitedError) retryAfter() string { return strconv.Itoa(e.seconds()) }
+
+// wait is the delay in English words.
+func (e *rateLimitedError) wait() string {
+	if s := e.seconds(); s != 1 {
+		return fmt.Sprintf("%d seconds", s)
+	}
+	return "1 second"
 }

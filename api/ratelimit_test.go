@@ -1,68 +1,18 @@
 package api
 
 import (
-	"maps"
+	"log/slog"
 	"net/http"
-	"slices"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/wxlogin/wxlogin/internal/clock"
+	"github.com/wxlogin/wxlogin/internal/ratelimit"
 )
-
-func TestRateLimiterBucketPerKey(t *testing.T) {
-	clk := clock.New(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
-	l := newRateLimiter(2, 3, clk.Now)
-	for i := range 3 {
-		if d := l.take("a"); d != 0 {
-			t.Fatalf("request %d of the burst waits %v", i+1, d)
-		}
-	}
-	if d := l.take("a"); d != 500*time.Millisecond {
-		t.Fatalf("4th request: wait %v, want 500ms", d)
-	}
-	if d := l.take("b"); d != 0 {
-		t.Fatalf("another key waits %v", d)
-	}
-	// A refused request spends nothing: the token is free after 500ms all
-	// the same.
-	if d := l.take("a"); d != 500*time.Millisecond {
-		t.Fatalf("5th request: wait %v, want 500ms", d)
-	}
-	clk.Advance(500 * time.Millisecond)
-	if d := l.take("a"); d != 0 {
-		t.Fatalf("after 500ms: wait %v", d)
-	}
-	if d := l.take("a"); d != 500*time.Millisecond {
-		t.Fatalf("right after: wait %v, want 500ms", d)
-	}
-}
-
-func TestRateLimiterDropsIdleBuckets(t *testing.T) {
-	clk := clock.New(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
-	l := newRateLimiter(0.002, 2, clk.Now) // a token every 500s
-	l.take("slow")
-	l.take("slow")
-	l.take("fast")
-	clk.Advance(bucketIdle - time.Second)
-	l.take("fresh")
-	if len(l.buckets) != 3 {
-		t.Fatalf("%d buckets before bucketIdle, want 3", len(l.buckets))
-	}
-	clk.Advance(time.Second)
-	l.take("fresh")
-	// "fast" spent one token and is full again; "slow" spent two, has 1.2
-	// back and must keep that state.
-	if got := slices.Sorted(maps.Keys(l.buckets)); !slices.Equal(got, []string{"fresh", "slow"}) {
-		t.Fatalf("after bucketIdle: buckets %v, want fresh and slow", got)
-	}
-	if d := l.take("slow"); d != 0 {
-		t.Fatalf("slow waits %v with 1.2 tokens", d)
-	}
-	if d := l.take("slow"); d == 0 {
-		t.Fatal("slow got a second token: its bucket was dropped before it was full")
-	}
-}
 
 func TestRateLimitedProblem(t *testing.T) {
 	tests := []struct {
@@ -80,3 +30,80 @@ func TestRateLimitedProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitedPage(t *testing.T) {
+	status, p := pageFor(&rateLimitedError{delay: 2500 * time.Millisecond, retry: "/t/acme/wechat/wx1/login?state=s"})
+	switch {
+	case status != http.StatusTooManyRequests:
+		t.Errorf("status %d, want 429", status)
+	case p.Retry != "/t/acme/wechat/wx1/login?state=s":
+		t.Errorf("retry link %q, want the request's own URL", p.Retry)
+	case !strings.Contains(p.Text, "3 秒") || !strings.Contains(p.TextEN, "wait 3 seconds"):
+		t.Errorf("page %+v does not say to wait 3 seconds", p)
+	}
+}
+
+func TestAddressKey(t *testing.T) {
+	for ip, want := range map[string]string{
+		"203.0.113.7":              "203.0.113.7",
+		"::ffff:203.0.113.7":       "::ffff:203.0.113.7",
+		"2001:db8:1:2:3:4:5:6":     "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::1":     "2001:db8:1:2::/64",
+		"2001:db8:1:3::1":          "2001:db8:1:3::/64",
+		"":                         "",
+		"not an address, verbatim": "not an address, verbatim",
+	} {
+		if got := addressKey(ip); got != want {
+			t.Errorf("addressKey(%q) = %q, want %q", ip, got, want)
+		}
+	}
+}
+
+// TestLimitAddressChargesClientIP: the bucket charged is the connection's
+// address unless the connection comes from a trusted proxy; a forged
+// X-Forwarded-For changes nothing.
+func TestLimitAddressChargesClientIP(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		trusted []string
+		// shared: requests with different X-Forwarded-For share a bucket.
+		shared bool
+	}{
+		{"no trusted proxy", nil, true},
+		{"another proxy trusted", []string{"192.0.2.99"}, true},
+		{"the connection's proxy trusted", []string{"192.0.2.0/24"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			clk := clock.New(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC))
+			lim := ratelimit.New(ratelimit.Config{Now: clk.Now, Logger: slog.New(slog.DiscardHandler), Observer: noLimitObserver{}})
+			r := gin.New()
+			if err := r.SetTrustedProxies(c.trusted); err != nil {
+				t.Fatal(err)
+			}
+			r.GET("/x", limitAddress(lim, ratelimit.Limit{Name: "login", Rate: 1, Burst: 2}, writePage), func(c *gin.Context) { c.Status(http.StatusOK) })
+			statuses := make([]int, 3)
+			for i, forged := range []string{"203.0.113.1", "203.0.113.2", "198.51.100.1, 203.0.113.3"} {
+				req := httptest.NewRequest(http.MethodGet, "/x", nil)
+				req.RemoteAddr = "192.0.2.10:40000"
+				req.Header.Set("X-Forwarded-For", forged)
+				w := httptest.NewRecorder()
+				r.ServeHTTP(w, req)
+				statuses[i] = w.Code
+			}
+			want := []int{http.StatusOK, http.StatusOK, http.StatusOK}
+			if c.shared {
+				want[2] = http.StatusTooManyRequests
+			}
+			for i := range want {
+				if statuses[i] != want[i] {
+					t.Fatalf("statuses %v, want %v", statuses, want)
+				}
+			}
+		})
+	}
+}
+
+type noLimitObserver struct{}
+
+func (noLimitObserver) RateLimited(string)    {}
+func (noLimitObserver) RateLimitStoreFailed() {}

@@ -13,6 +13,7 @@ import (
 	"github.com/wxlogin/wxlogin/api/spec"
 	"github.com/wxlogin/wxlogin/internal/health"
 	"github.com/wxlogin/wxlogin/internal/login"
+	"github.com/wxlogin/wxlogin/internal/ratelimit"
 	"github.com/wxlogin/wxlogin/internal/reports"
 	"github.com/wxlogin/wxlogin/internal/token"
 	"github.com/wxlogin/wxlogin/internal/wechatsim"
@@ -36,10 +37,10 @@ type Deps struct {
 	// RequestTimeout bounds what a request may wait for (see deadline);
 	// zero: no bound.
 	RequestTimeout time.Duration
-	// APIRate (requests per second) and APIBurst are each API key's token
-	// bucket on the admin API, on this replica.
-	APIRate  float64
-	APIBurst int
+	// Limiter keeps the buckets of Limits, in memory or shared by the
+	// replicas.
+	Limiter *ratelimit.Limiter
+	Limits  Limits
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; with none, a client's address is its connection's and a
 	// forged header changes nothing.
@@ -77,14 +78,15 @@ func New(d Deps) (http.Handler, error) {
 	r.HandleMethodNotAllowed = true
 
 	h := &loginHandler{login: d.Login, tokens: d.Tokens, logger: d.Logger}
+	pages := limitAddress(d.Limiter, d.Limits.Login, writePage)
 	t := r.Group("/t/:tenant")
-	t.GET("/wechat/:appid/login", h.start)
-	t.GET("/wechat/:appid/callback", h.callback)
-	t.POST("/oauth/token", h.tokenCORS, h.token)
+	t.GET("/wechat/:appid/login", pages, h.start)
+	t.GET("/wechat/:appid/callback", pages, h.callback)
+	t.POST("/oauth/token", h.tokenCORS, limitAddress(d.Limiter, d.Limits.Token, writeTokenError), h.token)
 	t.OPTIONS("/oauth/token", h.tokenCORS, tokenPreflight)
 	t.GET("/.well-known/jwks.json", publicCORS, h.jwks)
 	t.GET("/.well-known/openid-configuration", publicCORS, h.discovery)
-	t.GET("/oauth/authorize", h.authorize)
+	t.GET("/oauth/authorize", pages, h.authorize)
 	t.GET("/oauth/userinfo", h.userinfo)
 	t.POST("/oauth/userinfo", h.userinfo)
 	t.POST("/oauth/revoke", h.revoke)
@@ -100,8 +102,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	cookie := newSessionCookie(d.Login.PublicURL)
 	admin := &adminHandler{tenants: d.Login.Tenants, login: d.Login, tokens: d.Tokens, keys: d.Keys, reports: d.Reports, logger: d.Logger, cookie: cookie}
-	limiter := newRateLimiter(d.APIRate, d.APIBurst, time.Now)
-	v1 := r.Group("", admin.authenticate, limiter.middleware, doc.Validator(writeProblem), admin.idempotent)
+	v1 := r.Group("", admin.authenticate, limitCaller(d.Limiter, d.Limits.API), doc.Validator(writeProblem), admin.idempotent)
 	gen.RegisterHandlersWithOptions(v1, admin, gen.GinServerOptions{ErrorHandler: func(c *gin.Context, err error, _ int) {
 		writeProblem(c, fmt.Errorf("%w: %v", errBadRequest, err))
 	}})

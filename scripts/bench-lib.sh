@@ -94,9 +94,10 @@ start_login_stack() {
   wx_port=$(free_port)
   [ "$sim_port" != "$wx_port" ] || wx_port=$(free_port)
   base=http://127.0.0.1:$wx_port
-  # The admin API's rate limit would cap the load tools, not wxlogin.
+  # The rate limits would cap the load tools, all on one address, not wxlogin.
   wxenv+=(WXLOGIN_HTTP_ADDR="127.0.0.1:$wx_port" WXLOGIN_PUBLIC_URL="$base" WXLOGIN_DATA_DIR="$dir/data"
     WXLOGIN_API_RATE=1000000 WXLOGIN_API_BURST=1000000 WXLOGIN_METRICS_ADDR=127.0.0.1:0
+    WXLOGIN_LOGIN_RATE=1000000 WXLOGIN_LOGIN_BURST=1000000 WXLOGIN_TOKEN_RATE=1000000 WXLOGIN_TOKEN_BURST=1000000
     WXLOGIN_WECHAT_API_URL="http://127.0.0.1:$sim_port" WXLOGIN_WECHAT_OPEN_URL="http://127.0.0.1:$sim_port")
   for i in 0 1; do secrets+=("$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"); done
   jq -n --arg domain "127.0.0.1:$wx_port" --arg a "${appids[0]}" --arg b "${appids[1]}" \

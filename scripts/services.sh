@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts and stops the services wxlogin's tests use: PostgreSQL and a Vault
-# dev server, both on loopback, all state under one directory.
+# Starts and stops the services wxlogin's tests use: PostgreSQL, a Vault
+# server and Redis, all on loopback, all state under one directory.
 #
 #   scripts/services.sh start DIR             start them; writes DIR/env (shell exports)
 #   scripts/services.sh stop DIR              stop them and remove DIR
@@ -22,7 +22,8 @@
 # a directory, either has a raw file audit device writing to its
 # secrets/vault-audit.log, from which the secret scan learns every secret
 # written to Vault (the Vault servers tests run of their own write
-# secrets/vault-audit-*.log there, internal/testenv).
+# secrets/vault-audit-*.log there, internal/testenv). Redis: Debian's redis-server on a free port, in memory
+# only (no snapshots, no append-only file).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cmd=${1:?usage: services.sh start|stop|restart-postgres|stop-vault|start-vault DIR}
@@ -170,14 +171,34 @@ vault_unseal() {
   cat "$dir/vault.log" >&2; echo "Vault did not become active" >&2; return 1
 }
 
+start_redis() {
+  local port
+  command -v redis-server >/dev/null 2>&1 || { echo "redis-server is not installed (scripts/install-deps.sh installs it)" >&2; return 1; }
+  port=$(free_port)
+  mkdir -p "$dir/redis"
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$dir/redis" --save '' --appendonly no \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" ||
+    { cat "$dir/redis.log" >&2; return 1; }
+  for _ in $(seq 100); do
+    if [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = PONG ]; then
+      echo "export WXLOGIN_TEST_REDIS_URL='redis://127.0.0.1:$port/0'" >>"$dir/env"
+      return
+    fi
+    sleep 0.1
+  done
+  cat "$dir/redis.log" >&2; echo "Redis did not start" >&2; return 1
+}
+
 case "$cmd" in
 start)
   mkdir -p "$dir"; : >"$dir/env"
   start_postgres
   start_vault
+  start_redis
   ;;
 stop)
   if [ -f "$dir/vault.pid" ]; then kill "$(cat "$dir/vault.pid")" 2>/dev/null || true; fi
+  if [ -f "$dir/redis.pid" ]; then kill "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
   if [ -f "$dir/pg/bindir" ]; then as_pg "$(cat "$dir/pg/bindir")/pg_ctl" -D "$dir/pg/data" -m immediate stop >/dev/null 2>&1 || true; fi
   rm -rf "$dir"
   ;;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of wxlogin against real services: installs missing Debian
-# packages (scripts/install-deps.sh), starts PostgreSQL and a Vault dev
-# server (scripts/services.sh), runs the checks and the Go tests with the
+# packages (scripts/install-deps.sh), starts PostgreSQL, a Vault dev server
+# and Redis (scripts/services.sh), runs the checks and the Go tests with the
 # race detector (the browser test among them, in headless Chromium), then
 # the secret scan over what the tests recorded in out/test-artifacts, and
 # stops the services again, whatever happens.
@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-# PostgreSQL and Chromium from Debian when missing (as root).
+# PostgreSQL, Redis and Chromium from Debian when missing (as root).
 scripts/install-deps.sh
 # The tests record there the secrets they use and the logs, HTTP answers
 # and databases the secret scan searches for them (internal/secretscan);
@@ -23,7 +23,7 @@ trap 'scripts/services.sh stop "$svc"' EXIT
 scripts/services.sh start "$svc"
 # shellcheck disable=SC1091
 . "$svc/env"
-export WXLOGIN_TEST_POSTGRES_URL WXLOGIN_TEST_VAULT_ADDR WXLOGIN_TEST_VAULT_TOKEN WXLOGIN_TEST_VAULT_BIN
+export WXLOGIN_TEST_POSTGRES_URL WXLOGIN_TEST_VAULT_ADDR WXLOGIN_TEST_VAULT_TOKEN WXLOGIN_TEST_VAULT_BIN WXLOGIN_TEST_REDIS_URL
 
 unformatted=$(gofmt -l $(git ls-files '*.go' | grep -v '^tools/vault/'))
 if [ -n "$unformatted" ]; then

@@ -5,16 +5,23 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
+
+// htmlDecoder registers, once, how kin-openapi reads a page: as the text it
+// is (openapi.yaml documents pages as strings). Its registry is one per
+// process.
+var htmlDecoder sync.Once
 
 // ValidateResponse checks a real answer against openapi.yaml: the operation
 // its request (resp.Request) matches must document its status, and its
 // content type, headers and body must match what is documented. It reads
 // resp.Body and leaves an unread copy in its place. Tests call it on what
-// the server really sent.
+// the server really sent, pages included.
 func (s *Spec) ValidateResponse(resp *http.Response) error {
+	htmlDecoder.Do(func() { openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder) })
 	req := resp.Request
 	if req == nil {
 		return fmt.Errorf("validate response: it carries no request")

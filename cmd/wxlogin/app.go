@@ -12,6 +12,7 @@ import (
 	"github.com/wxlogin/wxlogin/internal/config"
 	"github.com/wxlogin/wxlogin/internal/login"
 	"github.com/wxlogin/wxlogin/internal/metrics"
+	"github.com/wxlogin/wxlogin/internal/ratelimit"
 	"github.com/wxlogin/wxlogin/internal/secrets"
 	"github.com/wxlogin/wxlogin/internal/store"
 	"github.com/wxlogin/wxlogin/internal/token"
@@ -38,6 +39,9 @@ type app struct {
 	// accountDeleted is signalled when this replica records an account
 	// deletion, for purge to start on it.
 	accountDeleted chan struct{}
+	limiter        *ratelimit.Limiter
+	// closeLimiter closes the limiter's connections to Redis.
+	closeLimiter func()
 }
 
 func openApp(ctx context.Context, env *environment) (*app, error) {
@@ -58,6 +62,12 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 	m := metrics.New()
 	m.WatchDB(db.SQL(), "wxlogin")
 	now := func() time.Time { return time.Now().UTC() }
+	limiter, closeLimiter, err := openLimiter(cfg, now, logger, m)
+	if err != nil {
+		closeSecrets()
+		db.Close()
+		return nil, err
+	}
 	tokens := token.NewManager(db, sec, token.Config{Now: now})
 	accountDeleted := make(chan struct{}, 1)
 	ts := &tenants.Service{Store: db, Secrets: sec, Keys: tokens, Now: now, AccountDeleted: func() {
@@ -80,7 +90,22 @@ func openApp(ctx context.Context, env *environment) (*app, error) {
 		ls.CacheAccounts(cfg.AccountCacheTTL)
 	}
 	return &app{cfg: cfg, db: db, secrets: sec, closeSecrets: closeSecrets, tokens: tokens, tenants: ts, login: ls, logger: logger, metrics: m,
-		accountDeleted: accountDeleted}, nil
+		accountDeleted: accountDeleted, limiter: limiter, closeLimiter: closeLimiter}, nil
+}
+
+// openLimiter keeps the rate limits' buckets in Redis when it is
+// configured, shared by every replica, and in memory otherwise.
+func openLimiter(cfg config.Config, now func() time.Time, logger *slog.Logger, m *metrics.Metrics) (*ratelimit.Limiter, func(), error) {
+	c := ratelimit.Config{Now: now, Logger: logger, Observer: m}
+	closeStore := func() {}
+	if cfg.RedisURL != "" {
+		r, err := ratelimit.OpenRedis(ratelimit.RedisConfig{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix, Logger: logger})
+		if err != nil {
+			return nil, nil, err
+		}
+		c.Store, closeStore = r, func() { _ = r.Close() }
+	}
+	return ratelimit.New(c), closeStore, nil
 }
 
 // openSecrets picks Vault when it is configured, the local encrypted store
@@ -113,6 +138,7 @@ func cachedSecrets(cfg config.Config, s secrets.Store, logger *slog.Logger) secr
 }
 
 func (a *app) Close() {
+	a.closeLimiter()
 	a.closeSecrets()
 	a.db.Close()
 }

@@ -42,6 +42,7 @@ func newFuzzServer(t testing.TB) *fuzzServer {
 		"WXLOGIN_DATA_DIR": t.TempDir(), "WXLOGIN_PUBLIC_URL": "http://wxlogin.test",
 		"WXLOGIN_WECHAT_API_URL": sim.URL, "WXLOGIN_WECHAT_OPEN_URL": sim.URL,
 		"WXLOGIN_API_RATE": "1e9", "WXLOGIN_API_BURST": "1000000000", "WXLOGIN_LOG_LEVEL": "error",
+		"WXLOGIN_LOGIN_RATE": "1e9", "WXLOGIN_LOGIN_BURST": "1000000000", "WXLOGIN_TOKEN_RATE": "1e9", "WXLOGIN_TOKEN_BURST": "1000000000",
 	}
 	a, err := openApp(ctx, &environment{stderr: io.Discard, lookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/wxlogin/wxlogin/api"
 	"github.com/wxlogin/wxlogin/internal/health"
 	"github.com/wxlogin/wxlogin/internal/opaque"
+	"github.com/wxlogin/wxlogin/internal/ratelimit"
 	"github.com/wxlogin/wxlogin/internal/reports"
 	"github.com/wxlogin/wxlogin/internal/wechatsim"
 	"github.com/wxlogin/wxlogin/tenants"
@@ -132,12 +133,22 @@ func (a *app) newServer(h http.Handler) *http.Server {
 func (a *app) handler(extra map[string]http.Handler, readyz http.Handler) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	deps := api.Deps{Login: a.login, Tokens: a.tokens, Keys: a.db, Reports: a.db, Extra: extra, RequestTimeout: a.cfg.RequestTimeout,
-		APIRate: a.cfg.APIRate, APIBurst: a.cfg.APIBurst, TrustedProxies: a.cfg.TrustedProxies, Logger: a.logger, Metrics: a.metrics, Ready: readyz,
+		Limiter: a.limiter, Limits: a.limits(), TrustedProxies: a.cfg.TrustedProxies, Logger: a.logger, Metrics: a.metrics, Ready: readyz,
 		ConsoleWeChat: api.ConsoleWeChat{TenantID: a.cfg.ConsoleWeChatTenant, AppID: a.cfg.ConsoleWeChatAppID}}
 	if a.cfg.Sandbox {
 		deps.Sandbox = wechatsim.New(wechatsim.Config{Seed: a.sandboxSeed})
 	}
 	return api.New(deps)
+}
+
+// limits are the rate limits as configured; their names key the buckets
+// and label the metrics.
+func (a *app) limits() api.Limits {
+	return api.Limits{
+		Login: ratelimit.Limit{Name: "login", Rate: a.cfg.LoginRate, Burst: a.cfg.LoginBurst},
+		Token: ratelimit.Limit{Name: "token", Rate: a.cfg.TokenRate, Burst: a.cfg.TokenBurst},
+		API:   ratelimit.Limit{Name: "api", Rate: a.cfg.APIRate, Burst: a.cfg.APIBurst},
+	}
 }
 
 // opsHandler serves the metrics listener: /metrics, and the probes again so

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -142,12 +143,30 @@ func newStack(t *testing.T, b backend, env ...string) *stack {
 		s.run(a.secret+"\n", "account", "create", "-tenant", tenantID, "-appid", a.id, "-name", "Account "+a.id,
 			"-mode", a.mode, "-scope", "snsapi_userinfo", "-open-platform", openPlatform, "-redirect-uri", redirectURI)
 	}
+	s.serve()
+	return s
+}
+
+// serve starts `wxlogin serve` and waits until it is healthy.
+func (s *stack) serve() {
+	s.t.Helper()
 	s.process = s.start([]string{"serve"}, "listening")
 	if m := metricsAddr.FindStringSubmatch(s.process.match); m != nil {
-		s.ops = "http://" + testenv.NewRecordingProxy(t, m[1], s.redact).Addr()
+		s.ops = "http://" + testenv.NewRecordingProxy(s.t, m[1], s.redact).Addr()
 	}
 	s.waitHealthy()
-	return s
+}
+
+// replica starts another wxlogin on s's settings, database and secret
+// store, as a second pod behind the same public URL would run, and returns
+// a stack whose requests go to it.
+func (s *stack) replica() *stack {
+	s.t.Helper()
+	r := *s
+	r.front()
+	r.env = append(slices.Clone(s.env), "WXLOGIN_HTTP_ADDR="+r.listen)
+	r.serve()
+	return &r
 }
 
 // metricsAddr finds where the metrics listener listens in wxlogin's

@@ -79,10 +79,22 @@ type Config struct {
 	DeleteBatchSize  int
 	DeleteBatchPause time.Duration
 
-	// APIRate and APIBurst are each API key's token bucket on the admin
-	// API, per replica: requests per second and the largest burst.
-	APIRate  float64
-	APIBurst int
+	// Rate limits, each a token bucket: requests per second and the
+	// largest burst. LoginRate and LoginBurst are each client address's on
+	// the hosted login, TokenRate and TokenBurst each client address's on
+	// the token endpoint, APIRate and APIBurst each API key's on the admin
+	// API.
+	LoginRate  float64
+	LoginBurst int
+	TokenRate  float64
+	TokenBurst int
+	APIRate    float64
+	APIBurst   int
+	// RedisURL, when set, is where the rate limits' buckets are shared by
+	// every replica; unset: each replica keeps its own in memory.
+	// RedisPrefix starts wxlogin's keys there.
+	RedisURL    string
+	RedisPrefix string
 
 	LogLevel slog.Level
 	// MetricsAddr is where /metrics is served; empty turns it off.
@@ -126,6 +138,13 @@ func Settings() []Setting {
 		return func(c *Config, v string) error {
 			d, err := time.ParseDuration(v)
 			*f(c) = d
+			return err
+		}
+	}
+	num := func(f func(*Config) *float64) func(*Config, string) error {
+		return func(c *Config, v string) error {
+			n, err := strconv.ParseFloat(v, 64)
+			*f(c) = n
 			return err
 		}
 	}
@@ -182,12 +201,14 @@ func Settings() []Setting {
 			return err
 		}},
 		{"WXLOGIN_DELETE_BATCH_PAUSE", "0s", "how long the purge of a deleted account waits between two batches, leaving the database to logins", false, dur(func(c *Config) *time.Duration { return &c.DeleteBatchPause })},
-		{"WXLOGIN_API_RATE", "50", "admin API requests per second per API key, on each replica", false, func(c *Config, v string) error {
-			r, err := strconv.ParseFloat(v, 64)
-			c.APIRate = r
-			return err
-		}},
-		{"WXLOGIN_API_BURST", "100", "most admin API requests an API key may make at once (its token bucket's size), on each replica", false, integer(func(c *Config) *int { return &c.APIBurst })},
+		{"WXLOGIN_LOGIN_RATE", "10", "hosted-login requests (login, callback and OpenID Connect authorize pages) per second per client address; see Rate limits", false, num(func(c *Config) *float64 { return &c.LoginRate })},
+		{"WXLOGIN_LOGIN_BURST", "50", "most hosted-login requests a client address may make at once (its token bucket's size)", false, integer(func(c *Config) *int { return &c.LoginBurst })},
+		{"WXLOGIN_TOKEN_RATE", "100", "token endpoint requests per second per client address (a tenant's backend redeems every login's code)", false, num(func(c *Config) *float64 { return &c.TokenRate })},
+		{"WXLOGIN_TOKEN_BURST", "500", "most token endpoint requests a client address may make at once", false, integer(func(c *Config) *int { return &c.TokenBurst })},
+		{"WXLOGIN_API_RATE", "50", "admin API requests per second per API key", false, num(func(c *Config) *float64 { return &c.APIRate })},
+		{"WXLOGIN_API_BURST", "100", "most admin API requests an API key may make at once", false, integer(func(c *Config) *int { return &c.APIBurst })},
+		{"WXLOGIN_REDIS_URL", "", "Redis (`redis://[user:password@]host:port/db`, `rediss://…` for TLS) where every replica shares the rate limits' buckets; unset: each replica limits on its own, in memory", true, str(func(c *Config) *string { return &c.RedisURL })},
+		{"WXLOGIN_REDIS_PREFIX", "wxlogin:", "prefix of wxlogin's keys in Redis", false, str(func(c *Config) *string { return &c.RedisPrefix })},
 		{"WXLOGIN_LOG_LEVEL", "info", "least severe log level written: `debug`, `info`, `warn` or `error`", false, func(c *Config, v string) error {
 			levels := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
 			l, ok := levels[v]
@@ -198,7 +219,7 @@ func Settings() []Setting {
 			return nil
 		}},
 		{"WXLOGIN_METRICS_ADDR", ":9090", "address of the Prometheus `/metrics` listener, apart from the HTTP server's; empty turns it off", false, str(func(c *Config) *string { return &c.MetricsAddr })},
-		{"WXLOGIN_TRUSTED_PROXIES", "", "comma-separated IP addresses and CIDR networks of the reverse proxies whose `X-Forwarded-For` gives the client's address (logged with logins and admin changes); unset: none is trusted, the address is the connection's", false, func(c *Config, v string) error {
+		{"WXLOGIN_TRUSTED_PROXIES", "", "comma-separated IP addresses and CIDR networks of the reverse proxies whose `X-Forwarded-For` gives the client's address (logged with logins and admin changes, and charged by the rate limits); unset: none is trusted, the address is the connection's", false, func(c *Config, v string) error {
 			c.TrustedProxies = nil
 			for p := range strings.SplitSeq(v, ",") {
 				if p = strings.TrimSpace(p); p == "" {
@@ -317,8 +338,13 @@ func (c Config) Validate() error {
 		{c.ShutdownTimeout <= 0 || c.ShutdownTimeout > 10*time.Minute, "WXLOGIN_SHUTDOWN_TIMEOUT must be between 0 and 10m"},
 		{c.DeleteBatchSize < 1 || c.DeleteBatchSize > 100000, "WXLOGIN_DELETE_BATCH_SIZE must be between 1 and 100000"},
 		{c.DeleteBatchPause < 0 || c.DeleteBatchPause > time.Minute, "WXLOGIN_DELETE_BATCH_PAUSE must be between 0 and 1m"},
-		{!(c.APIRate > 0) || math.IsInf(c.APIRate, 1), "WXLOGIN_API_RATE must be a positive number"},
+		{badRate(c.LoginRate), "WXLOGIN_LOGIN_RATE must be a positive number"},
+		{c.LoginBurst < 1, "WXLOGIN_LOGIN_BURST must be at least 1"},
+		{badRate(c.TokenRate), "WXLOGIN_TOKEN_RATE must be a positive number"},
+		{c.TokenBurst < 1, "WXLOGIN_TOKEN_BURST must be at least 1"},
+		{badRate(c.APIRate), "WXLOGIN_API_RATE must be a positive number"},
 		{c.APIBurst < 1, "WXLOGIN_API_BURST must be at least 1"},
+		{c.RedisURL != "" && !redisURL(c.RedisURL), "WXLOGIN_REDIS_URL must be a redis://, rediss:// or unix:// URL"},
 		{c.MetricsAddr != "" && !hostPort(c.MetricsAddr), "WXLOGIN_METRICS_ADDR must be host:port, :port or empty"},
 		{c.MetricsAddr != "" && c.MetricsAddr == c.HTTPAddr, "WXLOGIN_METRICS_ADDR must differ from WXLOGIN_HTTP_ADDR"},
 		{(c.ConsoleWeChatTenant == "") != (c.ConsoleWeChatAppID == ""), "WXLOGIN_CONSOLE_WECHAT_TENANT and WXLOGIN_CONSOLE_WECHAT_APPID are set together or not at all"},
@@ -329,6 +355,16 @@ func (c Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// badRate: a rate of requests per second must be a positive, finite number.
+func badRate(r float64) bool {
+	return !(r > 0) || math.IsInf(r, 1)
+}
+
+func redisURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "redis" || u.Scheme == "rediss" || u.Scheme == "unix")
 }
 
 func absoluteHTTP(raw string) bool {

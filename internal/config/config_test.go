@@ -38,7 +38,8 @@ func TestDefaults(t *testing.T) {
 		VaultAppRoleMount: "approle", VaultKubernetesMount: "kubernetes", VaultKubernetesTokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token",
 		WeChatAPIURL: "https://api.weixin.qq.com", WeChatOpenURL: "https://open.weixin.qq.com", Sandbox: true,
 		SecretCacheTTL: time.Minute, SecretMaxStale: 10 * time.Minute, AccountCacheTTL: 5 * time.Second, ShutdownTimeout: 20 * time.Second,
-		DeleteBatchSize: 1000, APIRate: 50, APIBurst: 100, LogLevel: slog.LevelInfo, MetricsAddr: ":9090",
+		DeleteBatchSize: 1000, LoginRate: 10, LoginBurst: 50, TokenRate: 100, TokenBurst: 500, APIRate: 50, APIBurst: 100, RedisPrefix: "wxlogin:",
+		LogLevel: slog.LevelInfo, MetricsAddr: ":9090",
 		DatabaseMaxConns: 32, VaultTimeout: 5 * time.Second, RequestTimeout: 15 * time.Second,
 		WeChatTimeout: 5 * time.Second, WeChatBudget: 8 * time.Second, WeChatMaxInFlight: 256,
 	}
@@ -91,6 +92,13 @@ func TestLoadRejectsBadSettings(t *testing.T) {
 		{"rate infinite", map[string]string{"WXLOGIN_API_RATE": "+Inf"}, "WXLOGIN_API_RATE"},
 		{"burst zero", map[string]string{"WXLOGIN_API_BURST": "0"}, "WXLOGIN_API_BURST"},
 		{"burst fractional", map[string]string{"WXLOGIN_API_BURST": "1.5"}, "WXLOGIN_API_BURST"},
+		{"login rate zero", map[string]string{"WXLOGIN_LOGIN_RATE": "0"}, "WXLOGIN_LOGIN_RATE"},
+		{"login rate negative", map[string]string{"WXLOGIN_LOGIN_RATE": "-1"}, "WXLOGIN_LOGIN_RATE"},
+		{"login burst zero", map[string]string{"WXLOGIN_LOGIN_BURST": "0"}, "WXLOGIN_LOGIN_BURST"},
+		{"token rate infinite", map[string]string{"WXLOGIN_TOKEN_RATE": "Inf"}, "WXLOGIN_TOKEN_RATE"},
+		{"token burst not a number", map[string]string{"WXLOGIN_TOKEN_BURST": "many"}, "WXLOGIN_TOKEN_BURST"},
+		{"redis URL of another scheme", map[string]string{"WXLOGIN_REDIS_URL": "http://cache:6379"}, "WXLOGIN_REDIS_URL"},
+		{"redis URL without a scheme", map[string]string{"WXLOGIN_REDIS_URL": "cache:6379"}, "WXLOGIN_REDIS_URL"},
 		{"trusted proxy not an address", map[string]string{"WXLOGIN_TRUSTED_PROXIES": "10.0.0.0/8, proxy.example"}, "WXLOGIN_TRUSTED_PROXIES"},
 		{"log level unknown", map[string]string{"WXLOGIN_LOG_LEVEL": "verbose"}, "WXLOGIN_LOG_LEVEL"},
 		{"log level in capitals", map[string]string{"WXLOGIN_LOG_LEVEL": "INFO"}, "WXLOGIN_LOG_LEVEL"},
@@ -257,6 +265,9 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		{"bad database URL in the config file", map[string]string{"WXLOGIN_CONFIG_FILE": file(t, "WXLOGIN_DATABASE_URL=mysql://wx:"+secret+"@db/wx\n")}},
 		{"database URL on a line without a name", map[string]string{"WXLOGIN_CONFIG_FILE": file(t, "postgres://wx:"+secret+"@db/wx?sslmode=disable\n")}},
 		{"database URL and its file", map[string]string{"WXLOGIN_DATABASE_URL": "postgres://wx:" + secret + "@db/wx", "WXLOGIN_DATABASE_URL_FILE": file(t, "x")}},
+		{"bad redis URL", map[string]string{"WXLOGIN_REDIS_URL": "http://:" + secret + "@cache:6379"}},
+		{"unparsable redis URL", map[string]string{"WXLOGIN_REDIS_URL": "redis://:" + secret + "@cache:port/0"}},
+		{"bad redis URL file", map[string]string{"WXLOGIN_REDIS_URL_FILE": file(t, "http://:"+secret+"@cache:6379\n")}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

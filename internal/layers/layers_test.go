@@ -9,7 +9,7 @@ import (
 const module = "github.com/wxlogin/wxlogin/"
 
 var (
-	adapters = []string{"internal/wechat", "internal/wechatsim", "internal/secrets", "internal/token"}
+	adapters = []string{"internal/wechat", "internal/wechatsim", "internal/secrets", "internal/token", "internal/ratelimit"}
 	outer    = []string{"cmd/wxlogin", "api", "internal/demo"}
 	// ops are leaf helpers that the outer packages wire in: the callers
 	// declare the small interfaces they implement.

@@ -7,7 +7,7 @@
 // callers pass them only once a login's transaction or code proved them),
 // outcome and result come from fixed lists, route is gin's route template
 // (never the raw path), api is one of WeChat's few /sns paths and errcode
-// one of WeChat's documented errcodes.
+// one of WeChat's documented errcodes, limit one of wxlogin's rate limits.
 package metrics
 
 import (
@@ -30,6 +30,8 @@ type Metrics struct {
 	wechatErrcodes *prometheus.CounterVec
 	httpDuration   *prometheus.HistogramVec
 	httpInFlight   prometheus.Gauge
+	rateLimited    *prometheus.CounterVec
+	limitStoreErrs prometheus.Counter
 }
 
 // New registers wxlogin's series, and the Go runtime's and the process's,
@@ -63,8 +65,17 @@ func New() *Metrics {
 			Name: "wxlogin_http_requests_in_flight",
 			Help: "HTTP requests being served.",
 		}),
+		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wxlogin_rate_limited_total",
+			Help: "Requests refused with 429 by rate limit (login, token, api).",
+		}, []string{"limit"}),
+		limitStoreErrs: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wxlogin_rate_limit_store_failures_total",
+			Help: "Failed requests to the rate limits' shared store (Redis); meanwhile each replica limits on its own.",
+		}),
 	}
 	m.registry.MustRegister(m.logins, m.tokens, m.wechatDuration, m.wechatErrcodes, m.httpDuration, m.httpInFlight,
+		m.rateLimited, m.limitStoreErrs,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -105,3 +116,9 @@ func (m *Metrics) RequestDone(route string, status int, d time.Duration) {
 	m.httpInFlight.Dec()
 	m.httpDuration.WithLabelValues(route, strconv.Itoa(status/100)+"xx").Observe(d.Seconds())
 }
+
+// RateLimited counts a request refused by a rate limit.
+func (m *Metrics) RateLimited(limit string) { m.rateLimited.WithLabelValues(limit).Inc() }
+
+// RateLimitStoreFailed counts a failed request to the rate limits' store.
+func (m *Metrics) RateLimitStoreFailed() { m.limitStoreErrs.Inc() }

@@ -1,5 +1,5 @@
 // Package testenv gives tests the outside services and tools they need
-// (PostgreSQL, Vault, Node.js with a project's npm packages, Chromium), as
+// (PostgreSQL, Vault, Redis, Node.js with a project's npm packages, Chromium), as
 // started or installed by `make test` (scripts/test.sh) and announced
 // through environment variables. When a service is missing the test is skipped on a
 // developer's machine and fails when CI=true: CI must never pass by skipping.
@@ -26,6 +26,7 @@ const (
 	PostgresURLEnv = "WXLOGIN_TEST_POSTGRES_URL"
 	VaultAddrEnv   = "WXLOGIN_TEST_VAULT_ADDR"
 	VaultTokenEnv  = "WXLOGIN_TEST_VAULT_TOKEN"
+	RedisURLEnv    = "WXLOGIN_TEST_REDIS_URL"
 )
 
 func missing(t testing.TB, what, env string) {
@@ -108,4 +109,15 @@ func Vault(t testing.TB) (addr, token string) {
 		missing(t, "Vault", VaultAddrEnv+" and "+VaultTokenEnv)
 	}
 	return addr, token
+}
+
+// RedisURL returns the URL of the test Redis server. Tests share it: each
+// keeps its keys under a prefix of its own.
+func RedisURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(RedisURLEnv)
+	if u == "" {
+		missing(t, "Redis", RedisURLEnv)
+	}
+	return u
 }
