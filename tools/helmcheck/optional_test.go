@@ -157,6 +157,15 @@ func TestNotes(t *testing.T) {
 			t.Errorf("NOTES lack %q:\n%s", want, notes)
 		}
 	}
+	const perPod = "Rate limits are each pod's own"
+	if !strings.Contains(notes, perPod) {
+		t.Errorf("NOTES of two pods without Redis do not say the rate limits are per pod:\n%s", notes)
+	}
+	for name, vals := range map[string]map[string]any{"Redis on": values(t, allOn(t)), "one pod": values(t, "replicaCount: 1")} {
+		if notes := mustRender(t, vals).notes; strings.Contains(notes, perPod) {
+			t.Errorf("%s: NOTES say the rate limits are per pod:\n%s", name, notes)
+		}
+	}
 }
 
 // TestTrustedProxies: the ConfigMap names the trusted proxies only when
@@ -190,5 +199,34 @@ vault: {timeout: 2s}`)
 		if data[k] != want {
 			t.Errorf("%s %q, want %q", k, data[k], want)
 		}
+	}
+}
+
+// TestRedis: with redis.enabled the pods read the Redis URL from the
+// Secret's key redis-url as a file and get the key prefix; without it
+// neither, and the limits are each pod's.
+func TestRedis(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		vals map[string]any
+		want map[string]string
+	}{
+		{"default", values(t), nil},
+		{"every option on", values(t, allOn(t)), map[string]string{
+			"WXLOGIN_REDIS_URL_FILE": "/etc/wxlogin/secrets/redis-url", "WXLOGIN_REDIS_PREFIX": "wxlogin-prod:"}},
+	} {
+		r := mustRender(t, tt.vals)
+		cm := get[corev1.ConfigMap](t, r, "ConfigMap", fullname).Data
+		for _, k := range []string{"WXLOGIN_REDIS_URL_FILE", "WXLOGIN_REDIS_PREFIX"} {
+			if got, set := cm[k]; got != tt.want[k] || set != (tt.want != nil) {
+				t.Errorf("%s: %s %q (set %v), want %q", tt.name, k, got, set, tt.want[k])
+			}
+		}
+		if tt.want != nil {
+			if got := string(get[corev1.Secret](t, r, "Secret", fullname).Data["redis-url"]); got != "rediss://:redis-password-in-values@redis:6380/0" {
+				t.Errorf("%s: Secret redis-url %q", tt.name, got)
+			}
+		}
+		checkSecretsAreFiles(t, r)
 	}
 }

@@ -13,20 +13,21 @@ import (
 )
 
 // secretSettings are the settings that must reach wxlogin only as files.
-var secretSettings = []string{"WXLOGIN_DATABASE_URL", "WXLOGIN_VAULT_TOKEN", "WXLOGIN_VAULT_APPROLE_SECRET_ID"}
+var secretSettings = []string{"WXLOGIN_DATABASE_URL", "WXLOGIN_VAULT_TOKEN", "WXLOGIN_VAULT_APPROLE_SECRET_ID", "WXLOGIN_REDIS_URL"}
 
 func TestSecretValuesOnlyInSecrets(t *testing.T) {
 	const (
 		dbURL    = "postgres://wx:pw-Zq81@db:5432/wx"
 		token    = "hvs.token-Zq81"
 		secretID = "secret-id-Zq81"
+		redisURL = "rediss://:redis-pw-Zq81@cache:6380/0"
 	)
 	for _, auth := range []string{"token", "approle"} {
 		t.Run(auth, func(t *testing.T) {
 			r := mustRender(t, values(t, allOn(t),
-				"existingSecret: ''\nsecrets: {databaseURL: '"+dbURL+"', vaultToken: '"+token+"', vaultAppRoleSecretID: '"+secretID+"'}",
+				"existingSecret: ''\nsecrets: {databaseURL: '"+dbURL+"', vaultToken: '"+token+"', vaultAppRoleSecretID: '"+secretID+"', redisURL: '"+redisURL+"'}",
 				"vault: {auth: "+auth+", approle: {roleID: role-1}}"))
-			plain := []string{dbURL, "pw-Zq81", token, secretID}
+			plain := []string{dbURL, "pw-Zq81", token, secretID, redisURL, "redis-pw-Zq81"}
 			var leaks []string
 			for _, p := range plain {
 				leaks = append(leaks, p, base64.StdEncoding.EncodeToString([]byte(p)))
@@ -119,7 +120,7 @@ func mountsSecretFile(spec corev1.PodSpec, c corev1.Container, file string) bool
 }
 
 func TestExistingSecret(t *testing.T) {
-	r := mustRender(t, values(t, allOn(t), "existingSecret: wxlogin-prod\nsecrets: {databaseURL: '', vaultToken: '', vaultAppRoleSecretID: ''}"))
+	r := mustRender(t, values(t, allOn(t), "existingSecret: wxlogin-prod\nsecrets: {databaseURL: '', vaultToken: '', vaultAppRoleSecretID: '', redisURL: ''}"))
 	if s := r.all("Secret"); len(s) != 0 {
 		t.Errorf("%d Secrets rendered with existingSecret, want none", len(s))
 	}

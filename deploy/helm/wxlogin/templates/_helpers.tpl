@@ -68,6 +68,9 @@ vault-token=VAULT_TOKEN
 {{- else if eq .Values.vault.auth "approle" }}
 vault-approle-secret-id=VAULT_APPROLE_SECRET_ID
 {{- end -}}
+{{- if .Values.redis.enabled }}
+redis-url=REDIS_URL
+{{- end -}}
 {{- end -}}
 
 {{/* The volume of the Secret's files, restricted to the keys in "keys". */}}
@@ -112,7 +115,7 @@ seccompProfile:
 {{/* The data of a Secret the chart makes: the values of the keys in "keys". */}}
 {{- define "wxlogin.secretData" -}}
 {{- $s := .root.Values.secrets -}}
-{{- $values := dict "database-url" $s.databaseURL "vault-token" $s.vaultToken "vault-approle-secret-id" $s.vaultAppRoleSecretID -}}
+{{- $values := dict "database-url" $s.databaseURL "vault-token" $s.vaultToken "vault-approle-secret-id" $s.vaultAppRoleSecretID "redis-url" $s.redisURL -}}
 {{- range .keys }}
 {{ . }}: {{ get $values . | b64enc | quote }}
 {{- end -}}
