@@ -221,13 +221,8 @@ func TestRateLimitsSharedByReplicas(t *testing.T) {
 // counted. Once Redis is back the replicas share one budget again, without
 // a restart.
 func TestRateLimitsWithRedisCut(t *testing.T) {
-	u, err := url.Parse(testenv.RedisURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	redis := testenv.NewProxy(t, u.Host)
-	u.Host = redis.Addr()
-	s := newStack(t, backends[0], append(redisEnv(t, u.String()), "WXLOGIN_TRUSTED_PROXIES=127.0.0.1",
+	redisURL, redis := testenv.RedisBehindProxy(t)
+	s := newStack(t, backends[0], append(redisEnv(t, redisURL), "WXLOGIN_TRUSTED_PROXIES=127.0.0.1",
 		"WXLOGIN_LOGIN_RATE="+slowRate, "WXLOGIN_LOGIN_BURST=3")...)
 	replicas := []*stack{s, s.replica()}
 	login := hostedPaths()[0]

@@ -37,7 +37,8 @@ func (s *stack) awaitGauge(name string, want float64) {
 // wxlogin exits 0.
 func TestGracefulShutdown(t *testing.T) {
 	const burst = 200
-	s := newStack(t, backends[0])
+	// 400 hosted-login requests from one address: past the login limit.
+	s := newStack(t, backends[0], "WXLOGIN_LOGIN_RATE=1000000", "WXLOGIN_LOGIN_BURST=1000000")
 	ctx := context.Background()
 	callbacks := make([]*url.URL, burst)
 	for i := range callbacks {

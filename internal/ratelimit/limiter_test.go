@@ -1,10 +1,8 @@
 package ratelimit
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -39,26 +37,10 @@ func (o *observed) counts() (map[string]int, int) {
 	return o.limited, o.failures
 }
 
-// syncBuffer is a log written by concurrent requests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func newTestLimiter(store Store, clk *clock.Settable) (*Limiter, *observed, *syncBuffer) {
-	o, log := &observed{limited: map[string]int{}}, &syncBuffer{}
+// newTestLimiter is a Limiter on store and clk, with what it tells its
+// observer and its log, which tests read between takes.
+func newTestLimiter(store Store, clk *clock.Settable) (*Limiter, *observed, *strings.Builder) {
+	o, log := &observed{limited: map[string]int{}}, &strings.Builder{}
 	return New(Config{Store: store, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(log, nil)), Observer: o}), o, log
 }
 
@@ -90,14 +72,9 @@ func TestLimiterInMemory(t *testing.T) {
 // Redis is asked again, and once it answers, the shared buckets count
 // again, as Redis kept them.
 func TestLimiterFailsOpenToMemory(t *testing.T) {
-	u, err := url.Parse(testenv.RedisURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := testenv.NewProxy(t, u.Host)
-	u.Host = proxy.Addr()
+	redisURL, proxy := testenv.RedisBehindProxy(t)
 	clk := clock.New(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC))
-	l, o, log := newTestLimiter(openTestRedis(t, u.String(), clk.Now), clk)
+	l, o, log := newTestLimiter(openTestRedis(t, redisURL, clk.Now), clk)
 	login := Limit{Name: "login", Rate: 1, Burst: 3}
 
 	takes(t, l, login, "a", 0, 0, 0, time.Second) // a's bucket in Redis is empty

@@ -121,3 +121,16 @@ func RedisURL(t testing.TB) string {
 	}
 	return u
 }
+
+// RedisBehindProxy returns the URL of the test Redis server through a
+// Proxy, which the test may cut.
+func RedisBehindProxy(t testing.TB) (string, *Proxy) {
+	t.Helper()
+	u, err := url.Parse(RedisURL(t))
+	if err != nil {
+		t.Fatalf("parse %s: %v", RedisURLEnv, err)
+	}
+	p := NewProxy(t, u.Host)
+	u.Host = p.Addr()
+	return u.String(), p
+}
