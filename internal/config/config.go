@@ -205,8 +205,8 @@ func Settings() []Setting {
 		{"WXLOGIN_LOGIN_BURST", "50", "most hosted-login requests a client address may make at once (its token bucket's size)", false, integer(func(c *Config) *int { return &c.LoginBurst })},
 		{"WXLOGIN_TOKEN_RATE", "100", "token endpoint requests per second per client address (a tenant's backend redeems every login's code)", false, num(func(c *Config) *float64 { return &c.TokenRate })},
 		{"WXLOGIN_TOKEN_BURST", "500", "most token endpoint requests a client address may make at once", false, integer(func(c *Config) *int { return &c.TokenBurst })},
-		{"WXLOGIN_API_RATE", "50", "admin API requests per second per API key", false, num(func(c *Config) *float64 { return &c.APIRate })},
-		{"WXLOGIN_API_BURST", "100", "most admin API requests an API key may make at once", false, integer(func(c *Config) *int { return &c.APIBurst })},
+		{"WXLOGIN_API_RATE", "50", "admin API requests per second per API key (or console binding)", false, num(func(c *Config) *float64 { return &c.APIRate })},
+		{"WXLOGIN_API_BURST", "100", "most admin API requests an API key (or console binding) may make at once", false, integer(func(c *Config) *int { return &c.APIBurst })},
 		{"WXLOGIN_REDIS_URL", "", "Redis (`redis://[user:password@]host:port/db`, `rediss://…` for TLS) where every replica shares the rate limits' buckets; unset: each replica limits on its own, in memory", true, str(func(c *Config) *string { return &c.RedisURL })},
 		{"WXLOGIN_REDIS_PREFIX", "wxlogin:", "prefix of wxlogin's keys in Redis", false, str(func(c *Config) *string { return &c.RedisPrefix })},
 		{"WXLOGIN_LOG_LEVEL", "info", "least severe log level written: `debug`, `info`, `warn` or `error`", false, func(c *Config, v string) error {
