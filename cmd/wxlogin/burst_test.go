@@ -18,6 +18,14 @@ import (
 	"github.com/wxlogin/wxlogin/internal/token"
 )
 
+// unlimited is env with the hosted-login and token limits lifted, for
+// stacks that take bursts of logins from one address to test something
+// else.
+func unlimited(env ...string) []string {
+	return append([]string{"WXLOGIN_LOGIN_RATE=1000000", "WXLOGIN_LOGIN_BURST=1000000",
+		"WXLOGIN_TOKEN_RATE=1000000", "WXLOGIN_TOKEN_BURST=1000000"}, env...)
+}
+
 // tryBound is how long one login of a burst may take, all its requests
 // together, before it counts as hung: wxlogin must answer every request,
 // success or failure, well within it.

@@ -25,7 +25,7 @@ func TestPostgresRestartDuringLogins(t *testing.T) {
 		addr, tok := testenv.Vault(t)
 		return pg.URL(), []string{"WXLOGIN_VAULT_ADDR=" + addr, "WXLOGIN_VAULT_TOKEN=" + tok, "WXLOGIN_VAULT_PREFIX=e2e-" + opaque.Hex(6)}
 	}}
-	s := newStack(t, b)
+	s := newStack(t, b, unlimited()...)
 	s.loginAs(context.Background(), newBrowser(), appA, "alice", "snsapi_base") // warm: pools open, keys cached
 	tries, recovered := s.burst(6, []string{appA, appB}, "snsapi_base", 2*time.Second, func() {
 		time.Sleep(time.Second)
@@ -46,7 +46,7 @@ func TestPostgresRestartDuringLogins(t *testing.T) {
 // out (a slow answer within its timeout, a -1 now and then) fail none; and
 // once WeChat is itself again, every login succeeds, with no restart.
 func TestWeChatFaults(t *testing.T) {
-	s := newStack(t, backends[0], "WXLOGIN_WECHAT_TIMEOUT=1s", "WXLOGIN_WECHAT_BUDGET=2s")
+	s := newStack(t, backends[0], unlimited("WXLOGIN_WECHAT_TIMEOUT=1s", "WXLOGIN_WECHAT_BUDGET=2s")...)
 	cases := []struct {
 		name  string
 		fault map[string]any

@@ -78,7 +78,7 @@ func TestVaultStopped(t *testing.T) {
 		return testenv.PostgresURL(t), []string{"WXLOGIN_VAULT_ADDR=" + vault.Addr, "WXLOGIN_VAULT_TOKEN=" + vault.RootToken,
 			"WXLOGIN_SECRET_CACHE_TTL=" + ttl.String(), "WXLOGIN_SECRET_MAX_STALE=10m"}
 	}}
-	s := newStack(t, b)
+	s := newStack(t, b, unlimited()...)
 	ctx := context.Background()
 	s.loginAs(ctx, newBrowser(), appA, "alice", "snsapi_base")
 	admin := strings.TrimSpace(s.run("", "apikey", "create", "-tenant", tenantID, "-name", "outage", "-role", "admin"))
