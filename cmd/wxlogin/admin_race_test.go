@@ -53,7 +53,7 @@ const (
 func TestConcurrentAdminWrites(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
-			s := newStack(t, b, "WXLOGIN_API_RATE=100000", "WXLOGIN_API_BURST=100000", "WXLOGIN_ACCOUNT_CACHE_TTL=0s")
+			s := newStack(t, b, unlimited("WXLOGIN_API_RATE=100000", "WXLOGIN_API_BURST=100000", "WXLOGIN_ACCOUNT_CACHE_TTL=0s")...)
 			operator := strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
 			_, admin := s.keyValue(operator, tenantID, "admin", nil)
 			r := &adminRace{t: t, s: s, admin: admin, db: openSQL(t, s.dbURL), secrets: s.secretStore(t)}
