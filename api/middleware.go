@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -87,17 +88,21 @@ func securityHeaders() gin.HandlerFunc {
 	}
 }
 
-const streamContextKey = "stream_context"
+const (
+	streamContextKey = "stream_context"
+	streamTimeoutKey = "stream_timeout"
+)
 
 // deadline ends each request's context d after it came in, so that
 // whatever the request waits for (a database connection or statement,
 // Vault, WeChat) gives up and the request is answered, 503 when a
 // dependency was too slow, instead of piling up behind it. A handler that
 // streams an answer for as long as the client reads it takes
-// streamContext instead. d <= 0: no deadline.
+// streamContext and streamWriter instead. d <= 0: no deadline.
 func deadline(d time.Duration) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Set(streamContextKey, c.Request.Context())
+		c.Set(streamTimeoutKey, d)
 		if d <= 0 {
 			c.Next()
 			return
@@ -110,11 +115,48 @@ func deadline(d time.Duration) gin.HandlerFunc {
 }
 
 // streamContext is the request's context without deadline's bound, for
-// an answer streamed row by row (an export): the HTTP server's write
-// timeout bounds it instead.
+// an answer streamed row by row (an export): streamWriter bounds it
+// instead.
 func streamContext(c *gin.Context) context.Context {
 	if ctx, ok := c.Value(streamContextKey).(context.Context); ok {
 		return ctx
 	}
 	return c.Request.Context()
+}
+
+// streamWriter is c's answer for a handler that streams it row by row
+// (an export, which may take minutes): each write, and the wait for the
+// rows before it, may take deadline's d, in place of the HTTP server's
+// write timeout, which counts from the start of the request. Each write
+// moves the connection's write deadline d ahead, and its read deadline
+// too: when that passes, the server's read of the idle connection fails
+// and cancels the request's context, and with it the statement reading
+// the next rows. A client that stops reading is cut off d after its last
+// read.
+func streamWriter(c *gin.Context) io.Writer {
+	w := &deadlineWriter{w: c.Writer, rc: http.NewResponseController(c.Writer), d: c.GetDuration(streamTimeoutKey)}
+	w.extend()
+	return w
+}
+
+type deadlineWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+	d  time.Duration
+}
+
+// extend moves the connection's deadlines to d from now (none when d <=
+// 0). A writer with no connection under it (a test's recorder) has none.
+func (w *deadlineWriter) extend() {
+	var t time.Time
+	if w.d > 0 {
+		t = time.Now().Add(w.d)
+	}
+	_ = w.rc.SetReadDeadline(t)
+	_ = w.rc.SetWriteDeadline(t)
+}
+
+func (w *deadlineWriter) Write(p []byte) (int, error) {
+	w.extend()
+	return w.w.Write(p)
 }

@@ -31,3 +31,8 @@ type PersonFilter struct {
 	// Page is ordered by UnionID, which is the cursor.
 	Page tenants.Page
 }
+
+// EachPersonBatch is how many persons EachPerson reads at a time when its
+// filter sets no page size: an export's statements, each with its fixed
+// cost, are few.
+const EachPersonBatch = 1000

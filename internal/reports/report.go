@@ -81,8 +81,9 @@ type Store interface {
 	// Person returns the person with unionID, or tenants.ErrNotFound.
 	Person(ctx context.Context, tenantID, unionID string) (Person, error)
 	// EachPerson calls fn, in unionid order, with every person f selects
-	// after f.Page.After, reading f.Page.Size() persons at a time; it stops
-	// at fn's first error and returns it.
+	// after f.Page.After, reading f.Page.Limit persons at a time
+	// (EachPersonBatch when it is not set; MaxPageSize does not apply); it
+	// stops at fn's first error and returns it.
 	EachPerson(ctx context.Context, tenantID string, f PersonFilter, fn func(Person) error) error
 	// Activity returns the tenant's activity in the buckets of q, or
 	// q.Validate's error; every account has every bucket, zeros included.

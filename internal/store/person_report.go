@@ -86,10 +86,15 @@ func (db *DB) queryPersons(ctx context.Context, cond string, args ...any) ([]rep
 
 // Persons implements reports.Store.
 func (db *DB) Persons(ctx context.Context, tenantID string, f reports.PersonFilter) ([]reports.Person, error) {
+	return db.personsAfter(ctx, tenantID, f, f.Page.Size())
+}
+
+// personsAfter returns up to limit persons of f after f.Page.After.
+func (db *DB) personsAfter(ctx context.Context, tenantID string, f reports.PersonFilter, limit int) ([]reports.Person, error) {
 	if f.AppID == "" {
-		return db.queryPersons(ctx, personsAfter, tenantID, f.Page.Size(), f.Page.After)
+		return db.queryPersons(ctx, personsAfter, tenantID, limit, f.Page.After)
 	}
-	return db.queryPersons(ctx, personsInAccount, tenantID, f.Page.Size(), f.Page.After, f.AppID)
+	return db.queryPersons(ctx, personsInAccount, tenantID, limit, f.Page.After, f.AppID)
 }
 
 // Person implements reports.Store.
@@ -106,8 +111,12 @@ func (db *DB) Person(ctx context.Context, tenantID, unionID string) (reports.Per
 
 // EachPerson implements reports.Store.
 func (db *DB) EachPerson(ctx context.Context, tenantID string, f reports.PersonFilter, fn func(reports.Person) error) error {
+	batch := f.Page.Limit
+	if batch <= 0 {
+		batch = reports.EachPersonBatch
+	}
 	for {
-		persons, err := db.Persons(ctx, tenantID, f)
+		persons, err := db.personsAfter(ctx, tenantID, f, batch)
 		if err != nil {
 			return err
 		}
@@ -116,7 +125,7 @@ func (db *DB) EachPerson(ctx context.Context, tenantID string, f reports.PersonF
 				return err
 			}
 		}
-		if len(persons) < f.Page.Size() {
+		if len(persons) < batch {
 			return nil
 		}
 		f.Page.After = persons[len(persons)-1].UnionID
