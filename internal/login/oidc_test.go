@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -204,6 +205,36 @@ func TestRefreshRotatesAndReuseRevokesTheFamily(t *testing.T) {
 	f.clock.Advance(login.RefreshTokenTTL)
 	if _, err := f.refresh(third.RefreshToken, appID, ""); !isOAuth(err, login.OAuthInvalidGrant) {
 		t.Errorf("expired refresh token: %v, want invalid_grant", err)
+	}
+}
+
+// TestRefreshFailureLeavesTheTokenUsable: a refresh that fails once the
+// token was found (here the secret store is away when the signing key must
+// be read again) gets a dependency error, for a retry, and the refresh
+// token is not used up: the retry gets new tokens, and only then is the
+// old one spent.
+func TestRefreshFailureLeavesTheTokenUsable(t *testing.T) {
+	f := newFixture(t)
+	first := f.oidcLogin("erin", "openid snsapi_base", "n")
+	f.clock.Advance(token.DefaultCacheTTL) // the signing key is read again
+	away := f.secrets + ".away"
+	if err := os.Rename(f.secrets, away); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.refresh(first.RefreshToken, appID, "")
+	var oe *login.OAuthError
+	if err == nil || errors.As(err, &oe) {
+		t.Fatalf("refresh while the secret store is away: %v, want a dependency's error", err)
+	}
+	if err := os.Rename(away, f.secrets); err != nil {
+		t.Fatal(err)
+	}
+	second, err := f.refresh(first.RefreshToken, appID, "")
+	if err != nil || second.RefreshToken == "" {
+		t.Fatalf("retried refresh: %+v, %v; want new tokens", second, err)
+	}
+	if _, err := f.refresh(second.RefreshToken, appID, ""); err != nil {
+		t.Errorf("refresh with the retry's token: %v", err)
 	}
 }
 

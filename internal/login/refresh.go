@@ -13,10 +13,10 @@ import (
 // value (none, expired or revoked).
 var errUnknownRefreshToken = oauthErr(OAuthInvalidGrant, "refresh token is invalid, expired or revoked")
 
-// refresh answers grant_type=refresh_token (RFC 6749 §6): the token is
-// used up and its successor issued with new access and ID tokens. A token
-// presented a second time revokes its family (OAuth 2.0 Security BCP
-// §4.14.2). The scope stays the one granted at login.
+// refresh answers grant_type=refresh_token (RFC 6749 §6): new access and
+// ID tokens are signed, then the token is used up and its successor
+// stored. A token presented a second time revokes its family (OAuth 2.0
+// Security BCP §4.14.2). The scope stays the one granted at login.
 func (s *Service) refresh(ctx context.Context, r TokenRequest) (TokenResponse, error) {
 	if r.RefreshToken == "" {
 		return TokenResponse{}, oauthErr(OAuthInvalidRequest, "refresh_token is required")
@@ -25,10 +25,24 @@ func (s *Service) refresh(ctx context.Context, r TokenRequest) (TokenResponse, e
 	if err != nil {
 		return TokenResponse{}, err
 	}
-	now := s.Now().UTC()
+	ident, err := s.Tenants.Store.GetIdentity(ctx, r.TenantID, old.IdentityID)
+	switch {
+	case errors.Is(err, tenants.ErrNotFound):
+		return TokenResponse{}, errUnknownRefreshToken
+	case err != nil:
+		return TokenResponse{}, fmt.Errorf("refresh: %w", err)
+	}
 	l := session{TenantID: old.TenantID, AppID: old.AppID, Scope: old.Scope, OIDC: true, AuthTime: old.AuthTime}
 	refresh := opaque.New("", 32)
-	ident, err := s.Store.RotateRefreshToken(ctx, r.TenantID, old.Hash,
+	resp, err := s.issue(ctx, l, ident, refresh)
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	// The token is used up last, once its answer is ready: a failure
+	// before (the database or the secret store down) leaves it to the
+	// client's retry, and of two concurrent refreshes only one is answered.
+	now := s.Now().UTC()
+	err = s.Store.RotateRefreshToken(ctx, r.TenantID, old.Hash,
 		l.refreshToken(opaque.Hash(refresh), old.IdentityID, old.Confidential, now), now)
 	switch {
 	case errors.Is(err, ErrRefreshTokenReused):
@@ -38,11 +52,8 @@ func (s *Service) refresh(ctx context.Context, r TokenRequest) (TokenResponse, e
 	case err != nil:
 		return TokenResponse{}, fmt.Errorf("refresh: %w", err)
 	}
-	resp, err := s.issue(ctx, l, ident, refresh)
-	if err == nil {
-		s.observeToken(l.TenantID, l.AppID)
-	}
-	return resp, err
+	s.observeToken(l.TenantID, l.AppID)
+	return resp, nil
 }
 
 // clientsRefreshToken returns the refresh token with that value once the

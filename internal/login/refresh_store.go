@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"time"
-
-	"github.com/wxlogin/wxlogin/tenants"
 )
 
 // ErrRefreshTokenReused is returned by RotateRefreshToken when the token
@@ -46,12 +44,12 @@ type RefreshStore interface {
 	GetRefreshToken(ctx context.Context, tenantID, hash string) (RefreshToken, error)
 	// RotateRefreshToken atomically marks the tenant's token with that hash
 	// used at now and inserts next as its successor (next's family and
-	// parent are set from it), returning the family's identity. A token
+	// parent are set from it). A token
 	// used already (before, or by a concurrent rotation) and not revoked is
 	// ErrRefreshTokenReused, and its whole family is revoked at now: the
 	// tokens rotated to from it stop working too. Any other token that is
 	// unknown, revoked or expired at now is tenants.ErrNotFound.
-	RotateRefreshToken(ctx context.Context, tenantID, hash string, next RefreshToken, now time.Time) (tenants.Identity, error)
+	RotateRefreshToken(ctx context.Context, tenantID, hash string, next RefreshToken, now time.Time) error
 	// RevokeRefreshFamily revokes every token of the tenant's family at
 	// now; revoking a revoked or unknown family does nothing.
 	RevokeRefreshFamily(ctx context.Context, tenantID, familyID string, now time.Time) error

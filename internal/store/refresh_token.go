@@ -9,7 +9,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/wxlogin/wxlogin/internal/login"
-	"github.com/wxlogin/wxlogin/tenants"
 )
 
 type refreshTokenRow struct {
@@ -97,11 +96,8 @@ func getRefreshToken(ctx context.Context, idb bun.IDB, tenantID, hash string) (r
 // claims the token (only while it is unused, unrevoked and unexpired, so of
 // two concurrent rotations exactly one wins); the loser finds it used and
 // revokes the family after the transaction rolled back.
-func (db *DB) RotateRefreshToken(ctx context.Context, tenantID, hash string, next login.RefreshToken, now time.Time) (tenants.Identity, error) {
-	var (
-		ident  identityRow
-		family string
-	)
+func (db *DB) RotateRefreshToken(ctx context.Context, tenantID, hash string, next login.RefreshToken, now time.Time) error {
+	var family string
 	err := db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var claimed refreshTokenRow
 		err := tx.NewUpdate().Model(&claimed).
@@ -120,21 +116,18 @@ func (db *DB) RotateRefreshToken(ctx context.Context, tenantID, hash string, nex
 			return err
 		}
 		next.FamilyID, next.ParentHash = claimed.FamilyID, claimed.Hash
-		if _, err := tx.NewInsert().Model(newRefreshTokenRow(next)).Exec(ctx); err != nil {
-			return err
-		}
-		ident, err = getIdentity(ctx, tx, tenantID, claimed.IdentityID)
+		_, err = tx.NewInsert().Model(newRefreshTokenRow(next)).Exec(ctx)
 		return err
 	})
 	if errors.Is(err, login.ErrRefreshTokenReused) {
 		if rerr := db.RevokeRefreshFamily(ctx, tenantID, family, now); rerr != nil {
-			return tenants.Identity{}, rerr
+			return rerr
 		}
 	}
 	if err != nil {
-		return tenants.Identity{}, wrap("rotate refresh token", err)
+		return wrap("rotate refresh token", err)
 	}
-	return ident.identity(), nil
+	return nil
 }
 
 // unclaimable says why a token could not be claimed: it was used already

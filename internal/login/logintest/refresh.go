@@ -44,7 +44,7 @@ func successor(parent login.RefreshToken) login.RefreshToken {
 func (f *fixture) rotate(t *testing.T, rt login.RefreshToken, want error) login.RefreshToken {
 	t.Helper()
 	next := successor(rt)
-	_, err := f.login.RotateRefreshToken(context.Background(), rt.TenantID, rt.Hash, next, tenantstest.Now())
+	err := f.login.RotateRefreshToken(context.Background(), rt.TenantID, rt.Hash, next, tenantstest.Now())
 	tenantstest.IsErr(t, "RotateRefreshToken", err, want)
 	next.FamilyID, next.ParentHash = rt.FamilyID, rt.Hash
 	return next
@@ -88,9 +88,7 @@ func testRotateRefreshToken(t *testing.T, f *fixture) {
 	rt := f.refreshToken(t, ident, now.Add(time.Hour))
 
 	next := successor(rt)
-	got, err := f.login.RotateRefreshToken(ctx, rt.TenantID, rt.Hash, next, now)
-	tenantstest.IsErr(t, "RotateRefreshToken", err, nil)
-	tenantstest.Equal(t, "identity", got, ident)
+	tenantstest.IsErr(t, "RotateRefreshToken", f.login.RotateRefreshToken(ctx, rt.TenantID, rt.Hash, next, now), nil)
 	used, err := f.login.GetRefreshToken(ctx, rt.TenantID, rt.Hash)
 	tenantstest.IsErr(t, "GetRefreshToken of the used token", err, nil)
 	if used.UsedAt == nil || !used.UsedAt.Equal(now) || used.RevokedAt != nil {
@@ -124,7 +122,7 @@ func testRotateRefreshToken(t *testing.T, f *fixture) {
 		t.Run("refused "+tc.name, func(t *testing.T) {
 			r := tc.rt()
 			n := successor(r)
-			_, err := f.login.RotateRefreshToken(ctx, r.TenantID, r.Hash, n, tc.at)
+			err := f.login.RotateRefreshToken(ctx, r.TenantID, r.Hash, n, tc.at)
 			tenantstest.IsErr(t, "RotateRefreshToken", err, tenants.ErrNotFound)
 			_, err = f.login.GetRefreshToken(ctx, n.TenantID, n.Hash)
 			tenantstest.IsErr(t, "GetRefreshToken of the refused successor", err, tenants.ErrNotFound)
@@ -166,7 +164,7 @@ func testRefreshTokenConcurrentReuse(t *testing.T, f *fixture) {
 	for range 8 {
 		wg.Go(func() {
 			next := successor(rt)
-			_, err := f.login.RotateRefreshToken(ctx, rt.TenantID, rt.Hash, next, tenantstest.Now())
+			err := f.login.RotateRefreshToken(ctx, rt.TenantID, rt.Hash, next, tenantstest.Now())
 			switch {
 			case err == nil:
 				rotated.Add(1)
