@@ -148,7 +148,7 @@ func (h *adminHandler) audit(c *gin.Context, who tenants.Principal, tenantID, ac
 
 // bind reads the JSON body into v. The validator has already held it
 // against openapi.yaml; this decodes it strictly all the same, and refuses
-// a string holding a NUL, which neither database stores.
+// a string that is not storable.
 func bind(c *gin.Context, v any) bool {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, spec.MaxBodyBytes))
 	if err != nil {
@@ -163,28 +163,29 @@ func bind(c *gin.Context, v any) bool {
 	}
 	var doc any
 	_ = json.Unmarshal(body, &doc) // reads, as the strict decoding did
-	if field, ok := nulField("", doc); ok {
-		writeProblem(c, tenants.Invalid(field, "text without NUL characters"))
+	if field, ok := unstorableField("", doc); ok {
+		writeProblem(c, tenants.Invalid(field, storableRule))
 		return false
 	}
 	return true
 }
 
-// nulField names a string of the JSON document doc that holds a NUL, as
-// the path to it: "name", "redirect_uris[0]".
-func nulField(path string, doc any) (string, bool) {
+// unstorableField names a string of the JSON document doc that is not
+// storable (decoding leaves only NULs), as the path to it: "name",
+// "redirect_uris[0]".
+func unstorableField(path string, doc any) (string, bool) {
 	switch v := doc.(type) {
 	case string:
-		return path, strings.ContainsRune(v, 0)
+		return path, !storable(v)
 	case []any:
 		for i, item := range v {
-			if field, found := nulField(fmt.Sprintf("%s[%d]", path, i), item); found {
+			if field, found := unstorableField(fmt.Sprintf("%s[%d]", path, i), item); found {
 				return field, true
 			}
 		}
 	case map[string]any:
 		for k, item := range v {
-			if field, found := nulField(strings.TrimPrefix(path+"."+k, "."), item); found {
+			if field, found := unstorableField(strings.TrimPrefix(path+"."+k, "."), item); found {
 				return field, true
 			}
 		}
@@ -206,7 +207,7 @@ func decodeCursor(c *gin.Context, cursor *string) (string, bool) {
 		return "", true
 	}
 	b, err := base64.RawURLEncoding.DecodeString(*cursor)
-	if err != nil {
+	if err != nil || !storable(string(b)) {
 		writeProblem(c, fmt.Errorf("%w: cursor is not one this API gave", errBadRequest))
 		return "", false
 	}

@@ -2,8 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,15 +33,6 @@ func identityFilter(params gen.ListIdentitiesParams, p tenants.Page) tenants.Ide
 		LastLoginAfter: orZero(params.LastLoginAfter), LastLoginBefore: orZero(params.LastLoginBefore),
 		After: p.After, Limit: p.Limit,
 	}
-}
-
-// checkText refuses free text that no database compares: bytes that are
-// not UTF-8, or a NUL.
-func checkText(field, v string) error {
-	if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-		return tenants.Invalid(field, "UTF-8 text without NUL characters")
-	}
-	return nil
 }
 
 func (h *adminHandler) ListIdentities(c *gin.Context, tenant gen.TenantPath, params gen.ListIdentitiesParams) {

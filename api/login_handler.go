@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -24,8 +23,8 @@ type loginHandler struct {
 }
 
 func (h *loginHandler) start(c *gin.Context) {
-	if holdsNUL(c) {
-		h.redirect(c, "login start", "", errNUL)
+	if holdsUnstorable(c) {
+		h.redirect(c, "login start", "", errUnstorable)
 		return
 	}
 	q := c.Request.URL.Query()
@@ -43,8 +42,8 @@ func (h *loginHandler) start(c *gin.Context) {
 }
 
 func (h *loginHandler) callback(c *gin.Context) {
-	if holdsNUL(c) {
-		h.redirect(c, "login callback", "", errNUL)
+	if holdsUnstorable(c) {
+		h.redirect(c, "login callback", "", errUnstorable)
 		return
 	}
 	q := c.Request.URL.Query()
@@ -75,8 +74,8 @@ func (h *loginHandler) form(c *gin.Context) (clientForm, bool) {
 		writeTokenError(c, &login.OAuthError{Code: login.OAuthInvalidRequest, Description: "the body must be application/x-www-form-urlencoded"})
 		return clientForm{}, false
 	}
-	if holdsNUL(c) {
-		writeTokenError(c, &login.OAuthError{Code: login.OAuthInvalidRequest, Description: errNUL.Detail})
+	if holdsUnstorable(c) {
+		writeTokenError(c, &login.OAuthError{Code: login.OAuthInvalidRequest, Description: errUnstorable.Detail})
 		return clientForm{}, false
 	}
 	f := clientForm{Values: c.Request.PostForm, clientID: c.Request.PostForm.Get("client_id"), secret: c.Request.PostForm.Get("client_secret")}
@@ -112,7 +111,7 @@ func (h *loginHandler) token(c *gin.Context) {
 }
 
 func (h *loginHandler) jwks(c *gin.Context) {
-	if holdsNUL(c) {
+	if holdsUnstorable(c) {
 		writeJSONError(c, errNoSuchTenant)
 		return
 	}
@@ -130,16 +129,16 @@ func (h *loginHandler) jwks(c *gin.Context) {
 	c.JSON(http.StatusOK, set)
 }
 
-// errNUL refuses a request holding a NUL byte (see holdsNUL).
-var errNUL = &login.Error{Kind: login.ErrBadRequest, Detail: "a parameter holds a NUL byte"}
+// errUnstorable refuses a request holding text that is not storable (see
+// holdsUnstorable).
+var errUnstorable = &login.Error{Kind: login.ErrBadRequest, Detail: "a parameter holds a NUL byte or bytes that are not UTF-8"}
 
-// holdsNUL reports whether a path parameter, query or form value (or its
-// name), or the Basic credentials, hold a NUL byte. No identifier, code,
-// state or URI has one, and the database refuses to compare one: such a
-// request is refused before it reaches a lookup.
-func holdsNUL(c *gin.Context) bool {
+// holdsUnstorable reports whether a path parameter, query or form value
+// (or its name), or the Basic credentials, are not storable: such a
+// request is refused before it reaches a lookup or is stored.
+func holdsUnstorable(c *gin.Context) bool {
 	for _, p := range c.Params {
-		if strings.ContainsRune(p.Value, 0) {
+		if !storable(p.Value) {
 			return true
 		}
 	}
@@ -150,7 +149,7 @@ func holdsNUL(c *gin.Context) bool {
 			fields = append(append(fields, name), vs...)
 		}
 	}
-	return slices.ContainsFunc(fields, func(f string) bool { return strings.ContainsRune(f, 0) })
+	return slices.ContainsFunc(fields, func(f string) bool { return !storable(f) })
 }
 
 // redirect sends the person's browser on to to, or, when err is set,

@@ -13,7 +13,7 @@ import (
 // the hosted login.
 
 func (h *loginHandler) discovery(c *gin.Context) {
-	if holdsNUL(c) {
+	if holdsUnstorable(c) {
 		writeJSONError(c, errNoSuchTenant)
 		return
 	}
@@ -28,8 +28,8 @@ func (h *loginHandler) discovery(c *gin.Context) {
 }
 
 func (h *loginHandler) authorize(c *gin.Context) {
-	if holdsNUL(c) {
-		h.redirect(c, "authorize", "", errNUL)
+	if holdsUnstorable(c) {
+		h.redirect(c, "authorize", "", errUnstorable)
 		return
 	}
 	q := c.Request.URL.Query()
@@ -49,8 +49,8 @@ func (h *loginHandler) authorize(c *gin.Context) {
 }
 
 func (h *loginHandler) userinfo(c *gin.Context) {
-	if holdsNUL(c) {
-		writeBearerError(c, &login.OAuthError{Code: login.OAuthInvalidToken, Description: errNUL.Detail})
+	if holdsUnstorable(c) {
+		writeBearerError(c, &login.OAuthError{Code: login.OAuthInvalidToken, Description: errUnstorable.Detail})
 		return
 	}
 	raw, _ := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")

@@ -20,8 +20,8 @@ type sandboxHandler struct {
 }
 
 func (h *sandboxHandler) serve(c *gin.Context) {
-	if holdsNUL(c) {
-		writePage(c, errNUL)
+	if holdsUnstorable(c) {
+		writePage(c, errUnstorable)
 		return
 	}
 	tenantID := c.Param("tenant")

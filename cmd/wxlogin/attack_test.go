@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"maps"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wxlogin/wxlogin/api/gen"
+	"github.com/wxlogin/wxlogin/internal/browser"
 	"github.com/wxlogin/wxlogin/internal/opaque"
 )
 
@@ -320,12 +322,18 @@ func TestAttackSQLInjection(t *testing.T) {
 	}
 }
 
-// TestAttackNULByte: a NUL byte, which the database refuses to compare,
-// in any identifier, state or credential of a hosted-login, OpenID Connect,
-// token or sandbox request gets a 4xx, never a 5xx that blames a
-// dependency.
+// TestAttackNULByte: a NUL byte, which PostgreSQL refuses to compare, in
+// any identifier, state or credential of a hosted-login, OpenID Connect,
+// token or sandbox request, and a NUL or bytes that are not UTF-8 in an
+// admin API cursor or free-text filter, get a 4xx, never a 5xx that blames
+// a dependency, on either database.
 func TestAttackNULByte(t *testing.T) {
-	s := newStack(t, backends[0])
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testNULByte(t, newStack(t, b)) })
+	}
+}
+
+func testNULByte(t *testing.T, s *stack) {
 	for _, u := range []string{
 		"/t/" + tenantID + "/wechat/" + appA + "/login?redirect_uri=" + url.QueryEscape(redirectURI) + "&state=%00",
 		"/t/" + tenantID + "/wechat/wx%00/login?redirect_uri=" + url.QueryEscape(redirectURI),
@@ -337,8 +345,14 @@ func TestAttackNULByte(t *testing.T) {
 		"/t/ac%00me/oauth/userinfo",
 		"/sandbox/wechat/" + tenantID + "/connect/oauth2/authorize?appid=wx%00&redirect_uri=x&response_type=code&scope=snsapi_base",
 		"/sandbox/wechat/ac%00me/connect/oauth2/authorize?appid=" + appSandbox,
+		// and bytes that are not UTF-8, which PostgreSQL refuses to store
+		"/t/" + tenantID + "/wechat/" + appA + "/login?redirect_uri=" + url.QueryEscape(redirectURI) + "&state=%FF%FE",
+		"/t/" + tenantID + "/wechat/" + appA + "/callback?code=abc&state=%FF%FE",
+		"/t/" + tenantID + "/wechat/" + appA + "/callback?code=%FF%FE&state=s",
+		"/t/" + tenantID + "/oauth/authorize?client_id=" + appA + "&response_type=code&scope=openid&redirect_uri=" + url.QueryEscape(redirectURI) + "&state=%FF%FE",
+		"/t/" + tenantID + "/oauth/authorize?client_id=" + appA + "&response_type=code&scope=openid&redirect_uri=" + url.QueryEscape(redirectURI) + "&state=s&nonce=%FF%FE",
 	} {
-		if status, _, body := get(t, s.public+u); status < 400 || status >= 500 {
+		if status, _, body := getAs(t, s.public+u, browser.WeChatUserAgent); status < 400 || status >= 500 {
 			t.Errorf("GET %s: %d, want a 4xx:\n%.300s", u, status, body)
 		}
 	}
@@ -348,6 +362,29 @@ func TestAttackNULByte(t *testing.T) {
 	} {
 		if status, body := s.redeem(form, "", ""); status != http.StatusBadRequest || !strings.Contains(string(body), `"invalid_request"`) {
 			t.Errorf("token request %v: %d %s, want invalid_request", form, status, body)
+		}
+	}
+
+	operator := strings.TrimSpace(s.run("", "apikey", "create", "-name", "operator", "-role", "operator"))
+	admin := strings.TrimSpace(s.run("", "apikey", "create", "-tenant", tenantID, "-name", "admin", "-role", "admin"))
+	base := "/v1/tenants/" + tenantID
+	lists := map[string]string{
+		"/v1/tenants": operator, base + "/api-keys": operator, base + "/console-bindings": admin, base + "/accounts": admin,
+		base + "/accounts/" + appA + "/client-secrets": admin, base + "/identities": admin, base + "/audit-events": admin,
+		base + "/reports/persons": admin,
+	}
+	for path, key := range lists {
+		for _, raw := range []string{"\x00", "a\x00b", "\xff\xfe"} {
+			u := path + "?" + url.Values{"cursor": {base64.RawURLEncoding.EncodeToString([]byte(raw))}}.Encode()
+			if res := s.admin(key, http.MethodGet, u, nil); res.status != http.StatusBadRequest || res.header.Get("Content-Type") != "application/problem+json" {
+				t.Errorf("GET %s with a cursor of %q: %d %.200s, want a 400 problem", path, raw, res.status, res.body)
+			}
+		}
+	}
+	for _, v := range []string{"\x00", "a\x00b", "\xff\xfe"} {
+		u := base + "/audit-events?" + url.Values{"target": {v}}.Encode()
+		if res := s.admin(admin, http.MethodGet, u, nil); res.status != http.StatusUnprocessableEntity || res.header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("audit events with target=%q: %d %.200s, want a 422 problem", v, res.status, res.body)
 		}
 	}
 }

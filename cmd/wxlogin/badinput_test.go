@@ -18,8 +18,22 @@ import (
 // get fetches u without following redirects.
 func get(t *testing.T, u string) (int, http.Header, string) {
 	t.Helper()
+	return getAs(t, u, "")
+}
+
+// getAs is get from a browser whose User-Agent is userAgent (Go's own when
+// empty).
+func getAs(t *testing.T, u, userAgent string) (int, http.Header, string) {
+	t.Helper()
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(u)
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	if userAgent != "" {
+		req.Header.Set("User-Agent", userAgent)
+	}
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatalf("GET %s: %v", u, err)
 	}
