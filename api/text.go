@@ -8,8 +8,9 @@ import (
 )
 
 // storable reports whether s is text that both databases store and compare
-// as written: UTF-8 without NUL. PostgreSQL refuses anything else, which
-// would read as an outage; no identifier, code, state, cursor or name of
+// as written: UTF-8 without NUL. The SQL wxlogin writes refuses a NUL
+// (which would read as an outage) and writes bytes that are not UTF-8 as
+// U+FFFD, altering them; no identifier, code, state, cursor or name of
 // wxlogin's is anything else.
 func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 

@@ -322,11 +322,11 @@ func TestAttackSQLInjection(t *testing.T) {
 	}
 }
 
-// TestAttackNULByte: a NUL byte, which PostgreSQL refuses to compare, in
-// any identifier, state or credential of a hosted-login, OpenID Connect,
-// token or sandbox request, and a NUL or bytes that are not UTF-8 in an
-// admin API cursor or free-text filter, get a 4xx, never a 5xx that blames
-// a dependency, on either database.
+// TestAttackNULByte: a NUL byte, which no statement can carry, or bytes
+// that are not UTF-8, which would be stored altered, in an identifier,
+// state, nonce, code or credential of a hosted-login, OpenID Connect, token
+// or sandbox request, or in an admin API cursor or free-text filter, get a
+// 4xx, never a 5xx that blames a dependency, on either database.
 func TestAttackNULByte(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) { testNULByte(t, newStack(t, b)) })
@@ -345,7 +345,7 @@ func testNULByte(t *testing.T, s *stack) {
 		"/t/ac%00me/oauth/userinfo",
 		"/sandbox/wechat/" + tenantID + "/connect/oauth2/authorize?appid=wx%00&redirect_uri=x&response_type=code&scope=snsapi_base",
 		"/sandbox/wechat/ac%00me/connect/oauth2/authorize?appid=" + appSandbox,
-		// and bytes that are not UTF-8, which PostgreSQL refuses to store
+		// and bytes that are not UTF-8, which would be stored altered
 		"/t/" + tenantID + "/wechat/" + appA + "/login?redirect_uri=" + url.QueryEscape(redirectURI) + "&state=%FF%FE",
 		"/t/" + tenantID + "/wechat/" + appA + "/callback?code=abc&state=%FF%FE",
 		"/t/" + tenantID + "/wechat/" + appA + "/callback?code=%FF%FE&state=s",
