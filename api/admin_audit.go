@@ -39,10 +39,6 @@ func (h *adminHandler) ListAuditEvents(c *gin.Context, tenant gen.TenantPath, pa
 	if !ok {
 		return
 	}
-	if err := checkText("target", orZero(params.Target)); err != nil {
-		writeProblem(c, err)
-		return
-	}
 	events, err := h.tenants.Store.ListAuditEvents(c.Request.Context(), tenant, auditFilter(params, p))
 	if err != nil {
 		writeProblem(c, err)

@@ -43,10 +43,6 @@ func (h *adminHandler) ListIdentities(c *gin.Context, tenant gen.TenantPath, par
 	if !ok {
 		return
 	}
-	if err := checkText("nickname", orZero(params.Nickname)); err != nil {
-		writeProblem(c, err)
-		return
-	}
 	ids, err := h.tenants.Store.ListIdentities(c.Request.Context(), tenant, identityFilter(params, p))
 	if err != nil {
 		writeProblem(c, err)

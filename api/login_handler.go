@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -142,14 +141,15 @@ func holdsUnstorable(c *gin.Context) bool {
 			return true
 		}
 	}
-	user, pass, _ := c.Request.BasicAuth()
-	fields := []string{user, pass}
+	if user, pass, _ := c.Request.BasicAuth(); !storable(user) || !storable(pass) {
+		return true
+	}
 	for _, values := range []url.Values{c.Request.URL.Query(), c.Request.PostForm} {
-		for name, vs := range values {
-			fields = append(append(fields, name), vs...)
+		if _, found := unstorableParam(values); found {
+			return true
 		}
 	}
-	return slices.ContainsFunc(fields, func(f string) bool { return !storable(f) })
+	return false
 }
 
 // redirect sends the person's browser on to to, or, when err is set,

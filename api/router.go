@@ -102,7 +102,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	cookie := newSessionCookie(d.Login.PublicURL)
 	admin := &adminHandler{tenants: d.Login.Tenants, login: d.Login, tokens: d.Tokens, keys: d.Keys, reports: d.Reports, logger: d.Logger, cookie: cookie}
-	v1 := r.Group("", admin.authenticate, limitCaller(d.Limiter, d.Limits.API), doc.Validator(writeProblem), admin.idempotent)
+	v1 := r.Group("", admin.authenticate, limitCaller(d.Limiter, d.Limits.API), doc.Validator(writeProblem), storableQuery, admin.idempotent)
 	gen.RegisterHandlersWithOptions(v1, admin, gen.GinServerOptions{ErrorHandler: func(c *gin.Context, err error, _ int) {
 		writeProblem(c, fmt.Errorf("%w: %v", errBadRequest, err))
 	}})

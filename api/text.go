@@ -1,8 +1,12 @@
 package api
 
 import (
+	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/wxlogin/wxlogin/tenants"
 )
@@ -17,10 +21,22 @@ func storable(s string) bool { return utf8.ValidString(s) && !strings.ContainsRu
 // storableRule is what a field that is not storable must be.
 const storableRule = "UTF-8 text without NUL characters"
 
-// checkText refuses a free-text value that is not storable.
-func checkText(field, v string) error {
-	if !storable(v) {
-		return tenants.Invalid(field, storableRule)
+// storableQuery refuses, 422 naming it, an admin API query parameter that
+// is not storable, before any handler compares it with stored text (a
+// filter's free text; a cursor is checked once decoded).
+func storableQuery(c *gin.Context) {
+	if name, found := unstorableParam(c.Request.URL.Query()); found {
+		writeProblem(c, tenants.Invalid(name, storableRule))
 	}
-	return nil
+}
+
+// unstorableParam names a parameter of values whose name or one of whose
+// values is not storable.
+func unstorableParam(values url.Values) (string, bool) {
+	for name, vs := range values {
+		if !storable(name) || slices.ContainsFunc(vs, func(v string) bool { return !storable(v) }) {
+			return name, true
+		}
+	}
+	return "", false
 }
